@@ -1,0 +1,272 @@
+"""The command line: a thin, scriptable face over tuibrowser.core.
+
+Exit codes: 0 success (zero hits included), 1 the index is unavailable (locked by another
+indexer, unreadable folder), 2 bad usage, a bad query or an unknown id. Errors are one line
+on stderr, never a traceback. Textual is never imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from typing import NoReturn
+
+from tuibrowser import __version__
+from tuibrowser.core.indexer import SyncReport, sync
+from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
+from tuibrowser.core.paths import Locations, resolve_locations
+from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, SearchResult, search
+from tuibrowser.core.store import IndexLocked, IndexProblem, index_state
+
+EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or input: exit 2 with the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (usage goes to --help, not to every mistake)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Location flags are accepted before or after the command; SUPPRESS keeps a value
+    # given before the command from being reset by the subcommand's default.
+    locations = argparse.ArgumentParser(add_help=False)
+    locations.add_argument(
+        "--corpus", metavar="DIR", default=argparse.SUPPRESS, help="corpus folder (default: see README)"
+    )
+    locations.add_argument(
+        "--index", metavar="DIR", default=argparse.SUPPRESS, help="index folder (default: see README)"
+    )
+
+    parser = _Parser(
+        prog="tuibrowser",
+        description="A terminal news browser: ranked full-text search over a corpus of articles.",
+        parents=[locations],
+    )
+    parser.add_argument("--version", action="version", version=f"tuibrowser {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    index = commands.add_parser("index", parents=[locations], help="bring the index up to date with the corpus")
+    index.add_argument("--rebuild", action="store_true", help="re-derive every article from scratch")
+    index.add_argument(
+        "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
+    )
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    listing = commands.add_parser("list", parents=[locations], help="list every article, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    find = commands.add_parser("search", parents=[locations], help="ranked full-text search")
+    find.add_argument("query", nargs="+", metavar="QUERY", help="words, or Whoosh query syntax (see README)")
+    find.add_argument("--limit", type=_positive_int, default=10, metavar="N", help="number of hits (default 10)")
+    find.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", parents=[locations], help="print one article")
+    show.add_argument("id", metavar="ID", help="the article's id (see list or search)")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        return _run(build_parser().parse_args(argv))
+    except UsageError as error:
+        _fail(str(error))
+        return EXIT_USAGE
+    except (QueryError, ArticleNotFound) as error:
+        _fail(str(error.args[0] if error.args else error))
+        return EXIT_USAGE
+    except IndexProblem as error:
+        _fail(str(error))
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`); silence the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:  # Last resort: a message, never a traceback.
+        if os.environ.get("TUIBROWSER_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error}")
+        return EXIT_UNAVAILABLE
+
+
+def _fail(message: str) -> None:
+    print(f"tuibrowser: {message}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_OK
+    where = resolve_locations(getattr(args, "corpus", None), getattr(args, "index", None))
+    if where.seeded:
+        _fail(f"created a sample corpus at {where.corpus}")
+    if not where.corpus.is_dir():
+        raise UsageError(f"corpus folder not found: {where.corpus}")
+    if args.command == "index":
+        report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=_progress_bar(), lock_timeout=args.wait)
+        _print_report(report, args.json)
+        return EXIT_OK
+    _ensure_index(where)
+    if args.command == "list":
+        _print_list(where, args.json)
+    elif args.command == "search":
+        _print_search(search(where.index, " ".join(args.query), limit=args.limit), args.json)
+    elif args.command == "show":
+        _print_article(where, args.id, args.json)
+    return EXIT_OK
+
+
+def _ensure_index(where: Locations) -> None:
+    """Build a missing, broken or stale index before answering, with progress on a terminal."""
+    state, reason = index_state(where.index, where.corpus)
+    if state == "ok":
+        return
+    _fail(f"indexing {where.corpus} ({reason})")
+    try:
+        report = sync(where.corpus, where.index, progress=_progress_bar())
+    except IndexLocked as error:
+        if state == "stale":
+            _fail(f"{error}; answering from the current index")
+            return
+        raise
+    _fail(report.summary())
+    for path, why in report.skipped:
+        _fail(f"skipped {path}: {why}")
+
+
+def _progress_bar():
+    """A one-line progress bar on stderr when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles")
+        if done >= total:
+            sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+    return show
+
+
+def _dump(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_report(report: SyncReport, as_json: bool) -> None:
+    if as_json:
+        data = asdict(report)
+        data["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
+        _dump(data)
+        return
+    if report.rebuilt_because:
+        print(f"built a new index ({report.rebuilt_because})")
+    print(report.summary())
+    for path, why in report.skipped:
+        print(f"skipped {path}: {why}")
+
+
+def _print_list(where: Locations, as_json: bool) -> None:
+    articles = list_articles(where.index)
+    if as_json:
+        _dump([asdict(a) for a in articles])
+        return
+    for article in articles:
+        meta = " · ".join(x for x in (article.date or "undated", article.source) if x)
+        print(f"{article.id}\n    {article.title}  ({meta})")
+
+
+def _print_search(result: SearchResult, as_json: bool) -> None:
+    if as_json:
+        _dump(
+            {
+                "query": result.query,
+                "total": result.total,
+                "hits": [
+                    {
+                        "id": hit.id,
+                        "title": hit.title,
+                        "date": hit.date,
+                        "source": hit.source,
+                        "score": hit.score,
+                        "snippet": hit.snippet,
+                        "snippet_text": hit.snippet_text,
+                        "snippet_marks": [list(span) for span in hit.snippet_marks],
+                        "path": hit.path,
+                    }
+                    for hit in result.hits
+                ],
+                "suggestion": result.suggestion,
+                "notice": result.notice,
+            }
+        )
+        return
+    plural = "" if result.total == 1 else "s"
+    print(f"{result.total} result{plural} for {result.query!r}")
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    if result.notice:
+        print(result.notice)
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for rank, hit in enumerate(result.hits, start=1):
+        meta = " · ".join(x for x in (hit.date, hit.source) if x)
+        snippet = hit.snippet
+        if bold:
+            snippet = snippet.replace(MARK_OPEN, "\x1b[1m").replace(MARK_CLOSE, "\x1b[22m")
+        print(f"\n{rank:>2}. {hit.title}" + (f"  ({meta})" if meta else ""))
+        print(f"    id: {hit.id}")
+        print(f"    {snippet}")
+
+
+def _print_article(where: Locations, article_id: str, as_json: bool) -> None:
+    article = get_article(where.index, article_id)
+    if as_json:
+        _dump(
+            {
+                "id": article.id,
+                "title": article.title,
+                "date": article.date,
+                "source": article.source,
+                "byline": article.byline,
+                "url": article.url,
+                "text": article.text,
+                "paragraphs": list(article.paragraphs),
+                "path": article.path,
+                "title_derived": article.title_derived,
+            }
+        )
+        return
+    print(article.title)
+    meta = [x for x in (article.date, article.source, article.byline and f"by {article.byline}", article.url) if x]
+    if meta:
+        print(" · ".join(meta))
+    print()
+    print("\n\n".join(article.paragraphs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

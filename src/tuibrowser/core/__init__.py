@@ -1,0 +1,1 @@
+"""The domain core: corpus, cleaning, index and search. Never imports Textual or Rich."""

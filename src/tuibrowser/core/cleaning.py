@@ -1,0 +1,446 @@
+"""Turn the raw text of a saved news article into clean paragraphs and honest metadata.
+
+Saved articles carry site chrome (section labels, reading times, share prompts, teaser
+headlines), embedded tweets, photo credits and metadata fused into the text. The rules here
+are general: they describe how news pages look, never which file they came from, so they
+apply unchanged to articles from outlets nobody has seen yet. Metadata is only ever taken
+from what the file states; nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tuibrowser.core.dates import parse_date
+
+CLEANER_VERSION = "1"
+"""Bump whenever a rule changes, so the indexer re-derives every article."""
+
+HEAD_ZONE = 8
+"""How many leading paragraphs may hold headline, byline, date line and section labels."""
+
+TAIL_ZONE = 3
+"""How many trailing paragraphs may hold a "SOURCE:" line."""
+
+DERIVED_TITLE_MAX = 90
+"""Longest title derived from the lead, in characters, before an ellipsis."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+# A header fused onto the first sentence: " date 2023-05-29 Russia's President ...".
+_FUSED_DATE = re.compile(
+    r"^\s*(?:date|published|updated|posted)\s*:?\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
+    re.IGNORECASE,
+)
+# "Key: value" header lines at the very top of a file (front matter written by hand or tools).
+_HEADER_LINE = re.compile(r"^(title|date|published|source|site|byline|author|url|link)\s*:\s*(\S.*)$", re.IGNORECASE)
+
+# Whole-paragraph chrome, compared case-insensitively after trimming.
+_CHROME_LINES = frozenset(
+    {
+        "no time to read?",
+        "get a summary",
+        "advertisement",
+        "advertisment",
+        "sponsored",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "print",
+        "email",
+        "copy link",
+        "comments",
+        "comment",
+        "leave a comment",
+        "add comment",
+        "show comments",
+        "subscribe",
+        "subscribe now",
+        "sign up",
+        "sign up for our newsletter",
+        "listen to this article",
+        "listen",
+        "skip to content",
+        "skip to main content",
+        "follow us",
+        "click here",
+        "read more",
+        "continue reading",
+        "scroll to continue",
+        "show more",
+        "loading...",
+        "related",
+        "related articles",
+        "related stories",
+        "related news",
+        "more stories",
+        "you may also like",
+        "recommended",
+        "most read",
+        "top stories",
+    }
+)
+_COMMENT_COUNT = re.compile(r"^\d+\s+comments?$", re.IGNORECASE)
+_READING_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s*read$", re.IGNORECASE)
+# "WORLD", "US NEWS": short all-capital section labels above a headline.
+_SECTION_LABEL = re.compile(r"^[A-Z][A-Z&'\- ]{1,28}$")
+# Teaser links: "RelatedAzerbaijan's leader ..." (fused), "Read more: ...", "See also | ...".
+# The fused form is case-sensitive, so "Relatedness of ..." stays.
+_TEASER = re.compile(
+    r"^(?:Related(?=[A-Z0-9\"“‘'])"
+    r"|(?i:related|read more|read also|also read|see also|more on this|recommended)\s*[:|»>-])"
+)
+_PAGER = frozenset(
+    {
+        "previous article",
+        "next article",
+        "previous post",
+        "next post",
+        "previous story",
+        "next story",
+        "prev article",
+    }
+)
+_BYLINE = re.compile(r"^By\s+(?P<name>[^|•·]{2,80}?)\s*(?:[|•·]\s*(?P<rest>.+))?$")
+_SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<source>\S.{0,80})$", re.IGNORECASE)
+_URL_LINE = re.compile(r"^https?://\S+$")
+# An embedded tweet ends "... pic.twitter.com/xyz — Display Name (@handle) May 19, 2023".
+_TWEET_TRAILER = re.compile(
+    r"\s*(?:(?:pic\.twitter\.com|https?://t\.co)/\S+\s*)?[—–]\s*(?P<name>[^()\n—–]{1,80}?)\s*"
+    r"\(@\w{1,15}\)\s*(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})\s*$"
+)
+_TWEET_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|https?://t\.co)/\S+")
+# A caption's credit: "... Akera River. Credit: Twitter/@FrontArtsakh", "... 2023. / Photo: AFP / AFP".
+_CREDIT = re.compile(
+    r"(?:(?<=[.!?\"”’)])|^)\s*/?\s*(?:photo|image|picture|video)?\s*(?:credits?|photo|image|picture|courtesy)\s*:"
+    r"\s*[^.!?\"“”]{1,80}$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rep",
+        "sen",
+        "gov",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+    }
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_WEAK_ENDINGS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "by",
+        "from",
+        "as",
+        "that",
+        "his",
+        "her",
+        "its",
+        "their",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """The result of cleaning: body paragraphs plus the metadata the text itself states."""
+
+    title: str
+    title_derived: bool
+    date: str | None
+    source: str | None
+    byline: str | None
+    url: str | None
+    paragraphs: tuple[str, ...]
+
+
+def normalize(raw: str) -> str:
+    """Make text safe and uniform: NFC, LF line ends, no control or bidi characters.
+
+    Control characters (ESC, BEL, C1 codes and the like) are removed here, once, so no face
+    of the app can ever send them to a terminal and all offsets refer to the safe text.
+    """
+    text = unicodedata.normalize("NFC", raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def clean_text(raw: str) -> CleanedText:
+    """Clean one raw article; see the module docstring for the rules."""
+    text = normalize(raw)
+    meta: dict[str, str] = {}
+    text = _take_header_lines(text, meta)
+    fused = _FUSED_DATE.match(text)
+    if fused:
+        meta.setdefault("date", fused.group(1))
+        text = text[fused.end() :]
+
+    paragraphs = [_strip_inline_chrome(p) for p in split_paragraphs(text)]
+    paragraphs = _drop_chrome(paragraphs)
+    title, paragraphs = _take_head(paragraphs, meta)
+    paragraphs = _take_tail(paragraphs, meta)
+    if title:
+        folded = title.casefold()
+        paragraphs = [p for p in paragraphs if p.casefold() != folded]
+    title_derived = False
+    if not title:
+        title, title_derived = derive_title(paragraphs), True
+    return CleanedText(
+        title=title,
+        title_derived=title_derived,
+        date=meta.get("date"),
+        source=meta.get("source"),
+        byline=meta.get("byline"),
+        url=meta.get("url"),
+        paragraphs=tuple(p for p in paragraphs if p),
+    )
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs.
+
+    Saved web articles put one paragraph per line, with or without blank lines between;
+    plain-text newswire wraps lines at a fixed width and separates paragraphs with blank
+    lines. Hard wrapping is detected per file and the wrapped lines are rejoined.
+    """
+    blocks = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+    block_lines = [[line for line in block.split("\n") if line] for block in blocks]
+    wrapped = _looks_hard_wrapped(block_lines)
+    paragraphs: list[str] = []
+    for lines in block_lines:
+        if wrapped:
+            paragraphs.append(" ".join(lines))
+        else:
+            paragraphs.extend(lines)
+    return paragraphs
+
+
+def _looks_hard_wrapped(block_lines: list[list[str]]) -> bool:
+    inner = [line for lines in block_lines for line in lines[:-1]]
+    if len(inner) < 3:
+        return False
+    longest = max(len(line) for lines in block_lines for line in lines)
+    unfinished = sum(1 for line in inner if not _SENTENCE_END.search(line))
+    return longest <= 100 and unfinished >= 0.6 * len(inner)
+
+
+def _take_header_lines(text: str, meta: dict[str, str]) -> str:
+    """Consume "Title: ...", "Date: ...", "URL: ..." lines at the very top of the file."""
+    lines = text.lstrip("\n").split("\n")
+    taken = 0
+    for line in lines:
+        match = _HEADER_LINE.match(line)
+        if not match:
+            break
+        key, value = match.group(1).lower(), match.group(2).strip()
+        if key in ("date", "published"):
+            iso = parse_date(value)
+            if iso is None:
+                break
+            meta.setdefault("date", iso)
+        elif key in ("url", "link"):
+            meta.setdefault("url", value)
+        elif key in ("source", "site"):
+            meta.setdefault("source", value)
+        elif key in ("byline", "author"):
+            meta.setdefault("byline", value)
+        else:
+            meta.setdefault("title", value)
+        taken += 1
+    return "\n".join(lines[taken:])
+
+
+def _strip_inline_chrome(paragraph: str) -> str:
+    """Remove tweet embed trailers, tweet photo links and caption credits; keep the words."""
+    tweet = _TWEET_TRAILER.search(paragraph)
+    if tweet:
+        name = _display_name(tweet.group("name"))
+        paragraph = paragraph[: tweet.start()].rstrip() + (f" — {name}" if name else "")
+    paragraph = _TWEET_LINK.sub("", paragraph)
+    paragraph = _CREDIT.sub("", paragraph)
+    return paragraph.strip()
+
+
+def _display_name(name: str) -> str:
+    """A tweet author's display name without emoji and flag symbols."""
+    kept = "".join(ch for ch in name if unicodedata.category(ch)[0] in "LNPZ" or ch in "&'")
+    return _SPACES.sub(" ", kept).strip(" -–—")
+
+
+def _is_chrome(paragraph: str) -> bool:
+    lowered = paragraph.casefold().strip()
+    return (
+        not lowered
+        or lowered in _CHROME_LINES
+        or bool(_COMMENT_COUNT.match(lowered))
+        or bool(_READING_TIME.match(lowered))
+        or bool(_TEASER.match(paragraph))
+    )
+
+
+def _drop_chrome(paragraphs: list[str]) -> list[str]:
+    """Drop chrome lines, and pager links together with the teaser headline after each."""
+    kept: list[str] = []
+    skip_teaser = False
+    for paragraph in paragraphs:
+        if paragraph.casefold() in _PAGER:
+            skip_teaser = True
+            continue
+        if skip_teaser:
+            skip_teaser = False
+            if is_headline_like(paragraph):
+                continue
+        if not _is_chrome(paragraph):
+            kept.append(paragraph)
+    return kept
+
+
+def _take_head(paragraphs: list[str], meta: dict[str, str]) -> tuple[str, list[str]]:
+    """Find the headline, byline, URL and date line among the leading paragraphs."""
+    title = meta.get("title", "")
+    body: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index >= HEAD_ZONE:
+            body.extend(paragraphs[index:])
+            break
+        if _SECTION_LABEL.fullmatch(paragraph) and len(paragraph.split()) <= 3 and not body:
+            continue
+        byline = _BYLINE.match(paragraph)
+        if byline and "byline" not in meta and _looks_like_byline(byline.group("name")):
+            _take_byline(byline, meta)
+            continue
+        if "date" not in meta:
+            iso = parse_date(paragraph)
+            if iso:
+                meta["date"] = iso
+                continue
+        if _URL_LINE.match(paragraph) and "url" not in meta:
+            meta["url"] = paragraph
+            continue
+        if not title and not body and is_headline_like(paragraph):
+            title = paragraph
+            continue
+        body.append(paragraph)
+    return title, body
+
+
+def _looks_like_byline(name: str) -> bool:
+    words = name.split()
+    return 0 < len(words) <= 8 and not _SENTENCE_END.search(name) and name[0].isupper()
+
+
+def _take_byline(match: re.Match[str], meta: dict[str, str]) -> None:
+    name = match.group("name").strip()
+    meta["byline"] = name
+    # A one-word byline with no personal name ("By Asbarez") is the outlet itself.
+    if len(name.split()) == 1 and "source" not in meta:
+        meta["source"] = name
+    rest = match.group("rest")
+    if rest and "date" not in meta:
+        iso = parse_date(rest)
+        if iso:
+            meta["date"] = iso
+
+
+def _take_tail(paragraphs: list[str], meta: dict[str, str]) -> list[str]:
+    """Take a trailing "SOURCE: Outlet and agencies" line as the source."""
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - TAIL_ZONE), -1):
+        match = _SOURCE_LINE.match(paragraphs[index])
+        if match:
+            if "source" not in meta:
+                meta["source"] = outlet_name(match.group("source"))
+            return paragraphs[:index] + paragraphs[index + 1 :]
+    return paragraphs
+
+
+def outlet_name(raw: str) -> str:
+    """Tidy an outlet name: "TRTWorld and agencies" -> "TRT World"."""
+    name = re.split(r"\s*(?:,|;|\band\b|&)\s*(?:other\s+)?(?:agencies|wires?)\b", raw, maxsplit=1, flags=re.IGNORECASE)[
+        0
+    ]
+    name = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", " ", name)  # TRTWorld -> TRT World
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)  # AlJazeera -> Al Jazeera
+    return name.strip(" .")
+
+
+def is_headline_like(paragraph: str) -> bool:
+    """A headline is short, one line, and does not end like a sentence (questions may)."""
+    words = paragraph.split()
+    if not 1 <= len(words) <= 25 or len(paragraph) > 160:
+        return False
+    return not re.search(r"[.:;,][\"”’')\]]*$", paragraph)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, not breaking after common abbreviations."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(paragraph):
+        before = paragraph[start : match.start()].rstrip(".!?\"”’')] ")
+        last_word = before.rsplit(" ", 1)[-1].casefold() if before else ""
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+            continue
+        sentences.append(paragraph[start : match.start()].strip())
+        start = match.end()
+    sentences.append(paragraph[start:].strip())
+    return [s for s in sentences if s]
+
+
+def derive_title(paragraphs: list[str]) -> str:
+    """Derive a short readable title from the lead when the file has no headline.
+
+    Takes the first sentence; a long one is cut at its first clause break if that leaves a
+    readable title, else at a word boundary with an ellipsis (never after "the", "of", ...).
+    """
+    for paragraph in paragraphs:
+        sentences = split_sentences(paragraph)
+        if sentences:
+            break
+    else:
+        return "Untitled article"
+    sentence = sentences[0].rstrip(" .")
+    if len(sentence) <= DERIVED_TITLE_MAX:
+        return sentence
+    clause = re.split(r",\s+|\s+[—–]\s+|;\s+", sentence, maxsplit=1)[0]
+    if 30 <= len(clause) <= DERIVED_TITLE_MAX + 10:
+        return clause
+    words = sentence[: DERIVED_TITLE_MAX + 1].split()[:-1]
+    while words and words[-1].casefold().strip(",;:") in _WEAK_ENDINGS:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"

@@ -1,0 +1,51 @@
+"""The Whoosh schema and analyzers: what is indexed, how it is tokenised, what is stored."""
+
+from __future__ import annotations
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+SCHEMA_VERSION = 1
+"""Bump when fields or analyzers change: an index of another version is rebuilt."""
+
+TITLE_BOOST = 2.0
+"""Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
+
+
+def text_analyzer():
+    """Words, lower-cased, accents folded (Shushi == Shūshi), stop words dropped, stemmed."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+
+
+def spelling_analyzer():
+    """Whole words, unstemmed: the vocabulary "did you mean" draws real words from."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    """The schema of a tuibrowser index.
+
+    `text` keeps the cleaned body so showing an article or a snippet never re-reads the
+    corpus. `source` is tokenised so `source:trt` finds "TRT World"; `source_facet` keeps the
+    whole name for grouping. `entities` and `mentions` are filled by the entity layer.
+    """
+    return Schema(
+        path=ID(stored=True, unique=True),
+        id=ID(stored=True, sortable=True),
+        slug=ID(stored=True),
+        title=TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=text_analyzer()),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        text=STORED,
+        date=DATETIME(sortable=True),
+        date_iso=STORED,
+        source=TEXT(analyzer=spelling_analyzer(), stored=True),
+        source_facet=ID(sortable=True),
+        byline=STORED,
+        url=STORED,
+        title_derived=STORED,
+        hash=STORED,
+        entities=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        mentions=STORED,
+    )

@@ -1,0 +1,290 @@
+"""Ranked search over the index: query parsing, BM25F ranking, snippets and "did you mean".
+
+Plain words are OR-ed with a coordination bonus, so articles containing all of them rank
+first while a pasted sentence or question still returns ranked results instead of nothing.
+Whoosh's query language stays available for phrases, booleans, fields, ranges, wildcards
+and fuzzy terms. Every Whoosh object lives inside one call and is copied into frozen
+dataclasses before the searcher closes, so results can cross threads safely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import highlight, query, scoring
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup, QueryParser
+from whoosh.searching import Searcher
+
+from tuibrowser.core.cleaning import normalize
+from tuibrowser.core.schema import build_schema, spelling_analyzer
+from tuibrowser.core.store import open_index
+
+MAX_QUERY_CHARS = 1000
+"""Longer queries are refused with a message: no one types more, and parsing stays bounded."""
+
+MARK_OPEN, MARK_CLOSE = "«", "»"
+"""Around matched terms in `Hit.snippet` (plain text). `Hit.snippet_marks` gives exact spans."""
+
+ALL_WORDS_BOOST = 1.0
+"""Weight of the all-words (AND) reading of a query, added to its any-word (OR) reading.
+
+Articles containing every word score on both readings and rank first; a pasted sentence,
+which no article contains whole, is still ranked by the OR reading. (Whoosh's OrGroup
+"coordination" bonus was tried first: its formula zeroes the score when only one term
+matcher survives, e.g. a word that appears in no title, so it is not used.)
+"""
+
+BM25_B, BM25_K1 = 0.75, 1.2
+"""BM25F parameters (tuned with bench/eval_ir.py)."""
+
+SUGGEST_BELOW = 3
+"""Offer "did you mean" when a query finds fewer hits than this."""
+
+SNIPPET_CHARS = 220
+
+_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
+_PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
+_OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message explains why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result, detached from Whoosh."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    path: str
+    score: float
+    snippet: str
+    """Plain text with matched terms between MARK_OPEN and MARK_CLOSE."""
+    snippet_text: str
+    """The same snippet without markers."""
+    snippet_marks: tuple[tuple[int, int], ...]
+    """(start, end) of each matched term in `snippet_text`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Hits for one query plus what the user should be told about it."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    suggestion: str | None = None
+    notice: str | None = None
+
+
+def weighting() -> scoring.WeightingModel:
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
+def make_parser(schema, group=OrGroup) -> MultifieldParser:
+    """A query parser over title and body, with fuzzy `term~` and `date:>2023-05` added."""
+    parser = MultifieldParser(["title", "body"], schema, group=group)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    return parser
+
+
+def clean_query(text: str) -> str:
+    """Strip control characters and runs of whitespace from what the user typed.
+
+    Raises:
+        QueryError: for an empty or overlong query.
+    """
+    cleaned = " ".join(normalize(text).split())
+    if not cleaned:
+        raise QueryError("empty query: type some words to search for")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: {len(cleaned)} characters (the limit is {MAX_QUERY_CHARS})")
+    return cleaned
+
+
+def parse_query(text: str, schema=None) -> query.Query:
+    """Parse a cleaned query string.
+
+    Raises:
+        QueryError: when a clause cannot be understood (for example a bad date).
+    """
+    schema = schema or build_schema()
+    _check_dates(text, schema)
+    try:
+        any_words = make_parser(schema, OrGroup).parse(text)
+        all_words = make_parser(schema, AndGroup).parse(text)
+    except Exception as error:  # Whoosh's parser raises assorted errors on odd input.
+        raise QueryError(f"cannot parse the query: {error}") from None
+    if all_words == any_words or any_words is query.NullQuery:
+        return any_words
+    return query.Or([all_words.with_boost(ALL_WORDS_BOOST), any_words])
+
+
+def _check_dates(text: str, schema) -> None:
+    """Whoosh silently drops a date it cannot read; say so instead of searching without it."""
+    parser = QueryParser("date", schema)
+    parser.add_plugin(GtLtPlugin())
+    for match in _DATE_CLAUSE.finditer(text):
+        clause = match.group(0)
+        try:
+            parsed = parser.parse(clause)
+        except Exception:
+            parsed = query.NullQuery
+        if parsed is query.NullQuery or not any(q.field() == "date" for q in parsed.leaves() if hasattr(q, "field")):
+            raise QueryError(
+                f"cannot read the date in {clause!r}: use YYYY, YYYY-MM or YYYY-MM-DD, "
+                "a range [FROM to TO], or >, <, >=, <="
+            )
+
+
+def search(index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True) -> SearchResult:
+    """Search the index at `index_dir`.
+
+    Raises:
+        QueryError: for an empty, overlong or unreadable query.
+        IndexProblem: when the index cannot be opened.
+    """
+    if limit < 1:
+        raise QueryError("limit must be at least 1")
+    cleaned = clean_query(text)
+    ix = open_index(index_dir)
+    try:
+        parsed = parse_query(cleaned, ix.schema)
+        with ix.searcher(weighting=weighting()) as searcher:
+            if parsed is query.NullQuery:
+                return SearchResult(
+                    cleaned, 0, (), None, "the query has no searchable words (only operators or stop words)"
+                )
+            results = searcher.search(parsed, limit=limit, terms=True)
+            hits = tuple(_to_hit(hit, results) for hit in results)
+            total = len(results)
+            suggestion = _suggest(searcher, cleaned, total) if suggest and total < SUGGEST_BELOW else None
+            return SearchResult(cleaned, total, hits, suggestion)
+    finally:
+        ix.close()
+
+
+class _SpanFormatter(highlight.Formatter):
+    """Formats fragments as (plain text, [(start, end), ...]) instead of markup.
+
+    Paragraph breaks inside a fragment become single spaces, so a snippet is one line.
+    """
+
+    between = " … "
+
+    def format(self, fragments, replace=False):  # Whoosh's interface
+        out: list[str] = []
+        marks: list[tuple[int, int]] = []
+        length = 0
+
+        def emit(piece: str) -> None:
+            nonlocal length
+            piece = " ".join(piece.split("\n\n"))
+            out.append(piece)
+            length += len(piece)
+
+        for number, fragment in enumerate(fragments):
+            if number:
+                emit(self.between)
+            text, position = fragment.text, fragment.startchar
+            for token in sorted(fragment.matches, key=lambda t: t.startchar):
+                if token.startchar < position or token.endchar > fragment.endchar:
+                    continue
+                emit(text[position : token.startchar])
+                start = length
+                emit(text[token.startchar : token.endchar])
+                marks.append((start, length))
+                position = token.endchar
+            emit(text[position : fragment.endchar])
+        return "".join(out), marks
+
+
+_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
+    formatter=_SpanFormatter(),
+)
+
+
+def _to_hit(hit, results) -> Hit:
+    fields = hit.fields()
+    text = fields.get("text") or ""
+    snippet_text, marks = "", []
+    if results.has_matched_terms() and any(field == "body" for field, _ in hit.matched_terms()):
+        snippet_text, marks = _HIGHLIGHTER.highlight_hit(hit, "body", text=text, top=2)
+    if not snippet_text:
+        snippet_text, marks = " ".join(_lead(text).split("\n\n")), []
+    return Hit(
+        id=fields["id"],
+        title=fields.get("title") or "",
+        date=fields.get("date_iso"),
+        source=fields.get("source"),
+        path=fields["path"],
+        score=round(float(hit.score or 0.0), 4),
+        snippet=mark(snippet_text, marks),
+        snippet_text=snippet_text,
+        snippet_marks=tuple(marks),
+    )
+
+
+def _lead(text: str) -> str:
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return text[: cut if cut > 0 else SNIPPET_CHARS] + " …"
+
+
+def mark(text: str, marks: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
+    """Insert MARK_OPEN/MARK_CLOSE around each span of `text`."""
+    out: list[str] = []
+    last = 0
+    for start, end in sorted(marks):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(f"{MARK_OPEN}{text[start:end]}{MARK_CLOSE}")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
+    """A respelled query, if respelling unknown words finds more articles.
+
+    Looks words up in the unstemmed `spell` field, so suggestions are real words from the
+    corpus ("lavrov" for "lavorv"), and uses Whoosh's automaton-based corrector, whose cost
+    depends on the word, not on the corpus size.
+    """
+    corrector = searcher.corrector("spell")
+    analyzer = spelling_analyzer()
+    changed = False
+    pieces: list[str] = []
+    last = 0
+    for match in _PLAIN_WORD.finditer(cleaned):
+        word = match.group(1)
+        if word.casefold() in _OPERATORS or len(word) < 3:
+            continue
+        tokens = [t.text for t in analyzer(word)]
+        if len(tokens) != 1 or searcher.doc_frequency("spell", tokens[0]) > 0:
+            continue
+        candidates = corrector.suggest(tokens[0], limit=1, maxdist=2, prefix=1)
+        if not candidates:
+            continue
+        pieces.append(cleaned[last : match.start(1)])
+        pieces.append(candidates[0])
+        last = match.end(1)
+        changed = True
+    if not changed:
+        return None
+    pieces.append(cleaned[last:])
+    suggestion = "".join(pieces)
+    try:
+        better = searcher.search(parse_query(suggestion, searcher.schema), limit=1)
+    except QueryError:
+        return None
+    return suggestion if len(better) > total else None
