@@ -257,7 +257,9 @@ def _looks_hard_wrapped(block_lines: list[list[str]]) -> bool:
         return False
     longest = max(len(line) for lines in block_lines for line in lines)
     unfinished = sum(1 for line in inner if not _SENTENCE_END.search(line))
-    return longest <= 100 and unfinished >= 0.6 * len(inner)
+    # Wrapped lines run close to the wrap width; a stack of short chrome lines does not.
+    near_width = sum(1 for line in inner if len(line) >= 0.6 * longest)
+    return 40 <= longest <= 100 and unfinished >= 0.6 * len(inner) and near_width >= 0.7 * len(inner)
 
 
 def _take_header_lines(text: str, meta: dict[str, str]) -> str:

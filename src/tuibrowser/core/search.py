@@ -39,13 +39,12 @@ matcher survives, e.g. a word that appears in no title, so it is not used.)
 BM25_B, BM25_K1 = 0.75, 1.2
 """BM25F parameters (tuned with bench/eval_ir.py)."""
 
-SUGGEST_BELOW = 3
-"""Offer "did you mean" when a query finds fewer hits than this."""
 
 SNIPPET_CHARS = 220
 
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
+_BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
 
 
@@ -117,8 +116,12 @@ def parse_query(text: str, schema=None) -> query.Query:
     schema = schema or build_schema()
     _check_dates(text, schema)
     try:
-        any_words = make_parser(schema, OrGroup).parse(text)
         all_words = make_parser(schema, AndGroup).parse(text)
+        if _BOOLEAN.search(text):
+            # Someone who writes AND/OR/NOT means boolean logic: in an OR reading,
+            # "Bayramov NOT Munich" would match every article without Munich.
+            return all_words
+        any_words = make_parser(schema, OrGroup).parse(text)
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input.
         raise QueryError(f"cannot parse the query: {error}") from None
     if all_words == any_words or any_words is query.NullQuery:
@@ -164,7 +167,7 @@ def search(index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True)
             results = searcher.search(parsed, limit=limit, terms=True)
             hits = tuple(_to_hit(hit, results) for hit in results)
             total = len(results)
-            suggestion = _suggest(searcher, cleaned, total) if suggest and total < SUGGEST_BELOW else None
+            suggestion = _suggest(searcher, cleaned, total) if suggest else None
             return SearchResult(cleaned, total, hits, suggestion)
     finally:
         ix.close()
@@ -254,7 +257,10 @@ def mark(text: str, marks: list[tuple[int, int]] | tuple[tuple[int, int], ...]) 
 
 
 def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
-    """A respelled query, if respelling unknown words finds more articles.
+    """A respelled query, when a word is in no article and a close real word is.
+
+    Offered if the respelled query finds articles and at least as many as the original
+    ("lavorv corridor" finds every corridor article, but "lavrov corridor" is what was meant).
 
     Looks words up in the unstemmed `spell` field, so suggestions are real words from the
     corpus ("lavrov" for "lavorv"), and uses Whoosh's automaton-based corrector, whose cost
@@ -287,4 +293,5 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
         better = searcher.search(parse_query(suggestion, searcher.schema), limit=1)
     except QueryError:
         return None
-    return suggestion if len(better) > total else None
+    found = len(better)
+    return suggestion if found and found >= total else None

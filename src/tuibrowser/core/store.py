@@ -114,8 +114,14 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     Returns:
         ("ok", ""), ("stale", reason), ("missing", reason) or ("broken", reason).
     """
-    if not index_dir.exists() or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
-        if index_dir.exists() and any(index_dir.iterdir()) and (index_dir / MARKER_NAME).exists():
+    if not index_dir.is_dir():
+        return "missing", "no index yet"
+    try:
+        exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    except Exception as error:  # exists_in opens the TOC and raises on a garbled one.
+        return "broken", f"the index cannot be read ({type(error).__name__})"
+    if not exists:
+        if (index_dir / MARKER_NAME).exists():
             return "broken", "the index files are missing"
         return "missing", "no index yet"
     marker = read_marker(index_dir)

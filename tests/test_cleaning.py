@@ -1,0 +1,210 @@
+"""Loader and cleaning rules: metadata, chrome removal and sentence retention on every seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLE_CORPUS, seed_path
+from tuibrowser.core.cleaning import clean_text, derive_title, normalize, split_paragraphs
+from tuibrowser.core.corpus import parse_article
+
+# What each seed's metadata must be (issue 2). None means "the file states none".
+EXPECTED_META = {
+    "000": {"date": "2023-05-29", "source": None, "byline": None, "title_derived": True},
+    "001": {"date": None, "source": None, "byline": None, "title_derived": True},
+    "002": {
+        "date": None,
+        "source": None,
+        "byline": None,
+        "title": "Lachin Corridor Talks: Civilian Access, Peace Negotiations, and Regional Stability",
+        "title_derived": False,
+    },
+    "003": {
+        "date": "2023-05-26",
+        "source": "TRT World",
+        "byline": None,
+        "title": "Russia sees prospects of settlement between Azerbaijan, Armenia",
+        "title_derived": False,
+    },
+    "004": {
+        "date": "2023-06-23",
+        "source": "Asbarez",
+        "byline": "Asbarez",
+        "title": "Russia Urges Baku to ‘Unblock Lachin Corridor’",
+        "title_derived": False,
+    },
+}
+
+# Raw lines that are chrome or metadata: none may survive in the body (hand-made gold).
+DROPPED = {
+    "000": [],
+    "001": [],
+    "002": [
+        "Lachin Corridor Talks: Civilian Access, Peace Negotiations, and Regional Stability",
+        "No time to read?",
+        "Get a summary",
+        "Previous Article",
+        "Meta rewrite of Russian Foreign Ministry briefings on G20 currency reform and Africa’s G20 bid",
+        "Next Article",
+        "AVTOVAZ Leadership Notes Exhaustion of 2023 Domestic Car Support Funds and Implications for Policy",
+    ],
+    "003": [
+        "WORLD",
+        "4 MIN READ",
+        "Russia sees prospects of settlement between Azerbaijan, Armenia",
+        "May 26, 2023",
+        "RelatedAzerbaijan's leader denies Baku has territorial claims against Armenia",
+        "RelatedWhite House encourages further dialogue between Azerbaijan, Armenia",
+        "SOURCE:TRTWorld and agencies",
+    ],
+    "004": ["Russia Urges Baku to ‘Unblock Lachin Corridor’", "By Asbarez | Friday, 23 June 2023", "comments"],
+}
+
+# Raw lines kept in a changed form: chrome cut from them, every sentence kept.
+REWRITTEN = {
+    "000": {
+        0: "Russia's President Vladimir Putin will hold in-person 'international negotiations' next week",
+        "Credit: Twitter/@FrontArtsakh": "on the bridge over the Akera River.",
+        "Credit: Twitter/@region776": "across the Khakari River.",
+        "Credit: Twitter/@CineSeda": "Lachin Corridor.",
+        "(@armrepcoe) May 19, 2023": 'of high priority today" — Armenia in Council of Europe',
+        "(@ICRCAze) May 26, 2023": "the transfer of 15 patients and their accompaniers. — ICRC Azerbaijan",
+    },
+    "003": {"/ Photo: AFP / AFP": "hold a trilateral meeting at the Kremlin in Moscow on May 25, 2023."},
+}
+
+# Chrome fragments that must appear nowhere in the cleaned text.
+NEVER_IN_TEXT = ["pic.twitter.com", "Credit:", "@armrepcoe", "Photo: AFP", "SOURCE:", "MIN READ", "date 2023"]
+
+
+def _load(prefix: str):
+    path = seed_path(prefix)
+    return parse_article(path.read_bytes(), path.name)
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_META))
+def test_seed_metadata(prefix):
+    article = _load(prefix)
+    expected = EXPECTED_META[prefix]
+    assert article.date == expected["date"]
+    assert article.source == expected["source"]
+    assert article.byline == expected["byline"]
+    assert article.title_derived == expected["title_derived"]
+    assert article.url is None
+    if "title" in expected:
+        assert article.title == expected["title"]
+    assert 10 <= len(article.title) <= 100
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_META))
+def test_seed_keeps_every_sentence_and_drops_chrome(prefix):
+    article = _load(prefix)
+    body = article.text
+    raw_lines = [normalize(line) for line in seed_path(prefix).read_text(encoding="utf-8").split("\n")]
+    raw_lines = [line for line in raw_lines if line]
+    rewritten = REWRITTEN.get(prefix, {})
+    for number, line in enumerate(raw_lines):
+        if line in DROPPED[prefix]:
+            assert line not in article.paragraphs, f"chrome kept: {line!r}"
+            continue
+        key = next((k for k in rewritten if k == number or (isinstance(k, str) and k in line)), None)
+        if key is not None:
+            assert rewritten[key] in body, f"rewritten line lost: {line[:60]!r}"
+        else:
+            assert line in body, f"sentence lost: {line[:80]!r}"
+    for fragment in NEVER_IN_TEXT:
+        assert fragment not in body
+
+
+def test_derived_titles_are_short_and_readable():
+    assert _load("000").title == (
+        "Russia's President Vladimir Putin will hold in-person 'international negotiations' next week"
+    )
+    title = _load("001").title
+    assert title.startswith("Prime Minister Nikol Pashinyan")
+    assert title.endswith("…") and len(title) <= 92
+    assert not title[:-1].rstrip().endswith((" the", " of", " with"))
+
+
+def test_no_date_invented_from_body_dates():
+    # 002 mentions "November 2020" and "7 October 2022" in its sentences: not a publication date.
+    assert _load("002").date is None
+
+
+def test_all_seeds_have_unique_ids():
+    ids = [parse_article(p.read_bytes(), p.name).id for p in sorted(SAMPLE_CORPUS.glob("*.txt"))]
+    assert len(set(ids)) == 5
+
+
+# General rules, on article shapes the seeds do not have (other outlets).
+
+
+def test_byline_with_person_and_date_line_elsewhere():
+    cleaned = clean_text(
+        "Flood waters rise in the valley\n\nBy Jane Doe and John Roe | Updated: March 3, 2024 10:30 GMT\n\n"
+        "Rivers burst their banks on Sunday. Residents were evacuated.\n"
+    )
+    assert cleaned.title == "Flood waters rise in the valley"
+    assert cleaned.byline == "Jane Doe and John Roe"
+    assert cleaned.source is None  # a person is not an outlet
+    assert cleaned.date == "2024-03-03"
+    assert cleaned.paragraphs == ("Rivers burst their banks on Sunday. Residents were evacuated.",)
+
+
+def test_header_lines_and_url_line():
+    cleaned = clean_text(
+        "Title: Ceasefire talks resume\nDate: 2024-01-05\nSource: Example Wire\n\n"
+        "https://example.org/news/ceasefire\n\nTalks resumed in Geneva.\n"
+    )
+    assert (cleaned.title, cleaned.date, cleaned.source) == ("Ceasefire talks resume", "2024-01-05", "Example Wire")
+    assert cleaned.url == "https://example.org/news/ceasefire"
+    assert cleaned.paragraphs == ("Talks resumed in Geneva.",)
+
+
+def test_teasers_and_share_prompts_dropped_but_similar_sentences_kept():
+    cleaned = clean_text(
+        "Headline here\n\nShare this article\nRead more: Another story entirely\n"
+        "Related to the talks, officials met on Monday.\nRelatedness of the cases was disputed.\n"
+        "Advertisement\n12 comments\n"
+    )
+    assert cleaned.paragraphs == (
+        "Related to the talks, officials met on Monday.",
+        "Relatedness of the cases was disputed.",
+    )
+
+
+def test_hard_wrapped_newswire_is_rejoined():
+    text = (
+        "Oil prices rose sharply on Monday as traders reacted to news that\n"
+        "production would be cut by the main exporting countries in the\n"
+        "coming months, analysts said.\n\n"
+        "The benchmark contract gained two dollars in early trading and\n"
+        "held most of the gain by the close of business in New York.\n"
+    )
+    assert split_paragraphs(text) == [
+        "Oil prices rose sharply on Monday as traders reacted to news that production would be cut by the "
+        "main exporting countries in the coming months, analysts said.",
+        "The benchmark contract gained two dollars in early trading and held most of the gain by the close of "
+        "business in New York.",
+    ]
+
+
+def test_control_and_escape_sequences_removed():
+    cleaned = clean_text("Title \x1b[31mred\x1b]52;c;aGk=\x07\n\nBody\x9b2J text \x00here.\u202e")
+    assert "\x1b" not in cleaned.title and "\x07" not in cleaned.title
+    assert cleaned.paragraphs == ("Body2J text here.",)
+
+
+def test_derive_title_cuts_at_clause_or_word_boundary():
+    assert derive_title(["Short lead sentence. Another one."]) == "Short lead sentence"
+    long_clause = (
+        "The foreign ministers of both countries met in the capital on Tuesday, officials said in a statement."
+    )
+    assert derive_title([long_clause * 1]) == "The foreign ministers of both countries met in the capital on Tuesday"
+    assert derive_title([]) == "Untitled article"
+
+
+def test_headline_question_is_a_title_but_sentence_is_not():
+    assert clean_text("Is the corridor open?\n\nIt is not.").title == "Is the corridor open?"
+    cleaned = clean_text("The corridor stayed closed on Monday, officials said.\nIt reopened later.")
+    assert cleaned.title_derived

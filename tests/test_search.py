@@ -1,0 +1,156 @@
+"""Search behaviour on the seeds: ranking, query language, snippets, suggestions, bad queries."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, mark, search
+
+
+def _paths(result):
+    return [hit.path[:3] for hit in result.hits]
+
+
+def test_icj_ruling_puts_000_first(seed_index):
+    assert _paths(search(seed_index, "ICJ ruling"))[0] == "000"
+
+
+def test_zakharova_finds_004(seed_index):
+    assert _paths(search(seed_index, "Zakharova")) == ["004"]
+
+
+def test_munich_security_conference_finds_002_first(seed_index):
+    assert _paths(search(seed_index, "Munich Security Conference"))[0] == "002"
+
+
+def test_bayramov_finds_001_and_002(seed_index):
+    assert sorted(_paths(search(seed_index, "Bayramov"))) == ["001", "002"]
+
+
+def test_articles_with_all_words_rank_above_those_with_some(seed_index):
+    # Only 002 and 000 mention Munich; "Munich Security" ranks 002 (both words) above 000.
+    result = search(seed_index, "Munich Security")
+    assert _paths(result)[0] == "002"
+    assert all(hit.score > 0 for hit in result.hits)
+
+
+def test_title_matches_weigh_more(seed_index):
+    # Both words are in 003's headline (and standfirst); the title weight puts it first.
+    result = search(seed_index, "prospects settlement")
+    assert _paths(result)[0] == "003"
+
+
+def test_natural_language_question_returns_ranked_results(seed_index):
+    result = search(
+        seed_index, "What did the International Court of Justice order Azerbaijan to do about the Lachin corridor?"
+    )
+    assert result.total >= 3
+    assert _paths(result)[0] == "000"
+
+
+def test_query_language(seed_index):
+    assert _paths(search(seed_index, '"Munich Security Conference"')) == ["002"]
+    assert _paths(search(seed_index, "title:unblock")) == ["004"]
+    assert _paths(search(seed_index, "source:trt")) == ["003"]
+    assert _paths(search(seed_index, 'source:"TRT World"')) == ["003"]
+    assert sorted(_paths(search(seed_index, "date:2023-05"))) == ["000", "003"]
+    assert sorted(_paths(search(seed_index, "date:[2023-05-27 to 2023-12-31]"))) == ["000", "004"]
+    assert sorted(_paths(search(seed_index, "date:>=2023-06"))) == ["004"]
+    assert sorted(_paths(search(seed_index, "Zakharov*"))) == ["004"]
+    assert sorted(_paths(search(seed_index, "Zakharovx~"))) == ["004"]
+    assert sorted(_paths(search(seed_index, "Bayramov AND NOT Lavrov"))) == []
+    assert sorted(_paths(search(seed_index, "Bayramov NOT Munich"))) == ["001"]
+    assert sorted(_paths(search(seed_index, "Bayramov OR Zakharova"))) == ["001", "002", "004"]
+
+
+def test_accents_are_folded(seed_index):
+    assert _paths(search(seed_index, "Zàkharova")) == ["004"]
+
+
+def test_snippet_marks_point_at_matched_words(seed_index):
+    hit = search(seed_index, "ICJ ruling").hits[0]
+    assert hit.snippet_marks
+    for start, end in hit.snippet_marks:
+        assert hit.snippet_text[start:end].lower() in ("icj", "ruling")
+    assert f"{MARK_OPEN}ICJ{MARK_CLOSE}" in hit.snippet
+    assert hit.snippet == mark(hit.snippet_text, hit.snippet_marks)
+    assert "\n" not in hit.snippet_text
+
+
+def test_title_only_match_gets_a_lead_snippet(seed_index):
+    hit = search(seed_index, "title:prospects").hits[0]
+    assert hit.snippet_text.startswith("Russia's President Putin says")
+
+
+def test_did_you_mean_uses_real_words(seed_index):
+    assert search(seed_index, "Zakharva").suggestion == "zakharova"
+    assert search(seed_index, "lavorv corridor").suggestion == "lavrov corridor"
+    assert search(seed_index, "Lachin").suggestion is None
+
+
+def test_spelling_suggestion_is_fast(seed_index):
+    started = time.perf_counter()
+    search(seed_index, "Pashinian Bayramof Zakharva")
+    assert time.perf_counter() - started < 2  # generous: a regression guard, the bench measures
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"Lachin corridor',
+        "(Lachin",
+        "Lachin)",
+        "*",
+        "AND",
+        "NOT",
+        "a OR",
+        "title:",
+        '""',
+        "()",
+        "~",
+        "?",
+        "::",
+        "[",
+        "date:[2023 to",
+        "Lachin\x1b[31m\x07corridor",
+        "OR OR OR",
+        "\u202e Lachin",
+        "-- --help",
+    ],
+)
+def test_odd_queries_never_raise_anything_but_query_error(seed_index, query):
+    try:
+        result = search(seed_index, query)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert result.total >= 0
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("", "empty query"),
+        ("   \t ", "empty query"),
+        ("\x00\x1b", "empty query"),
+        ("x" * 10_000, "query too long"),
+        ("date:bogus", "cannot read the date"),
+        ("date:[bogus to 2023]", "cannot read the date"),
+        ("date:2023-13", "cannot read the date"),
+    ],
+)
+def test_bad_queries_get_clear_messages(seed_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search(seed_index, query)
+
+
+def test_stop_words_only_query_explains_itself(seed_index):
+    result = search(seed_index, "AND")
+    assert result.total == 0 and "no searchable words" in result.notice
+
+
+def test_control_characters_are_stripped_from_the_query(seed_index):
+    assert search(seed_index, "Zakha\x1b[0mrova").query == "Zakha[0mrova"
+    assert _paths(search(seed_index, "Zakharova\x07")) == ["004"]
