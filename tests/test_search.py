@@ -65,6 +65,12 @@ def test_query_language(seed_index):
     assert sorted(_paths(search(seed_index, "Bayramov OR Zakharova"))) == ["001", "002", "004"]
 
 
+def test_question_mark_ending_a_word_is_punctuation_not_a_wildcard(seed_index):
+    assert _paths(search(seed_index, "Who is Zakharova?"))[0] == "004"
+    assert _paths(search(seed_index, "Zakharov?")) == []  # "?" ends the word: no wildcard
+    assert _paths(search(seed_index, "Zakharo?a")) == ["004"]  # inside a word it still is one
+
+
 def test_accents_are_folded(seed_index):
     assert _paths(search(seed_index, "Zàkharova")) == ["004"]
 

@@ -44,6 +44,7 @@ SNIPPET_CHARS = 220
 
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
+_TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
 
@@ -100,6 +101,9 @@ def clean_query(text: str) -> str:
         QueryError: for an empty or overlong query.
     """
     cleaned = " ".join(normalize(text).split())
+    # A question mark that ends a word is punctuation in a pasted question, not Whoosh's
+    # one-character wildcard ("titles?" would match "titles" plus one letter only).
+    cleaned = _TRAILING_QUESTION.sub("", cleaned).strip()
     if not cleaned:
         raise QueryError("empty query: type some words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
