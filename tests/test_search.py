@@ -85,6 +85,13 @@ def test_snippet_marks_point_at_matched_words(seed_index):
     assert "\n" not in hit.snippet_text
 
 
+def test_adjacent_matches_merge_into_one_mark_and_snippets_stay_short(seed_index):
+    for hit in search(seed_index, "Lachin Corridor").hits:
+        assert "«Lachin» «Corridor»" not in hit.snippet
+        assert len(hit.snippet_text) <= 300
+    assert "«Lachin Corridor»" in search(seed_index, "Lachin Corridor").hits[0].snippet
+
+
 def test_title_only_match_gets_a_lead_snippet(seed_index):
     hit = search(seed_index, "title:prospects").hits[0]
     assert hit.snippet_text.startswith("Russia's President Putin says")

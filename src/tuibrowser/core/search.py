@@ -203,8 +203,13 @@ class _SpanFormatter(highlight.Formatter):
             for token in sorted(fragment.matches, key=lambda t: t.startchar):
                 if token.startchar < position or token.endchar > fragment.endchar:
                     continue
-                emit(text[position : token.startchar])
-                start = length
+                gap = text[position : token.startchar]
+                emit(gap)
+                if marks and position > fragment.startchar and gap.isspace() and marks[-1][1] == length - len(gap):
+                    # "«Lachin Corridor»", not "«Lachin» «Corridor»": adjacent matches merge.
+                    start = marks.pop()[0]
+                else:
+                    start = length
                 emit(text[token.startchar : token.endchar])
                 marks.append((start, length))
                 position = token.endchar
@@ -213,7 +218,8 @@ class _SpanFormatter(highlight.Formatter):
 
 
 _HIGHLIGHTER = highlight.Highlighter(
-    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
+    # Two short passages (about two lines each in an 80-column terminal) beat one long one.
+    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=40),
     formatter=_SpanFormatter(),
 )
 
