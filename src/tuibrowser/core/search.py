@@ -27,7 +27,7 @@ MAX_QUERY_CHARS = 1000
 MARK_OPEN, MARK_CLOSE = "«", "»"
 """Around matched terms in `Hit.snippet` (plain text). `Hit.snippet_marks` gives exact spans."""
 
-ALL_WORDS_BOOST = 1.0
+ALL_WORDS_BOOST = 2.0
 """Weight of the all-words (AND) reading of a query, added to its any-word (OR) reading.
 
 Articles containing every word score on both readings and rank first; a pasted sentence,
