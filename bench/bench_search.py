@@ -31,21 +31,42 @@ from tuibrowser.core.store import index_state, open_index
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news" / "bbc"
 
 QUERIES = [
-    "Tony Blair", "election campaign", "oil prices", "Chelsea", "mobile phone", "interest rates",
-    "What did the chancellor say about the budget?", '"general election"', "title:economy",
-    "film award", "broadband", "Microsoft AND Google", "world cup", "blair brown", "music download",
+    "Tony Blair",
+    "election campaign",
+    "oil prices",
+    "Chelsea",
+    "mobile phone",
+    "interest rates",
+    "What did the chancellor say about the budget?",
+    '"general election"',
+    "title:economy",
+    "film award",
+    "broadband",
+    "Microsoft AND Google",
+    "world cup",
+    "blair brown",
+    "music download",
 ]
 # (misspelling, intended word)
 MISSPELLINGS = [
-    ("Blaire", "blair"), ("chancelor", "chancellor"), ("elecion", "election"), ("goverment", "government"),
-    ("Chelsae", "chelsea"), ("microsft", "microsoft"), ("broadbnd", "broadband"), ("economi", "economy"),
-    ("parliment", "parliament"), ("televison", "television"), ("footbal", "football"), ("inflaton", "inflation"),
+    ("Blaire", "blair"),
+    ("chancelor", "chancellor"),
+    ("elecion", "election"),
+    ("goverment", "government"),
+    ("Chelsae", "chelsea"),
+    ("microsft", "microsoft"),
+    ("broadbnd", "broadband"),
+    ("economi", "economy"),
+    ("parliment", "parliament"),
+    ("televison", "television"),
+    ("footbal", "football"),
+    ("inflaton", "inflation"),
 ]
 
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def build_corpus(data: Path, target: Path, repeat: int) -> int:
@@ -89,8 +110,10 @@ def main() -> int:
         for _ in range(3):
             for query in QUERIES:
                 latencies.append(timed(search, index, query, limit=10)[1])
-        print(f"search, 10 hits       p50 {percentile(latencies, 50):6.1f} ms   p95 {percentile(latencies, 95):6.1f} ms"
-              f"   ({len(latencies)} queries)")
+        print(
+            f"search, 10 hits       p50 {percentile(latencies, 50):6.1f} ms   p95 {percentile(latencies, 95):6.1f} ms"
+            f"   ({len(latencies)} queries)"
+        )
 
         ours_ms, ours_right = [], 0
         for wrong, right in MISSPELLINGS:
@@ -111,7 +134,8 @@ def main() -> int:
         print(f"{'did you mean':<22}{'tuibrowser':>22}{'whoosh correct_query':>24}")
         print(f"{'':<22}{'(search + suggest)':>22}{'(suggest only, body)':>24}")
         print(f"{'median ms':<22}{statistics.median(ours_ms):>22.1f}{statistics.median(base_ms):>24.1f}")
-        print(f"{'intended word':<22}{f'{ours_right}/{len(MISSPELLINGS)}':>22}{f'{base_right}/{len(MISSPELLINGS)}':>24}")
+        total = len(MISSPELLINGS)
+        print(f"{'intended word':<22}{f'{ours_right}/{total}':>22}{f'{base_right}/{total}':>24}")
     return 0
 
 

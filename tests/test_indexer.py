@@ -231,3 +231,13 @@ def test_core_never_imports_textual():
     code += "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_progress_reports_reading_then_indexing(corpus, index_dir):
+    calls = []
+    sync(corpus, index_dir, progress=lambda phase, done, total: calls.append((phase, done, total)))
+    assert calls[0][0] == "reading" and calls[-1] == ("indexing", 5, 5)
+    assert ("reading", 5, 5) in calls
+    calls.clear()
+    sync(corpus, index_dir, progress=lambda phase, done, total: calls.append((phase, done, total)))
+    assert calls == [("reading", 5, 5)]  # nothing to write, nothing claimed

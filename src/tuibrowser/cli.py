@@ -126,7 +126,9 @@ def _run(args: argparse.Namespace) -> int:
     if not where.corpus.is_dir():
         raise UsageError(f"corpus folder not found: {where.corpus}")
     if args.command == "index":
-        report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=_progress_bar(), lock_timeout=args.wait)
+        bar = _progress_bar()
+        report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
+        _clear_bar(bar)
         _print_report(report, args.json)
         return EXIT_OK
     _ensure_index(where)
@@ -145,13 +147,16 @@ def _ensure_index(where: Locations) -> None:
     if state == "ok":
         return
     _fail(f"indexing {where.corpus} ({reason})")
+    bar = _progress_bar()
     try:
-        report = sync(where.corpus, where.index, progress=_progress_bar())
+        report = sync(where.corpus, where.index, progress=bar)
     except IndexLocked as error:
+        _clear_bar(bar)
         if state == "stale":
             _fail(f"{error}; answering from the current index")
             return
         raise
+    _clear_bar(bar)
     _fail(report.summary())
     for path, why in report.skipped:
         _fail(f"skipped {path}: {why}")
@@ -162,15 +167,22 @@ def _progress_bar():
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int) -> None:
+    def show(phase: str, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles")
-        if done >= total:
+        sys.stderr.write(f"\r\x1b[K{phase:<9}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if phase == "indexing" and done >= total:
             sys.stderr.write("\r\x1b[K")
         sys.stderr.flush()
 
     return show
+
+
+def _clear_bar(bar) -> None:
+    """Erase the bar's line (a sync with nothing to write never reaches "indexing" 100%)."""
+    if bar is not None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
 
 
 def _dump(data: object) -> None:

@@ -32,8 +32,8 @@ from tuibrowser.core.store import (
     write_marker,
 )
 
-Progress = Callable[[int, int], None]
-"""Called as progress(done, total) while articles are being derived and written."""
+Progress = Callable[[str, int, int], None]
+"""Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: 
             except ArticleError as error:
                 report.skipped.append((corpus_file.path, str(error)))
         if progress and (done % 50 == 0 or done == total):
-            progress(done, total)
+            progress("reading", done, total)
 
     ids = assign_ids((path, entry.slug) for path, entry in entries.items())
     # An unchanged article whose id moved (a new article now shares its title) is rewritten.
@@ -167,9 +167,11 @@ def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: 
         try:
             for path in gone:
                 writer.delete_by_term("path", path)
-            for path, article in fresh.items():
+            for done, (path, article) in enumerate(fresh.items(), start=1):
                 writer.delete_by_term("path", path)
                 writer.add_document(**_document(article, ids[path]))
+                if progress and (done % 20 == 0 or done == len(fresh)):
+                    progress("indexing", done, len(fresh))
             if clear:
                 # Rebuild: everything was re-derived; keep only the new segment.
                 writer.commit(mergetype=writing.CLEAR)
