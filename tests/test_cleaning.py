@@ -204,6 +204,12 @@ def test_derive_title_cuts_at_clause_or_word_boundary():
     assert derive_title([]) == "Untitled article"
 
 
+def test_headline_ending_in_an_ellipsis_is_kept_whole():
+    # Found on BBC tech/301.txt, an article the rules were not written against.
+    cleaned = clean_text("Rivals of the £400 Apple...\n\nThe iPod has competitors.")
+    assert (cleaned.title, cleaned.title_derived) == ("Rivals of the £400 Apple...", False)
+
+
 def test_headline_question_is_a_title_but_sentence_is_not():
     assert clean_text("Is the corridor open?\n\nIt is not.").title == "Is the corridor open?"
     cleaned = clean_text("The corridor stayed closed on Monday, officials said.\nIt reopened later.")

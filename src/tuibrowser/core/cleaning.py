@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tuibrowser.core.dates import parse_date
 
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -406,6 +406,8 @@ def is_headline_like(paragraph: str) -> bool:
     words = paragraph.split()
     if not 1 <= len(words) <= 25 or len(paragraph) > 160:
         return False
+    if re.search(r"(?:\.\.\.|…)[\"”’')\]]*$", paragraph):
+        return True  # "Rivals of the £400 Apple...": a teasing headline, not a sentence
     return not re.search(r"[.:;,][\"”’')\]]*$", paragraph)
 
 
