@@ -99,6 +99,23 @@ def test_bad_usage_exits_2_with_one_line(capsys, where, argv):
     assert "Traceback" not in err
 
 
+def test_index_location_that_is_a_file_exits_2(capsys, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run(capsys, "--corpus", str(SAMPLE_CORPUS), "--index", str(tmp_path / "afile"), "list")
+    assert code == 2 and "not a folder" in err and "internal error" not in err
+
+
+def test_os_errors_are_one_line_messages(capsys, tmp_path, monkeypatch):
+    import tuibrowser.cli as cli
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "index"))
+
+    monkeypatch.setattr(cli, "sync", no_space)
+    code, _, err = run(capsys, "--corpus", str(SAMPLE_CORPUS), "--index", str(tmp_path / "index"), "index")
+    assert code == 1 and err == f"tuibrowser: No space left on device: {tmp_path / 'index'}\n"
+
+
 def test_missing_corpus_folder_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "--corpus", str(tmp_path / "nope"), "list")
     assert code == 2 and "corpus folder not found" in err

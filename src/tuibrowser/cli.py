@@ -98,13 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     except IndexProblem as error:
         _fail(str(error))
         return EXIT_UNAVAILABLE
-    except KeyboardInterrupt:
-        _fail("interrupted")
-        return 130
     except BrokenPipeError:
         # The reader went away (`| head`); silence the flush at exit too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as error:  # permission denied, disk full, ...: say which file
+        where = f": {error.filename}" if error.filename else ""
+        _fail(f"{error.strerror or error}{where}")
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
     except Exception as error:  # Last resort: a message, never a traceback.
         if os.environ.get("TUIBROWSER_DEBUG"):
             raise
@@ -125,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         _fail(f"created a sample corpus at {where.corpus}")
     if not where.corpus.is_dir():
         raise UsageError(f"corpus folder not found: {where.corpus}")
+    if where.index.exists() and not where.index.is_dir():
+        raise UsageError(f"the index location is not a folder: {where.index}")
     if args.command == "index":
         bar = _progress_bar()
         report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
