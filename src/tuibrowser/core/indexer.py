@@ -120,7 +120,6 @@ def sync(
 
 def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
     files = scan(corpus_dir)
-    present = {f.path for f in files}
     fresh: dict[str, Article] = {}
     entries: dict[str, _Entry] = {}
     total = len(files)
@@ -147,16 +146,20 @@ def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: 
 
     ids = assign_ids((path, entry.slug) for path, entry in entries.items())
     # An unchanged article whose id moved (a new article now shares its title) is rewritten.
-    for path, entry in entries.items():
+    for path, entry in list(entries.items()):
         if path not in fresh and entry.id != ids[path]:
-            fresh[path] = parse_article(read_raw(corpus_dir, path), path)
+            try:
+                fresh[path] = parse_article(read_raw(corpus_dir, path), path)
+            except ArticleError as error:  # the file changed under us since the scan
+                report.skipped.append((path, str(error)))
+                del entries[path]
     for path, entry in entries.items():
         entry.id = ids[path]
 
     gone = [path for path in manifest if path not in entries]
     report.removed = len(gone)
     for path in fresh:
-        if path in manifest and path in present:
+        if path in manifest:
             report.updated += 1
         else:
             report.added += 1
