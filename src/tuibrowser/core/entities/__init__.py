@@ -1,0 +1,1 @@
+"""Linked entities: the curated knowledge base, mention linking, discovery and resolution."""

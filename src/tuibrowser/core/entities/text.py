@@ -1,0 +1,63 @@
+"""Tokens with character offsets, and the folding that makes spellings comparable.
+
+Entity matching works on tokens, never on raw substrings, so "EU" can never match inside
+"EUROPE" or "neuter". Folding removes accents (Erdoğan = Erdogan, Xankəndi = Xankendi) and
+unifies apostrophes and dashes, so the curly and straight forms of a possessive are equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Acronyms with dots (U.S., U.N.), hashtags (#LachinCorridor), then runs of letters/digits.
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|#\w+|[OD][’'][A-Z][^\W_]+|[^\W_]+")  # O'Brien, D'Souza
+_SPECIAL_FOLDS = str.maketrans(
+    {"ə": "e", "Ə": "E", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss"}
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
+_GAP_DROP = re.compile(r"[\s\-‐‑‒–—()]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the text: its span, its text as written and its folded form."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophe-unified form used for comparison."""
+    text = text.translate(_SPECIAL_FOLDS).translate(_APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def strip_accents(text: str) -> str:
+    """Accent-free form that keeps case (for case-sensitive comparisons)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLDS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(), fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def canonical_gap(gap: str) -> str:
+    """What separates two tokens, reduced to what matters for matching.
+
+    Spaces, hyphens, dashes and parentheses are interchangeable ("Nagorno Karabakh" =
+    "Nagorno-Karabakh"; "European Union (EU) mission"); apostrophes and other punctuation
+    must agree, so a match never runs across a comma or a sentence end the alias lacks.
+    """
+    return _GAP_DROP.sub("", gap.translate(_APOSTROPHES))
+
+
+def is_acronym(word: str) -> bool:
+    """ICJ, NK, U.S.: two or more letters, all capitals."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
