@@ -15,6 +15,9 @@ from dataclasses import asdict
 from typing import NoReturn
 
 from tuibrowser import __version__
+from tuibrowser.core.entities.kb import ENTITY_TYPES, KnowledgeBaseError
+from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, read_registry
+from tuibrowser.core.entities.views import article_entities, concordance, related_entities
 from tuibrowser.core.indexer import SyncReport, sync
 from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
 from tuibrowser.core.paths import Locations, resolve_locations
@@ -69,9 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--limit", type=_positive_int, default=10, metavar="N", help="number of hits (default 10)")
     find.add_argument("--json", action="store_true", help="print JSON")
 
-    show = commands.add_parser("show", parents=[locations], help="print one article")
+    show = commands.add_parser("show", parents=[locations], help="print one article and its entities")
     show.add_argument("id", metavar="ID", help="the article's id (see list or search)")
     show.add_argument("--json", action="store_true", help="print JSON")
+
+    entities = commands.add_parser("entities", parents=[locations], help="list every entity, most mentioned first")
+    entities.add_argument("--json", action="store_true", help="print JSON")
+
+    entity = commands.add_parser(
+        "entity", parents=[locations], help="every mention of one entity across the corpus, and related entities"
+    )
+    entity.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
+    entity.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -92,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         _fail(str(error))
         return EXIT_USAGE
-    except (QueryError, ArticleNotFound) as error:
+    except (QueryError, ArticleNotFound, EntityNotFound, KnowledgeBaseError) as error:
         _fail(str(error.args[0] if error.args else error))
         return EXIT_USAGE
     except IndexProblem as error:
@@ -144,6 +156,10 @@ def _run(args: argparse.Namespace) -> int:
         _print_search(search(where.index, " ".join(args.query), limit=args.limit), args.json)
     elif args.command == "show":
         _print_article(where, args.id, args.json)
+    elif args.command == "entities":
+        _print_entities(where, args.json)
+    elif args.command == "entity":
+        _print_entity(where, args.name, args.json)
     return EXIT_OK
 
 
@@ -262,6 +278,7 @@ def _print_search(result: SearchResult, as_json: bool) -> None:
 
 def _print_article(where: Locations, article_id: str, as_json: bool) -> None:
     article = get_article(where.index, article_id)
+    linked = article_entities(where.index, article_id)
     if as_json:
         _dump(
             {
@@ -275,6 +292,16 @@ def _print_article(where: Locations, article_id: str, as_json: bool) -> None:
                 "paragraphs": list(article.paragraphs),
                 "path": article.path,
                 "title_derived": article.title_derived,
+                "entities": [
+                    {
+                        "id": item.entity.id,
+                        "name": item.entity.name,
+                        "type": item.entity.type,
+                        "discovered": item.entity.discovered,
+                        "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in item.mentions],
+                    }
+                    for item in linked
+                ],
             }
         )
         return
@@ -284,6 +311,85 @@ def _print_article(where: Locations, article_id: str, as_json: bool) -> None:
         print(" · ".join(meta))
     print()
     print("\n\n".join(article.paragraphs))
+    if linked:
+        print("\nEntities:")
+        for kind in ENTITY_TYPES:
+            names = [f"{i.entity.name} ({len(i.mentions)})" for i in linked if i.entity.type == kind]
+            if names:
+                print(f"  {kind}: {', '.join(names)}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _entity_json(record: EntityRecord) -> dict:
+    entity = record.entity
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "discovered": entity.discovered,
+        "articles": record.articles,
+        "mentions": record.mentions,
+        "description": entity.description,
+        "wikidata": entity.wikidata,
+    }
+
+
+def _print_entities(where: Locations, as_json: bool) -> None:
+    records = sorted(
+        read_registry(where.index).records.values(),
+        key=lambda r: (-r.mentions, r.entity.name.casefold()),
+    )
+    if as_json:
+        _dump([_entity_json(r) for r in records])
+        return
+    for record in records:
+        tag = " (discovered)" if record.entity.discovered else ""
+        print(
+            f"{record.entity.name}  [{record.entity.type}{tag}]  "
+            f"{_count(record.articles, 'article')}, {_count(record.mentions, 'mention')}  id: {record.entity.id}"
+        )
+
+
+def _print_entity(where: Locations, name: str, as_json: bool) -> None:
+    registry = read_registry(where.index)
+    record = registry.find(name)
+    lines = concordance(where.index, record.entity.id)
+    related = related_entities(where.index, record.entity.id, registry=registry)
+    if as_json:
+        data = _entity_json(record)
+        data["articles"] = [
+            {
+                "id": a.id,
+                "title": a.title,
+                "date": a.date,
+                "source": a.source,
+                "mentions": [
+                    {"start": m.start, "end": m.end, "text": m.text, "context": m.context} for m in a.mentions
+                ],
+            }
+            for a in lines
+        ]
+        data["related"] = [{"id": r.entity.id, "name": r.entity.name, "articles": r.articles} for r in related]
+        _dump(data)
+        return
+    entity = record.entity
+    tag = ", discovered" if entity.discovered else ""
+    print(f"{entity.name} ({entity.type}{tag})")
+    if entity.description:
+        print(entity.description)
+    if entity.aliases:
+        print(f"also: {', '.join(entity.aliases)}")
+    print(f"{_count(record.mentions, 'mention')} in {_count(record.articles, 'article')}")
+    for article in lines:
+        print(f"\n{article.date or 'undated'}  {article.title}  [{article.id}]")
+        for mention in article.mentions:
+            print(f"    {mention.context}")
+    if related:
+        print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in related))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ changed, re-derives only articles whose hash changed, and removes articles whose
 gone. Every write is one Whoosh commit followed by an atomic manifest write; each step is
 idempotent, so a sync killed at any point leaves an index that opens, and the next sync
 finishes the job.
+
+Entities are extracted only for articles whose content changed (an extraction cache is
+kept, keyed by content hash and by the rules' and knowledge base's version), then resolved
+across the corpus; a document is rewritten only when its final mentions changed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from whoosh import writing
 
 from tuibrowser.core.article import Article
 from tuibrowser.core.corpus import ArticleError, assign_ids, base_slug, content_hash, parse_article, read_raw, scan
+from tuibrowser.core.entities.discovery import Candidate
+from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
+from tuibrowser.core.entities.linker import Mention
+from tuibrowser.core.entities.pipeline import EntityExtractor
+from tuibrowser.core.entities.registry import EntityRecord, write_registry
+from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     MANIFEST_NAME,
@@ -31,6 +41,9 @@ from tuibrowser.core.store import (
     write_lock,
     write_marker,
 )
+
+ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
+"""Per-article extraction results, so unchanged articles are never analysed again."""
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
@@ -48,6 +61,8 @@ class SyncReport:
     """(path, reason) for files that are not readable articles; they are not indexed."""
     rebuilt_because: str | None = None
     """Set when the index was created from scratch, with the reason."""
+    relinked: int = 0
+    """Unchanged articles rewritten because their entity links changed (new KB, new names)."""
 
     def summary(self) -> str:
         text = f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged"
@@ -100,7 +115,9 @@ def sync(
 
     Raises:
         IndexLocked: another indexer kept the lock for `lock_timeout` seconds.
+        KnowledgeBaseError: entities.toml is malformed; the index is left as it was.
     """
+    kb = load_kb(corpus_dir)
     report = SyncReport()
     with write_lock(index_dir, lock_timeout):
         state, reason = index_state(index_dir, corpus_dir)
@@ -112,13 +129,13 @@ def sync(
             ix = open_index(index_dir)
             manifest = {} if rebuild else _load_manifest(index_dir)
         try:
-            _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
+            _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
         finally:
             ix.close()
     return report
 
 
-def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
+def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
     files = scan(corpus_dir)
     fresh: dict[str, Article] = {}
     entries: dict[str, _Entry] = {}
@@ -165,16 +182,49 @@ def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: 
             report.added += 1
     report.unchanged = len(entries) - len(fresh)
 
-    if fresh or gone or clear or not manifest:
+    extractor = EntityExtractor(kb)
+    cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
+    stored: dict[str, dict] = {}
+    extractions: dict[str, Extraction] = {}
+    for path, entry in entries.items():
+        cached = cache.get(path)
+        if path in fresh:
+            extractions[path] = extractor.extract(fresh[path].text)
+        elif cached and cached.hash == entry.hash:
+            extractions[path] = cached.extraction
+        else:
+            fields = _stored_fields(ix, path, stored)
+            if fields is None:  # in the manifest but not in the index: re-derive it
+                fresh[path] = parse_article(read_raw(corpus_dir, path), path)
+                extractions[path] = extractor.extract(fresh[path].text)
+            else:
+                extractions[path] = extractor.extract(fields.get("text") or "")
+    resolution = resolve(kb, extractions)
+
+    def links_changed(path: str) -> bool:
+        cached = cache.get(path)
+        return cached is None or cached.hash != entries[path].hash or cached.final != resolution.mentions[path]
+
+    relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
+    report.relinked = len(relink)
+
+    if fresh or gone or relink or clear or not manifest:
         writer = ix.writer(limitmb=256)
         try:
             for path in gone:
                 writer.delete_by_term("path", path)
+            total_writes = len(fresh) + len(relink)
             for done, (path, article) in enumerate(fresh.items(), start=1):
                 writer.delete_by_term("path", path)
-                writer.add_document(**_document(article, ids[path]))
-                if progress and (done % 20 == 0 or done == len(fresh)):
-                    progress("indexing", done, len(fresh))
+                writer.add_document(**_document(article, ids[path], resolution.mentions[path]))
+                if progress and (done % 20 == 0 or done == total_writes):
+                    progress("indexing", done, total_writes)
+            for done, path in enumerate(relink, start=len(fresh) + 1):
+                fields = _stored_fields(ix, path, stored)
+                writer.delete_by_term("path", path)
+                writer.add_document(**_document_from_stored(fields, ids[path], resolution.mentions[path]))
+                if progress and (done % 20 == 0 or done == total_writes):
+                    progress("indexing", done, total_writes)
             if clear:
                 # Rebuild: everything was re-derived; keep only the new segment.
                 writer.commit(mergetype=writing.CLEAR)
@@ -183,32 +233,135 @@ def _sync_into(ix, corpus_dir, index_dir, manifest, report, progress, *, clear: 
         except BaseException:
             writer.cancel()
             raise
+    _save_entity_cache(index_dir, extractor.version, entries, extractions, resolution)
     _save_manifest(index_dir, entries)
+    write_registry(index_dir, _records(kb, resolution))
     write_marker(index_dir, Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
 
 
-def _document(article: Article, article_id: str) -> dict:
-    """The Whoosh document for an article."""
-    text = article.text
-    document = {
-        "path": article.path,
-        "id": article_id,
-        "slug": base_slug(article.title, article.path),
-        "title": article.title,
-        "body": text,
-        "spell": f"{article.title}\n{text}",
-        "text": text,
-        "date_iso": article.date,
-        "byline": article.byline,
-        "url": article.url,
-        "title_derived": article.title_derived,
-        "hash": article.content_hash,
-        "entities": "",
-        "mentions": [],
+def _stored_fields(ix, path: str, stored: dict[str, dict]) -> dict | None:
+    """An indexed article's stored fields (memoised for this sync)."""
+    if path not in stored:
+        with ix.searcher() as searcher:
+            stored[path] = searcher.document(path=path)
+    return stored[path]
+
+
+def _records(kb: KnowledgeBase, resolution: Resolution) -> list[EntityRecord]:
+    """Every curated and discovered entity, with how many articles and mentions it has."""
+    articles: dict[str, int] = {}
+    mentions: dict[str, int] = {}
+    for found in resolution.mentions.values():
+        ids = [m.entity_id for m in found]
+        for entity_id in set(ids):
+            articles[entity_id] = articles.get(entity_id, 0) + 1
+        for entity_id in ids:
+            mentions[entity_id] = mentions.get(entity_id, 0) + 1
+    entities = [*kb.entities, *resolution.discovered]
+    return [EntityRecord(e, articles.get(e.id, 0), mentions.get(e.id, 0)) for e in entities]
+
+
+@dataclass
+class _CachedExtraction:
+    hash: str
+    extraction: Extraction
+    final: tuple[Mention, ...]
+
+
+def _load_entity_cache(index_dir: Path, version: str) -> dict[str, _CachedExtraction]:
+    """Per-article extractions from the last sync, if made by the same rules and KB."""
+    try:
+        raw = json.loads((index_dir / ENTITY_CACHE_NAME).read_text(encoding="utf-8"))
+        if raw.get("version") != version:
+            return {}
+        return {
+            path: _CachedExtraction(
+                item["hash"],
+                Extraction(
+                    tuple(Mention(*m) for m in item["known"]),
+                    tuple(Candidate(*c) for c in item["candidates"]),
+                ),
+                tuple(Mention(*m) for m in item["final"]),
+            )
+            for path, item in raw["articles"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _save_entity_cache(index_dir, version, entries, extractions, resolution) -> None:
+    articles = {
+        path: {
+            "hash": entries[path].hash,
+            "known": [[m.entity_id, m.start, m.end] for m in extraction.known],
+            "candidates": [
+                [c.start, c.end, c.name, c.evidence, c.strong, c.initial_only] for c in extraction.candidates
+            ],
+            "final": [[m.entity_id, m.start, m.end] for m in resolution.mentions[path]],
+        }
+        for path, extraction in sorted(extractions.items())
     }
-    if article.date:
-        document["date"] = dt.datetime.fromisoformat(article.date)
-    if article.source:
-        document["source"] = article.source
-        document["source_facet"] = article.source
+    write_json_atomic(index_dir / ENTITY_CACHE_NAME, {"version": version, "articles": articles})
+
+
+def _document(article: Article, article_id: str, mentions: tuple[Mention, ...]) -> dict:
+    """The Whoosh document for a freshly derived article."""
+    return _build_document(
+        path=article.path,
+        article_id=article_id,
+        title=article.title,
+        text=article.text,
+        date=article.date,
+        source=article.source,
+        byline=article.byline,
+        url=article.url,
+        title_derived=article.title_derived,
+        content_hash=article.content_hash,
+        mentions=mentions,
+    )
+
+
+def _document_from_stored(fields: dict, article_id: str, mentions: tuple[Mention, ...]) -> dict:
+    """The same document rebuilt from what the index stored, with new entity links."""
+    return _build_document(
+        path=fields["path"],
+        article_id=article_id,
+        title=fields.get("title") or "",
+        text=fields.get("text") or "",
+        date=fields.get("date_iso"),
+        source=fields.get("source"),
+        byline=fields.get("byline"),
+        url=fields.get("url"),
+        title_derived=bool(fields.get("title_derived")),
+        content_hash=fields.get("hash") or "",
+        mentions=mentions,
+    )
+
+
+def _build_document(
+    *, path, article_id, title, text, date, source, byline, url, title_derived, content_hash, mentions
+) -> dict:
+    document = {
+        "path": path,
+        "id": article_id,
+        "slug": base_slug(title, path),
+        "title": title,
+        "body": text,
+        "spell": f"{title}\n{text}",
+        "text": text,
+        "date_iso": date,
+        "byline": byline,
+        "url": url,
+        "title_derived": title_derived,
+        "hash": content_hash,
+        # One id per mention, so `entity:` ranks articles that mention it more often higher;
+        # offsets for the reader.
+        "entities": ",".join(m.entity_id for m in mentions),
+        "mentions": [[m.entity_id, m.start, m.end] for m in mentions],
+    }
+    if date:
+        document["date"] = dt.datetime.fromisoformat(date)
+    if source:
+        document["source"] = source
+        document["source_facet"] = source
     return document

@@ -18,6 +18,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldPars
 from whoosh.searching import Searcher
 
 from tuibrowser.core.cleaning import normalize
+from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
 from tuibrowser.core.schema import build_schema, spelling_analyzer
 from tuibrowser.core.store import open_index
 
@@ -44,6 +45,7 @@ SNIPPET_CHARS = 220
 
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
+_ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
@@ -150,19 +152,40 @@ def _check_dates(text: str, schema) -> None:
             )
 
 
+def expand_entities(text: str, registry: Registry) -> str:
+    """Rewrite `entity:NAME` clauses as `entities:<id>` (NAME: an id, a name or any alias).
+
+    `entity:lachin-corridor`, `entity:"Lachin corridor"` and `entity:Pashinian` all match
+    every article that mentions the entity, under any spelling.
+
+    Raises:
+        QueryError: for an unknown entity, with the closest names.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) if match.group(1) is not None else match.group(2)
+        try:
+            return f"entities:{registry.find(name).entity.id}"
+        except EntityNotFound as error:
+            raise QueryError(str(error)) from None
+
+    return _ENTITY_CLAUSE.sub(replace, text)
+
+
 def search(index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True) -> SearchResult:
     """Search the index at `index_dir`.
 
     Raises:
-        QueryError: for an empty, overlong or unreadable query.
+        QueryError: for an empty, overlong or unreadable query, or an unknown entity.
         IndexProblem: when the index cannot be opened.
     """
     if limit < 1:
         raise QueryError("limit must be at least 1")
     cleaned = clean_query(text)
+    expanded = expand_entities(cleaned, read_registry(index_dir)) if _ENTITY_CLAUSE.search(cleaned) else cleaned
     ix = open_index(index_dir)
     try:
-        parsed = parse_query(cleaned, ix.schema)
+        parsed = parse_query(expanded, ix.schema)
         with ix.searcher(weighting=weighting()) as searcher:
             if parsed is query.NullQuery:
                 return SearchResult(

@@ -34,6 +34,8 @@ LOCK_NAME = "tuibrowser.lock"
 INDEX_NAME = "MAIN"
 _WHOOSH_FILE = re.compile(rf"^_?{INDEX_NAME}_.*$|^{INDEX_NAME}_WRITELOCK$")
 
+KB_NAME = "entities.toml"
+
 DEFAULT_LOCK_TIMEOUT = 10.0
 """Seconds a second indexer waits for the first before giving up."""
 
@@ -105,6 +107,13 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, int]:
             prints[Path(dirpath).relative_to(root).as_posix()] = os.stat(dirpath).st_mtime_ns
         except OSError:
             continue
+    # The knowledge base is edited in place by hand, which a folder's mtime does not show.
+    try:
+        kb = (root / KB_NAME).stat()
+        prints[":entities.toml"] = kb.st_mtime_ns
+        prints[":entities.toml:size"] = kb.st_size
+    except OSError:
+        pass
     return prints
 
 
@@ -159,7 +168,7 @@ def create_index(index_dir: Path) -> FileIndex:
     """Create an empty index, deleting only Whoosh's and tuibrowser's files in the folder."""
     index_dir.mkdir(parents=True, exist_ok=True)
     for entry in index_dir.iterdir():
-        if entry.is_file() and (_WHOOSH_FILE.match(entry.name) or entry.name in (MARKER_NAME, MANIFEST_NAME)):
+        if entry.is_file() and (_WHOOSH_FILE.match(entry.name) or entry.name.startswith("tuibrowser-")):
             entry.unlink(missing_ok=True)
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
 
