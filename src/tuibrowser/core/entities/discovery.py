@@ -24,6 +24,7 @@ from tuibrowser.core.entities.lexicon import (
     MONTHS_AND_DAYS,
     ORG_HEADS,
     ORG_WORDS,
+    PERSON_ROLES,
     PERSON_TITLES,
     PLACE_ACRONYMS,
     PLACE_PREPOSITIONS,
@@ -37,6 +38,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|@\w+|#\w+")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"“”‘\n]|^\s*[—–-]\s*$")
 _NAME_GAP = re.compile(r"^(?:\s|-)*$")
 _STRIPPABLE = PERSON_TITLES | DEMONYMS | CONNECTORS
+# ", the former state minister" / ", an aide to": up to four words, then a role noun.
+_APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +221,8 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
             evidence = "person"
         elif _place_before(text, tokens, lo) and len(words) <= 3:
             evidence = "place"
+        elif 1 < len(words) <= 3 and _apposition_names_person(text, end):
+            evidence = "person"
     # A lone capitalised word at a sentence start is a name only if the article also
     # capitalises it mid-sentence and never writes it in lower case.
     initial_only = False
@@ -227,6 +232,15 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
         if starts_sentence and folded[0] not in capital_inside:
             initial_only = True
     return Candidate(start, end, text[start:end], evidence, strong, initial_only)
+
+
+def _apposition_names_person(text: str, end: int) -> bool:
+    """ ", the former state minister of ..." or ", an aide to ..." follows the name."""
+    match = _APPOSITION.match(text[end : end + 80])
+    if not match:
+        return False
+    words = [*match.group(1).split(), match.group(2)]
+    return any(w.casefold() in PERSON_ROLES for w in words)
 
 
 def _place_before(text: str, tokens: list[Token], index: int) -> bool:

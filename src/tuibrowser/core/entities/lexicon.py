@@ -161,6 +161,13 @@ FIRST_NAMES = frozenset(
 # Honorifics always start a new name: "the Foreign Policy Centre Mr Straw said" is two names.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
 
+# Nouns of an apposition that describe a person: "Ruben Vardanyan, the former state minister".
+PERSON_ROLES = PERSON_TITLES | frozenset(
+    """aide adviser advisor envoy official member head founder owner lawyer activist journalist reporter
+    businessman businesswoman billionaire politician diplomat negotiator spokesman spokeswoman analyst
+    researcher commander officer soldier resident mother father son daughter wife husband brother sister""".split()
+)
+
 # Verbs of speech: "Name said" is a person.
 SPEECH_VERBS = frozenset(
     {

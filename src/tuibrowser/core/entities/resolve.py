@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
@@ -79,6 +79,8 @@ def _person_shaped(name: str) -> bool:
 def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolution:
     """Resolve all articles' candidates together; see the module docstring."""
     paths = sorted(extractions)
+    titled = _titled_surnames(extractions)
+    extractions = {path: _infer_people(extractions[path], titled) for path in paths}
     surnames: dict[str, set[str]] = defaultdict(set)
     for path in paths:
         for candidate in extractions[path].candidates:
@@ -134,6 +136,27 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
 
 STRONG_WEIGHT = 3
 """A title or an organisation word counts this many times an "in"/"the" clue."""
+
+
+def _titled_surnames(extractions: Mapping[str, Extraction]) -> frozenset[str]:
+    return frozenset(
+        _key(c.name)
+        for extraction in extractions.values()
+        for c in extraction.candidates
+        if c.words == 1 and c.evidence == "person" and c.strong
+    )
+
+
+def _infer_people(extraction: Extraction, titled: frozenset[str]) -> Extraction:
+    """A name with no evidence whose last word is elsewhere a titled person ("Mr Vardanyan")
+    is that person's full name: give it a person vote."""
+    candidates = tuple(
+        replace(c, evidence="person")
+        if not c.evidence and 1 < c.words <= 3 and _person_shaped(c.name) and _key(c.name.split()[-1]) in titled
+        else c
+        for c in extraction.candidates
+    )
+    return Extraction(extraction.known, candidates)
 
 
 def _accept(tally: _Tally, key: str) -> str | None:
