@@ -82,7 +82,7 @@ class Registry:
         for record in self.records.values():
             for spelling in (record.entity.id, *record.entity.names()):
                 names.setdefault(_key(spelling), record.entity.name)
-        close = difflib.get_close_matches(_key(query), list(names), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(_key(query), list(names), n=3, cutoff=0.75)
         raise EntityNotFound(query, list(dict.fromkeys(names[c] for c in close)))
 
 
