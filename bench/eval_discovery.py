@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -37,30 +38,67 @@ def _norm(name: str) -> str:
     return " ".join(fold(name).split())
 
 
-def evaluate(data: Path, gold_path: Path = GOLD, show_errors: bool = False) -> dict[str, Counter]:
-    gold = tomllib.loads(gold_path.read_text(encoding="utf-8"))["article"]
+Prediction = tuple[str, str, set[str]]
+"""(name, type, spellings in the article) for one predicted entity."""
+
+
+def load_texts(data: Path) -> dict[str, str]:
     texts: dict[str, str] = {}
     for path in sorted(data.glob("*.txt")):
         try:
             texts[path.name] = parse_article(path.read_bytes(), path.name).text
         except ArticleError:
             continue
+    return texts
+
+
+def predict_tuibrowser(texts: dict[str, str], files: list[str]) -> dict[str, list[Prediction]]:
+    """tuibrowser's discovery over the whole folder, read back for the gold articles."""
     extractor = EntityExtractor(KnowledgeBase())
     resolution = resolve(extractor.kb, {name: extractor.extract(text) for name, text in texts.items()})
     by_id = {entity.id: entity for entity in resolution.discovered}
-
-    counts = {kind: Counter() for kind in ("all", *TYPES)}
-    for article in gold:
-        name, text = article["file"], texts[article["file"]]
-        items = [(kind, {_norm(alt) for alt in entry.split("|")}) for kind in TYPES for entry in article[kind]]
-        other = {_norm(alt) for entry in article["other"] for alt in entry.split("|")}
-        predicted: dict[str, set[str]] = {}
+    predictions: dict[str, list[Prediction]] = {}
+    for name in files:
+        grouped: dict[str, set[str]] = {}
         for mention in resolution.mentions[name]:
             entity = by_id[mention.entity_id]
-            predicted.setdefault(entity.id, {_norm(entity.name)}).add(_norm(text[mention.start : mention.end]))
+            grouped.setdefault(entity.id, {_norm(entity.name)}).add(_norm(texts[name][mention.start : mention.end]))
+        predictions[name] = [(by_id[i].name, by_id[i].type, spellings) for i, spellings in grouped.items()]
+    return predictions
+
+
+SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+
+
+def predict_spacy(texts: dict[str, str], files: list[str], model: str) -> dict[str, list[Prediction]]:
+    """A statistical NER model (spaCy), per article; each distinct spelling is one prediction."""
+    import spacy  # measurement only: never a tuibrowser dependency
+
+    nlp = spacy.load(model)
+    predictions: dict[str, list[Prediction]] = {}
+    for name in files:
+        seen: dict[tuple[str, str], set[str]] = {}
+        for ent in nlp(texts[name]).ents:
+            kind = SPACY_TYPES.get(ent.label_)
+            text = ent.text.strip()
+            if kind and text:
+                if text.lower().startswith("the "):
+                    text = text[4:]
+                seen.setdefault((_norm(text), kind), {_norm(text)})
+        predictions[name] = [(text, kind, spellings) for (text, kind), spellings in seen.items()]
+    return predictions
+
+
+def evaluate(
+    predictions: dict[str, list[Prediction]], gold: list[dict], show_errors: bool = False
+) -> dict[str, Counter]:
+    counts = {kind: Counter() for kind in ("all", *TYPES)}
+    for article in gold:
+        name = article["file"]
+        items = [(kind, {_norm(alt) for alt in entry.split("|")}) for kind in TYPES for entry in article[kind]]
+        other = {_norm(alt) for entry in article["other"] for alt in entry.split("|")}
         found: set[int] = set()
-        for entity_id, spellings in predicted.items():
-            entity = by_id[entity_id]
+        for entity_name, entity_type, spellings in predictions[name]:
             hits = [
                 number
                 for number, (kind, alts) in enumerate(items)
@@ -68,17 +106,17 @@ def evaluate(data: Path, gold_path: Path = GOLD, show_errors: bool = False) -> d
             ]
             if not hits and spellings & other:
                 continue
-            right_type = any(items[number][0] == entity.type for number in hits)
+            right_type = any(items[number][0] == entity_type for number in hits)
             counts["all"]["predicted"] += 1
             counts["all"]["correct"] += bool(hits)
             counts["all"]["typed_correct"] += right_type
-            counts.setdefault(entity.type, Counter())["predicted"] += 1
-            counts[entity.type]["typed_correct"] += right_type
+            counts.setdefault(entity_type, Counter())["predicted"] += 1
+            counts[entity_type]["typed_correct"] += right_type
             found.update(hits)
             if show_errors and not hits:
-                print(f"  false: {name}: {entity.name!r} ({entity.type}) as {sorted(spellings)}")
+                print(f"  false: {name}: {entity_name!r} ({entity_type}) as {sorted(spellings)}")
             elif show_errors and not right_type:
-                print(f"  type:  {name}: {entity.name!r} is {entity.type}, gold {[items[n][0] for n in hits]}")
+                print(f"  type:  {name}: {entity_name!r} is {entity_type}, gold {[items[n][0] for n in hits]}")
         for number, (kind, alts) in enumerate(items):
             counts["all"]["gold"] += 1
             counts[kind]["gold"] += 1
@@ -98,25 +136,40 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--spacy-model",
+        metavar="NAME",
+        help="also score a spaCy model (installed separately; for comparison only), e.g. en_core_web_sm",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"eval_discovery: no BBC politics data at {args.data}", file=sys.stderr)
         return 2
-    counts = evaluate(args.data, show_errors=args.show_errors)
-    total = counts["all"]
-    precision = _ratio(total["correct"], total["predicted"])
-    recall = _ratio(total["recalled"], total["gold"])
-    typed_precision = _ratio(total["typed_correct"], total["predicted"])
-    print(f"held-out articles: 24, gold entities: {total['gold']}, predicted: {total['predicted']}")
-    print(f"detection   precision {precision:.3f}   recall {recall:.3f}")
-    print(f"with type   precision {typed_precision:.3f}")
-    for kind in TYPES:
-        c = counts[kind]
-        typed = _ratio(c["typed_correct"], c["predicted"])
+    gold = tomllib.loads(GOLD.read_text(encoding="utf-8"))["article"]
+    files = [article["file"] for article in gold]
+    texts = load_texts(args.data)
+    systems = {"tuibrowser rules": predict_tuibrowser(texts, files)}
+    if args.spacy_model:
+        started = time.perf_counter()
+        systems[f"spaCy {args.spacy_model}"] = predict_spacy(texts, files, args.spacy_model)
+        print(f"(spaCy: {time.perf_counter() - started:.1f} s for {len(files)} articles, model load included)")
+    print(f"held-out articles: {len(files)}")
+    for system, predictions in systems.items():
+        total = evaluate(predictions, gold, show_errors=args.show_errors)
+        everything = total["all"]
+        print(f"\n{system}: gold entities {everything['gold']}, predicted {everything['predicted']}")
         print(
-            f"  {kind:<13} predicted {c['predicted']:3}  typed precision {typed:.3f}"
-            f"   gold {c['gold']:3}  recall {_ratio(c['recalled'], c['gold']):.3f}"
+            f"  detection   precision {_ratio(everything['correct'], everything['predicted']):.3f}"
+            f"   recall {_ratio(everything['recalled'], everything['gold']):.3f}"
         )
+        print(f"  with type   precision {_ratio(everything['typed_correct'], everything['predicted']):.3f}")
+        for kind in TYPES:
+            c = total[kind]
+            typed = _ratio(c["typed_correct"], c["predicted"])
+            print(
+                f"    {kind:<13} predicted {c['predicted']:3}  typed precision {typed:.3f}"
+                f"   gold {c['gold']:3}  recall {_ratio(c['recalled'], c['gold']):.3f}"
+            )
     return 0
 
 

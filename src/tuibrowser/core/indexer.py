@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import writing
@@ -37,6 +37,7 @@ from tuibrowser.core.store import (
     create_index,
     index_state,
     open_index,
+    read_marker,
     write_json_atomic,
     write_lock,
     write_marker,
@@ -183,6 +184,13 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     report.unchanged = len(entries) - len(fresh)
 
     extractor = EntityExtractor(kb)
+    marker = read_marker(index_dir)
+    if not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version:
+        # No article changed and the rules and KB are the ones the links were made with:
+        # resolution would give the same result, so skip it (keeps a no-op sync cheap).
+        _save_manifest(index_dir, entries)
+        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
+        return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored: dict[str, dict] = {}
     extractions: dict[str, Extraction] = {}
@@ -233,10 +241,15 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         except BaseException:
             writer.cancel()
             raise
+    # Order matters for a killed sync: the manifest, which says "these articles are done",
+    # is written only after the entity data derived from them, and the marker last.
     _save_entity_cache(index_dir, extractor.version, entries, extractions, resolution)
-    _save_manifest(index_dir, entries)
     write_registry(index_dir, _records(kb, resolution))
-    write_marker(index_dir, Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
+    _save_manifest(index_dir, entries)
+    write_marker(
+        index_dir,
+        Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir), entities=extractor.version),
+    )
 
 
 def _stored_fields(ix, path: str, stored: dict[str, dict]) -> dict | None:

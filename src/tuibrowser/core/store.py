@@ -55,6 +55,8 @@ class Marker:
     corpus: str
     dirs: dict[str, int] = field(default_factory=dict)
     """Corpus folder (relative path) -> mtime_ns at the last sync: a cheap staleness check."""
+    entities: str = ""
+    """Version of the entity rules and knowledge base the index's links were made with."""
 
 
 def read_marker(index_dir: Path) -> Marker | None:
@@ -68,7 +70,9 @@ def read_marker(index_dir: Path) -> Marker | None:
     dirs = raw.get("dirs")
     if not isinstance(raw.get("corpus"), str) or not isinstance(dirs, dict):
         return None
-    return Marker(corpus=raw["corpus"], dirs={str(k): int(v) for k, v in dirs.items()})
+    return Marker(
+        corpus=raw["corpus"], dirs={str(k): int(v) for k, v in dirs.items()}, entities=str(raw.get("entities", ""))
+    )
 
 
 def write_json_atomic(path: Path, data: object) -> None:
@@ -88,7 +92,13 @@ def write_json_atomic(path: Path, data: object) -> None:
 def write_marker(index_dir: Path, marker: Marker) -> None:
     write_json_atomic(
         index_dir / MARKER_NAME,
-        {"schema": SCHEMA_VERSION, "cleaner": CLEANER_VERSION, "corpus": marker.corpus, "dirs": marker.dirs},
+        {
+            "schema": SCHEMA_VERSION,
+            "cleaner": CLEANER_VERSION,
+            "corpus": marker.corpus,
+            "dirs": marker.dirs,
+            "entities": marker.entities,
+        },
     )
 
 
