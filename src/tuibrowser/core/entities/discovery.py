@@ -66,15 +66,18 @@ class Candidate:
         return len(self.name.split())
 
 
-def find_candidates(text: str, covered: list[tuple[int, int]], known_tokens: frozenset[str]) -> list[Candidate]:
+def find_candidates(
+    text: str, covered: list[tuple[int, int]], known_tokens: frozenset[str], tokens: list[Token] | None = None
+) -> list[Candidate]:
     """Possible names in `text` outside the `covered` spans (mentions of known entities).
 
     Args:
         known_tokens: folded words of known aliases; a lone word that is part of a known
             name ("Lachin" of "Lachin Corridor") is not a new entity.
+        tokens: `tokenize(text)`, when the caller already has it.
     """
     blocked = sorted([*covered, *((m.start(), m.end()) for m in _URL.finditer(text))])
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
     lowercase_seen = {t.folded for t in tokens if t.text[:1].islower()}
     capital_inside = {t.folded for i, t in enumerate(tokens) if t.text[:1].isupper() and not _initial(text, tokens, i)}
     skip = _headline_spans(text)

@@ -30,5 +30,5 @@ class EntityExtractor:
     def extract(self, text: str) -> Extraction:
         tokens = tokenize(text)
         known = self.matcher.find(text, tokens)
-        candidates = find_candidates(text, [(m.start, m.end) for m in known], self.known_tokens)
+        candidates = find_candidates(text, [(m.start, m.end) for m in known], self.known_tokens, tokens)
         return Extraction(tuple(known), tuple(candidates))
