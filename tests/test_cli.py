@@ -182,6 +182,9 @@ def test_first_use_seeds_the_user_corpus(capsys, tmp_path, monkeypatch, isolated
     assert code == 0 and json.loads(out)["total"] == 1
     assert "created a sample corpus" in err
     seeded = isolated_user_dirs / "xdg_data_home" / "tuibrowser" / "corpus"
-    assert sorted(p.name for p in seeded.iterdir()) == sorted(p.name for p in SAMPLE_CORPUS.glob("*.txt"))
+    expected = [*SAMPLE_CORPUS.glob("*.txt"), SAMPLE_CORPUS / "entities.toml"]
+    assert sorted(p.name for p in seeded.iterdir()) == sorted(p.name for p in expected)
+    code, out, _ = run(capsys, "search", "entity:icj", "--json")
+    assert code == 0 and json.loads(out)["total"] == 1  # the knowledge base came along
     code, _, err = run(capsys, "list")
     assert code == 0 and "created" not in err and "indexing" not in err

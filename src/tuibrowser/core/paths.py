@@ -93,7 +93,8 @@ def seed_corpus(target: Path) -> bool:
     staging = target.with_name(f".{target.name}.seeding")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    for item in sorted(source.glob("*.txt")):
+    # The articles and the knowledge base that links them.
+    for item in sorted([*source.glob("*.txt"), *source.glob("entities.toml")]):
         shutil.copyfile(item, staging / item.name)
     os.replace(staging, target)
     return True
