@@ -9,6 +9,8 @@ import pytest
 
 from tuibrowser.core.indexer import sync
 
+pytest_plugins = ["tui_support"]  # the TUI fixtures (make_app, built_corpus, no_animation)
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "corpus"
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="tuibrowser",
-        description="A terminal news browser: ranked full-text search over a corpus of articles.",
+        description="A terminal news browser: ranked full-text search over a corpus of articles. "
+        "Without a command, opens the interactive browser.",
         parents=[locations],
     )
     parser.add_argument("--version", action="version", version=f"tuibrowser {__version__}")
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     entity.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
     entity.add_argument("--json", action="store_true", help="print JSON")
+
+    config = commands.add_parser("config", help="where the settings and the reading state live")
+    config.add_argument("what", choices=["path"], help="path: print the settings file's location")
     return parser
 
 
@@ -133,8 +137,13 @@ def _fail(message: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command is None:
-        build_parser().print_help()
+    if args.command == "config":
+        from tuibrowser.core.settings import EXAMPLE, config_path
+
+        path = config_path()
+        print(path)
+        if not path.exists():
+            print(f"(not created yet; an example:)\n{EXAMPLE}", file=sys.stderr)
         return EXIT_OK
     where = resolve_locations(getattr(args, "corpus", None), getattr(args, "index", None))
     if where.seeded:
@@ -143,6 +152,8 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"corpus folder not found: {where.corpus}")
     if where.index.exists() and not where.index.is_dir():
         raise UsageError(f"the index location is not a folder: {where.index}")
+    if args.command is None:
+        return _run_tui(where)
     if args.command == "index":
         bar = _progress_bar()
         report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
@@ -160,6 +171,19 @@ def _run(args: argparse.Namespace) -> int:
         _print_entities(where, args.json)
     elif args.command == "entity":
         _print_entity(where, args.name, args.json)
+    return EXIT_OK
+
+
+def _run_tui(where: Locations) -> int:
+    """Launch the TUI; Textual is imported only here, so the other commands stay fast."""
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the interactive browser needs a terminal; for scripts use list, search, show or entity")
+    from tuibrowser.core.services import Services
+    from tuibrowser.core.settings import load_settings
+    from tuibrowser.core.user_state import load_state
+    from tuibrowser.tui.app import create_app
+
+    create_app(Services(where), load_settings(), load_state()).run()
     return EXIT_OK
 
 

@@ -328,3 +328,25 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
         return None
     found = len(better)
     return suggestion if found and found >= total else None
+
+
+def match_spans(text: str, query_text: str) -> list[tuple[int, int]]:
+    """Where the words of a query occur in `text` (for highlighting an opened article).
+
+    Uses the body field's analyzer, so stemming and accent folding agree with the search
+    ("rulings" marks "ruling"). Wildcard and fuzzy terms are not expanded here. A query that
+    cannot be parsed marks nothing.
+    """
+    try:
+        parsed = parse_query(clean_query(query_text))
+    except QueryError:
+        return []
+    words = {term for field, term in parsed.iter_all_terms() if field in ("title", "body") and isinstance(term, str)}
+    if not words:
+        return []
+    analyzer = build_schema()["body"].analyzer
+    return [
+        (token.startchar, token.endchar)
+        for token in analyzer(text, chars=True, mode="index", removestops=False)
+        if token.text in words
+    ]

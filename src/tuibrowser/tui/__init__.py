@@ -1,0 +1,1 @@
+"""The Textual face of tuibrowser: search pane, article reader and entity sidebar."""
