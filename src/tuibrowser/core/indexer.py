@@ -29,6 +29,7 @@ from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import EntityRecord, write_registry
 from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
+from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     MANIFEST_NAME,
@@ -38,7 +39,6 @@ from tuibrowser.core.store import (
     index_state,
     open_index,
     read_marker,
-    write_json_atomic,
     write_lock,
     write_marker,
 )

@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 
 from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
+from tuibrowser.core.errors import QueryError
 from tuibrowser.core.schema import build_schema, spelling_analyzer
 from tuibrowser.core.store import open_index
 
@@ -49,10 +50,6 @@ _ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
-
-
-class QueryError(ValueError):
-    """The query cannot be run; the message explains why in one line."""
 
 
 @dataclass(frozen=True, slots=True)

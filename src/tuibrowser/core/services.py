@@ -1,28 +1,25 @@
 """One object giving a face (the TUI) everything it reads from the corpus and the index.
 
 Every method opens what it needs and returns plain frozen data, so it can be called from
-a worker thread; nothing here holds a Whoosh searcher between calls.
+a worker thread; nothing here holds a Whoosh searcher between calls. The index, search and
+entity modules are imported on first use, inside those worker calls, so the TUI paints
+its first frame without paying for Whoosh.
 """
 
 from __future__ import annotations
 
 from threading import Lock
+from typing import TYPE_CHECKING
 
-from tuibrowser.core.article import Article
-from tuibrowser.core.entities.registry import EntityRecord, Registry, read_registry
-from tuibrowser.core.entities.views import (
-    ArticleEntity,
-    ConcordanceArticle,
-    RelatedEntity,
-    article_entities,
-    concordance,
-    related_entities,
-)
-from tuibrowser.core.indexer import Progress, SyncReport, sync
-from tuibrowser.core.library import ArticleSummary, get_article, list_articles
 from tuibrowser.core.paths import Locations
-from tuibrowser.core.search import SearchResult, search
-from tuibrowser.core.store import IndexLocked, index_state
+
+if TYPE_CHECKING:
+    from tuibrowser.core.article import Article
+    from tuibrowser.core.entities.registry import EntityRecord, Registry
+    from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
+    from tuibrowser.core.indexer import Progress, SyncReport
+    from tuibrowser.core.library import ArticleSummary
+    from tuibrowser.core.search import SearchResult
 
 
 class Services:
@@ -38,6 +35,9 @@ class Services:
 
         A stale index that another process is updating is used as it is.
         """
+        from tuibrowser.core.indexer import sync
+        from tuibrowser.core.store import IndexLocked, index_state
+
         state, _ = index_state(self.locations.index, self.locations.corpus)
         if state == "ok":
             return None
@@ -53,27 +53,41 @@ class Services:
 
     @property
     def registry(self) -> Registry:
+        from tuibrowser.core.entities.registry import read_registry
+
         with self._lock:
             if self._registry is None:
                 self._registry = read_registry(self.locations.index)
             return self._registry
 
-    def latest(self, limit: int = 200) -> list[ArticleSummary]:
+    def latest(self, limit: int | None = 200) -> list[ArticleSummary]:
+        from tuibrowser.core.library import list_articles
+
         return list_articles(self.locations.index, limit=limit)
 
     def search(self, query: str, limit: int = 50) -> SearchResult:
+        from tuibrowser.core.search import search
+
         return search(self.locations.index, query, limit=limit)
 
     def article(self, article_id: str) -> Article:
+        from tuibrowser.core.library import get_article
+
         return get_article(self.locations.index, article_id)
 
     def article_entities(self, article_id: str) -> list[ArticleEntity]:
+        from tuibrowser.core.entities.views import article_entities
+
         return article_entities(self.locations.index, article_id, registry=self.registry)
 
     def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
+        from tuibrowser.core.entities.views import concordance
+
         return concordance(self.locations.index, entity_id)
 
     def related(self, entity_id: str, limit: int = 12) -> list[RelatedEntity]:
+        from tuibrowser.core.entities.views import related_entities
+
         return related_entities(self.locations.index, entity_id, limit=limit, registry=self.registry)
 
     def entity(self, entity_id: str) -> EntityRecord | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from whoosh.index import FileIndex
 from whoosh.util.filelock import FileLock, try_for
 
 from tuibrowser.core.cleaning import CLEANER_VERSION
+from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
 
 MARKER_NAME = "tuibrowser-index.json"
@@ -73,20 +73,6 @@ def read_marker(index_dir: Path) -> Marker | None:
     return Marker(
         corpus=raw["corpus"], dirs={str(k): int(v) for k, v in dirs.items()}, entities=str(raw.get("entities", ""))
     )
-
-
-def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON so a crash leaves either the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_marker(index_dir: Path, marker: Marker) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.paths import APP_NAME
-from tuibrowser.core.store import write_json_atomic
 
 HISTORY_LIMIT = 200
 """Oldest history entries beyond this are dropped."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -18,14 +20,10 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList
 from textual.worker import get_current_worker
 
-from tuibrowser.core.article import Article
-from tuibrowser.core.entities.views import ArticleEntity
-from tuibrowser.core.search import QueryError, SearchResult, match_spans
+from tuibrowser.core.errors import QueryError
 from tuibrowser.core.services import Services
 from tuibrowser.core.settings import Settings
 from tuibrowser.core.user_state import UserState, Visit
-from tuibrowser.tui.commands import ArticlesProvider, EntitiesProvider, RecentSearchesProvider
-from tuibrowser.tui.help_screen import HelpScreen
 from tuibrowser.tui.messages import (
     ArticleRequested,
     EntityHighlighted,
@@ -36,6 +34,13 @@ from tuibrowser.tui.messages import (
 from tuibrowser.tui.widgets.entities import EntitySidebar, EntityView
 from tuibrowser.tui.widgets.reader import ArticleReader
 from tuibrowser.tui.widgets.search_pane import SearchPane
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tuibrowser.core.article import Article
+    from tuibrowser.core.entities.views import ArticleEntity
+    from tuibrowser.core.search import SearchResult
 
 LATEST_LIMIT = 200
 """Articles listed before any query; the index is sorted, so this costs the same at any size."""
@@ -53,12 +58,33 @@ class OpenedArticle:
     anchor: int
 
 
+# The palette's providers are imported when the palette first opens (Textual accepts
+# callables returning Provider classes), keeping textual.command off the start-up path.
+def _articles_provider() -> type[Provider]:
+    from tuibrowser.tui.commands import ArticlesProvider
+
+    return ArticlesProvider
+
+
+def _entities_provider() -> type[Provider]:
+    from tuibrowser.tui.commands import EntitiesProvider
+
+    return EntitiesProvider
+
+
+def _searches_provider() -> type[Provider]:
+    from tuibrowser.tui.commands import RecentSearchesProvider
+
+    return RecentSearchesProvider
+
+
 class TuiBrowserApp(App[None]):
     """Search pane, article reader and entity sidebar; wide terminals show all three."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere (benchmarks, tests) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "tuibrowser"
-    COMMANDS = App.COMMANDS | {ArticlesProvider, EntitiesProvider, RecentSearchesProvider}
+    COMMANDS = App.COMMANDS | {_articles_provider, _entities_provider, _searches_provider}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [
@@ -99,7 +125,7 @@ class TuiBrowserApp(App[None]):
         """What the center shows on a narrow terminal: "search", "article" or "entity"."""
         self._search_generation = 0
         self.search_latency: list[float] = []
-        """Seconds from a query change to its results on screen (bench/bench_tui.py reads it)."""
+        """Seconds from a query change to its results painted (bench/bench_tui.py reads it)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -112,7 +138,8 @@ class TuiBrowserApp(App[None]):
 
     def on_mount(self) -> None:
         try:
-            self.theme = self.settings.theme
+            if self.settings.theme != self.theme:  # setting it restyles every widget: only if it changes
+                self.theme = self.settings.theme
         except Exception:  # an unknown theme name from the user's config
             self.settings.problems.append(f"unknown theme {self.settings.theme!r}; using the default")
         if self.settings.keymap:
@@ -181,7 +208,7 @@ class TuiBrowserApp(App[None]):
             pane.show_error(str(result))
             return
         pane.show_results(result, self.state.read)
-        self.search_latency.append(time.perf_counter() - started)
+        self.call_after_refresh(lambda: self.search_latency.append(time.perf_counter() - started))
         self._visit(Visit("search", result.query))
 
     def run_search_from_palette(self, query: str) -> None:
@@ -210,11 +237,14 @@ class TuiBrowserApp(App[None]):
         except Exception as error:  # a vanished article, an index being rebuilt
             self.call_from_thread(self.notify, f"Cannot open that article: {error}", severity="error")
             return
+        from tuibrowser.core.search import match_spans
+
         matches = match_spans(article.text, query) if query.strip() else []
         if not worker.is_cancelled:
             self.call_from_thread(self._show_article, OpenedArticle(article, entities, matches, anchor), record)
 
-    def _show_article(self, opened: OpenedArticle, record: bool) -> None:
+    async def _show_article(self, opened: OpenedArticle, record: bool) -> None:
+        await self.query_one(EntitySidebar).ready()
         self.current_article = opened
         ids = {item.entity.id for item in opened.entities}
         if self.selected_entity not in ids:
@@ -260,7 +290,8 @@ class TuiBrowserApp(App[None]):
     def _entity_requested(self, event: EntityRequested) -> None:
         self.open_entity(event.entity_id)
 
-    def action_open_selected_entity(self) -> None:
+    async def action_open_selected_entity(self) -> None:
+        await self.query_one(EntitySidebar).ready()
         option_list = self.query_one("#entity-list", OptionList)
         if option_list.highlighted is not None:
             option = option_list.get_option_at_index(option_list.highlighted)
@@ -282,7 +313,8 @@ class TuiBrowserApp(App[None]):
         if not worker.is_cancelled:
             self.call_from_thread(self._show_entity_view, entity, articles, related, record)
 
-    def _show_entity_view(self, entity, articles, related, record: bool) -> None:
+    async def _show_entity_view(self, entity, articles, related, record: bool) -> None:
+        await self.query_one(EntityView).ready()
         self.selected_entity = entity.entity.id
         view = self.query_one(EntityView)
         view.show(entity, articles, related)
@@ -376,9 +408,10 @@ class TuiBrowserApp(App[None]):
             self._set_view("article")
             self.query_one(ArticleReader).focus()
 
-    def action_toggle_entities(self) -> None:
+    async def action_toggle_entities(self) -> None:
         """Wide: move focus to the sidebar and back. Narrow: show or hide it as an overlay."""
         sidebar = self.query_one(EntitySidebar)
+        await sidebar.ready()
         if sidebar.has_focus_within:
             self.screen.remove_class("-sidebar-open")
             self.action_focus_reader()
@@ -411,6 +444,8 @@ class TuiBrowserApp(App[None]):
             seen.add((where, binding.description))
             order = 0 if active.node is self.focused else (2 if active.node is self else 1)
             rows.append((order, where, self.get_key_display(binding), binding.description))
+        from tuibrowser.tui.help_screen import HelpScreen
+
         title = f"Keys for {_pane_name(self.focused)}" if self.focused else "Keys"
         self.push_screen(HelpScreen(title, [row[1:] for row in sorted(rows)]))
 

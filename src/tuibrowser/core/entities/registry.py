@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tuibrowser.core.entities.kb import Entity
 from tuibrowser.core.entities.text import fold
-from tuibrowser.core.store import write_json_atomic
+from tuibrowser.core.fileio import write_json_atomic
 
 REGISTRY_NAME = "tuibrowser-entities.json"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,10 +12,11 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.core.entities.kb import ENTITY_TYPES
-from tuibrowser.core.entities.registry import EntityRecord
-from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
 from tuibrowser.tui.messages import ArticleRequested, EntityHighlighted, EntityRequested
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.registry import EntityRecord
+    from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
 
 TYPE_LABELS = {
     "person": "People",
@@ -47,10 +50,32 @@ class EntityList(OptionList):
     BINDINGS = [Binding("v", "app.open_selected_entity", "Entity view", id="sidebar.entity-view")]
 
 
-class EntitySidebar(Vertical):
+class DeferredPane(Vertical):
+    """A pane whose widgets are built just after the first frame, not before it.
+
+    Nothing is shown in it before an article or entity is opened, so building it later keeps
+    start-up close to a bare Textual app's without changing what anyone sees.
+    """
+
+    def compose_deferred(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._build)
+
+    async def _build(self) -> None:
+        if not self.children:
+            await self.mount_all(list(self.compose_deferred()))
+
+    async def ready(self) -> None:
+        """Build now if the first frame has not come yet (a fast keyboard, a test)."""
+        await self._build()
+
+
+class EntitySidebar(DeferredPane):
     """Posts EntityHighlighted as the selection moves, EntityRequested on Enter."""
 
-    def compose(self) -> ComposeResult:
+    def compose_deferred(self) -> ComposeResult:
         yield Static(Text("Entities"), classes="pane-title")
         yield EntityList(id="entity-list")
         yield Static(Text(""), id="entity-detail-title", classes="pane-title")
@@ -62,7 +87,7 @@ class EntitySidebar(Vertical):
         entity_list = self.query_one("#entity-list", OptionList)
         entity_list.clear_options()
         options: list[Option] = []
-        for kind in ENTITY_TYPES:
+        for kind in TYPE_LABELS:  # the order of core.entities.kb.ENTITY_TYPES
             group = [item for item in entities if item.entity.type == kind]
             if not group:
                 continue
@@ -133,10 +158,10 @@ class EntitySidebar(Vertical):
             self.post_message(EntityRequested(event.option.id))
 
 
-class EntityView(Vertical):
+class EntityView(DeferredPane):
     """One entity across the corpus: every mention in date order, and related entities."""
 
-    def compose(self) -> ComposeResult:
+    def compose_deferred(self) -> ComposeResult:
         yield Static(Text(""), id="entity-header")
         yield Static(Text("Mentions, oldest first"), classes="pane-title")
         yield OptionList(id="concordance")

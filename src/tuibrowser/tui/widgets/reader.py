@@ -7,6 +7,7 @@ so an article containing "[bold]" or "[@click=app.quit]" shows exactly those cha
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
-from tuibrowser.core.entities.views import ArticleEntity
 from tuibrowser.tui.messages import EntityRequested, MentionsExhausted
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.views import ArticleEntity
 
 MENTION_STYLE = "underline"
 SELECTED_STYLE = "bold underline"

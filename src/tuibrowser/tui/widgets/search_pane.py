@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,9 +12,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.core.library import ArticleSummary
-from tuibrowser.core.search import SearchResult
 from tuibrowser.tui.messages import ArticleRequested, SearchRequested
+
+if TYPE_CHECKING:
+    from tuibrowser.core.library import ArticleSummary
+    from tuibrowser.core.search import SearchResult
 
 MATCH_STYLE = "bold underline"
 """Query matches in snippets: visible without colour (NO_COLOR, monochrome terminals)."""
