@@ -88,7 +88,7 @@ def _apply(settings: Settings, raw: dict, where: str) -> None:
     keymap = raw.get("keymap", {})
     if not isinstance(keymap, dict):
         settings.problems.append(f'{where}: [keymap] must be a table of binding id = "keys"')
-        return
+        keymap = {}
     for binding_id, keys in keymap.items():
         if isinstance(keys, str) and keys.strip():
             settings.keymap[str(binding_id)] = keys.strip()
