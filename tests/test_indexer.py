@@ -87,13 +87,15 @@ def test_same_title_gets_stable_distinct_ids(corpus, index_dir):
 def test_unreadable_files_are_skipped_with_a_reason(corpus, index_dir):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    (corpus / "latin1.txt").write_bytes("Caf\xe9 news\n\nA caf\xe9 opened.".encode("latin-1"))
+    (corpus / "garbage.txt").write_bytes(bytes(range(1, 256)) * 20)
+    (corpus / "latin1.txt").write_bytes("Café crème news\n\nA café opened in the square.".encode("latin-1"))
     report = sync(corpus, index_dir)
     reasons = dict(report.skipped)
     assert reasons["empty.txt"] == "empty file"
     assert reasons["binary.txt"].startswith("binary file")
-    assert reasons["latin1.txt"].startswith("not valid UTF-8")
-    assert report.added == 5
+    assert reasons["garbage.txt"].startswith("not valid UTF-8")
+    assert report.added == 6  # the legacy-encoded file is detected and read
+    assert search(index_dir, "crème").hits[0].title == "Café crème news"
 
 
 def test_second_indexer_waits_then_gives_up(corpus, index_dir):

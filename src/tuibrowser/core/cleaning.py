@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tuibrowser.core.dates import parse_date
 
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -201,10 +201,16 @@ def normalize(raw: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
-def clean_text(raw: str) -> CleanedText:
-    """Clean one raw article; see the module docstring for the rules."""
+def clean_text(raw: str, known: dict[str, str] | None = None) -> CleanedText:
+    """Clean one raw article; see the module docstring for the rules.
+
+    Args:
+        known: Metadata a structured format states (title, date, source, byline, url);
+            it wins over anything found in the text, and the text is searched only for
+            what it lacks.
+    """
     text = normalize(raw)
-    meta: dict[str, str] = {}
+    meta: dict[str, str] = {key: normalize(value).strip() for key, value in (known or {}).items() if value}
     text = _take_header_lines(text, meta)
     fused = _FUSED_DATE.match(text)
     if fused:

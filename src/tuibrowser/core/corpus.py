@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import hashlib
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,12 +16,14 @@ from slugify import slugify
 
 from tuibrowser.core.article import Article
 from tuibrowser.core.cleaning import CLEANER_VERSION, clean_text
+from tuibrowser.core.dates import parse_date
+from tuibrowser.core.formats import SUFFIXES, FormatError, RawItem, read_items
 
-ARTICLE_SUFFIXES = frozenset({".txt"})
-"""File kinds the corpus loader reads as articles."""
+ARTICLE_SUFFIXES = frozenset(SUFFIXES)
+"""File kinds the corpus loader reads as articles (see core.formats)."""
 
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-"""Larger files are not articles (a dump, a video renamed .txt); they are skipped with a reason."""
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+"""Larger files are refused with a reason (a dump, a video renamed .txt); documented in the README."""
 
 SLUG_MAX_LENGTH = 80
 
@@ -40,8 +45,9 @@ class CorpusFile:
 def scan(corpus_dir: Path) -> list[CorpusFile]:
     """List the article files under `corpus_dir`, sorted by path.
 
-    Hidden files and folders are skipped, and so are symlinks that lead outside the corpus,
-    so a link can never pull a private file into the index.
+    Hidden files and folders are skipped (superseded imports are kept in `.superseded/`),
+    and so are symlinks that lead outside the corpus, so a link can never pull a private
+    file into the index.
     """
     root = corpus_dir.resolve()
     found: list[CorpusFile] = []
@@ -68,22 +74,6 @@ def content_hash(raw: bytes) -> str:
     return digest.hexdigest()[:24]
 
 
-def decode(raw: bytes) -> str:
-    """Decode an article file, refusing what is not text.
-
-    Raises:
-        ArticleError: for empty, binary or non-UTF-8 files.
-    """
-    if not raw.strip():
-        raise ArticleError("empty file")
-    if b"\0" in raw[:8192]:
-        raise ArticleError("binary file (contains NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ArticleError(f"not valid UTF-8 (byte {error.start})") from None
-
-
 def read_raw(corpus_dir: Path, path: str) -> bytes:
     """Read one corpus file's bytes, refusing oversized files.
 
@@ -104,20 +94,54 @@ def base_slug(title: str, path: str) -> str:
     return slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or slugify(Path(path).stem) or "article"
 
 
-def parse_article(raw: bytes, path: str, article_id: str | None = None) -> Article:
-    """Build an Article from a file's bytes.
-
-    `article_id` is given by the caller once collisions are settled (see `assign_ids`);
-    without it the article gets its base slug.
+def parse_articles(raw: bytes, path: str) -> list[Article]:
+    """Every article in a corpus file, cleaned; a file of one article keeps its path as the
+    article's path, the items of a multi-article file (a feed, a CSV) get "path#n".
 
     Raises:
-        ArticleError: when the bytes are not a readable article.
+        ArticleError: when the file holds no readable article.
     """
-    cleaned = clean_text(decode(raw))
-    if not cleaned.paragraphs and not cleaned.title:
+    try:
+        items = read_items(raw, path)
+    except FormatError as error:
+        raise ArticleError(str(error)) from None
+    digest = content_hash(raw)
+    articles = []
+    for number, item in enumerate(items, start=1):
+        item_path = path if len(items) == 1 else f"{path}#{number}"
+        article = _article(item, item_path, digest if len(items) == 1 else f"{digest}#{number}")
+        if article is not None:
+            articles.append(article)
+    if not articles:
         raise ArticleError("no article text after cleaning")
+    return articles
+
+
+def parse_article(raw: bytes, path: str) -> Article:
+    """The one article of a single-article file (plain text, Markdown, a web page).
+
+    Raises:
+        ArticleError: when the file holds no readable article, or several.
+    """
+    articles = parse_articles(raw, path)
+    if len(articles) != 1:
+        raise ArticleError(f"holds {len(articles)} articles, not one")
+    return articles[0]
+
+
+def _article(item: RawItem, path: str, digest: str) -> Article | None:
+    known = {
+        "title": item.title,
+        "date": normalize_date(item.date),
+        "source": item.source,
+        "byline": item.byline,
+        "url": item.url,
+    }
+    cleaned = clean_text(item.text, {k: v for k, v in known.items() if v})
+    if not cleaned.paragraphs and not cleaned.title:
+        return None
     return Article(
-        id=article_id or base_slug(cleaned.title, path),
+        id=base_slug(cleaned.title, path),
         title=cleaned.title,
         date=cleaned.date,
         source=cleaned.source,
@@ -125,9 +149,35 @@ def parse_article(raw: bytes, path: str, article_id: str | None = None) -> Artic
         url=cleaned.url,
         paragraphs=cleaned.paragraphs,
         path=path,
-        content_hash=content_hash(raw),
+        content_hash=digest,
         title_derived=cleaned.title_derived,
     )
+
+
+_ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+
+
+def normalize_date(value: str | None) -> str | None:
+    """An ISO date from the forms files state (ISO, RFC 2822, "May 26, 2023"), else None.
+
+    A date that cannot be read is dropped, never guessed.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    iso = _ISO_PREFIX.match(value)
+    if iso:
+        try:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))).isoformat()
+        except ValueError:
+            return None
+    found = parse_date(value)
+    if found:
+        return found
+    try:
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def assign_ids(slugs_by_path: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import writing
 
 from tuibrowser.core.article import Article
-from tuibrowser.core.corpus import ArticleError, assign_ids, base_slug, content_hash, parse_article, read_raw, scan
+from tuibrowser.core.corpus import ArticleError, assign_ids, base_slug, content_hash, parse_articles, read_raw, scan
 from tuibrowser.core.entities.discovery import Candidate
 from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
 from tuibrowser.core.entities.linker import Mention
@@ -77,24 +77,40 @@ class SyncReport:
 
 
 @dataclass
-class _Entry:
+class _File:
+    """A corpus file as last indexed: its change stamp and the articles it held."""
+
     size: int
     mtime_ns: int
+    hash: str
+    articles: list[str]
+
+
+@dataclass
+class _Item:
+    """An indexed article: the file it came from, its content hash and its id."""
+
+    file: str
     hash: str
     slug: str
     id: str
 
 
-def _load_manifest(index_dir: Path) -> dict[str, _Entry]:
+def _load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
     try:
         raw = json.loads((index_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return {path: _Entry(*values) for path, values in raw.items()}
-    except (OSError, ValueError, TypeError):
-        return {}
+        files = {path: _File(*values) for path, values in raw["files"].items()}
+        items = {path: _Item(*values) for path, values in raw["articles"].items()}
+        return files, items
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}, {}
 
 
-def _save_manifest(index_dir: Path, manifest: dict[str, _Entry]) -> None:
-    data = {path: [e.size, e.mtime_ns, e.hash, e.slug, e.id] for path, e in sorted(manifest.items())}
+def _save_manifest(index_dir: Path, files: dict[str, _File], items: dict[str, _Item]) -> None:
+    data = {
+        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(files.items())},
+        "articles": {path: [i.file, i.hash, i.slug, i.id] for path, i in sorted(items.items())},
+    }
     write_json_atomic(index_dir / MANIFEST_NAME, data)
 
 
@@ -125,10 +141,10 @@ def sync(
         if state in ("missing", "broken"):
             report.rebuilt_because = reason
             ix = create_index(index_dir)
-            manifest: dict[str, _Entry] = {}
+            manifest: tuple[dict[str, _File], dict[str, _Item]] = ({}, {})
         else:
             ix = open_index(index_dir)
-            manifest = {} if rebuild else _load_manifest(index_dir)
+            manifest = ({}, {}) if rebuild else _load_manifest(index_dir)
         try:
             _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
         finally:
@@ -137,58 +153,72 @@ def sync(
 
 
 def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
+    old_files, old_items = manifest
     files = scan(corpus_dir)
     fresh: dict[str, Article] = {}
-    entries: dict[str, _Entry] = {}
+    file_entries: dict[str, _File] = {}
+    items: dict[str, _Item] = {}
+
+    def derive(path: str, raw: bytes | None = None) -> list[Article]:
+        """Parse a file and take all its articles as fresh."""
+        articles = parse_articles(raw if raw is not None else read_raw(corpus_dir, path), path)
+        for article in articles:
+            fresh[article.path] = article
+            items[article.path] = _Item(path, article.content_hash, base_slug(article.title, article.path), "")
+        return articles
+
     total = len(files)
     for done, corpus_file in enumerate(files, start=1):
-        old = manifest.get(corpus_file.path)
-        if old and (old.size, old.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns):
-            entries[corpus_file.path] = old
-        else:
-            try:
-                raw = read_raw(corpus_dir, corpus_file.path)
+        path = corpus_file.path
+        old = old_files.get(path)
+        unchanged = old is not None and (old.size, old.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns)
+        try:
+            if not unchanged:
+                raw = read_raw(corpus_dir, path)
                 digest = content_hash(raw)
-                if old and old.hash == digest:
-                    entries[corpus_file.path] = _Entry(corpus_file.size, corpus_file.mtime_ns, digest, old.slug, old.id)
-                else:
-                    article = parse_article(raw, corpus_file.path)
-                    fresh[corpus_file.path] = article
-                    entries[corpus_file.path] = _Entry(
-                        corpus_file.size, corpus_file.mtime_ns, digest, base_slug(article.title, article.path), ""
-                    )
-            except ArticleError as error:
-                report.skipped.append((corpus_file.path, str(error)))
+                unchanged = old is not None and old.hash == digest
+            if unchanged and all(article in old_items for article in old.articles):
+                file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, old.hash, old.articles)
+                items.update({article: old_items[article] for article in old.articles})
+            else:
+                articles = derive(path, raw if not unchanged else None)
+                digest = digest if not unchanged else old.hash
+                file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, digest, [a.path for a in articles])
+        except ArticleError as error:
+            report.skipped.append((path, str(error)))
         if progress and (done % 50 == 0 or done == total):
             progress("reading", done, total)
 
-    ids = assign_ids((path, entry.slug) for path, entry in entries.items())
+    ids = assign_ids((path, item.slug) for path, item in items.items())
     # An unchanged article whose id moved (a new article now shares its title) is rewritten.
-    for path, entry in list(entries.items()):
-        if path not in fresh and entry.id != ids[path]:
+    for path, item in list(items.items()):
+        if path not in fresh and item.id != ids[path] and item.file in file_entries:
             try:
-                fresh[path] = parse_article(read_raw(corpus_dir, path), path)
+                derive(item.file)
             except ArticleError as error:  # the file changed under us since the scan
-                report.skipped.append((path, str(error)))
-                del entries[path]
-    for path, entry in entries.items():
-        entry.id = ids[path]
+                report.skipped.append((item.file, str(error)))
+                for article in file_entries.pop(item.file).articles:
+                    items.pop(article, None)
+    ids = assign_ids((path, item.slug) for path, item in items.items())
+    for path, item in items.items():
+        item.id = ids[path]
 
-    gone = [path for path in manifest if path not in entries]
+    gone = [path for path in old_items if path not in items]
     report.removed = len(gone)
     for path in fresh:
-        if path in manifest:
+        if path in old_items:
             report.updated += 1
         else:
             report.added += 1
-    report.unchanged = len(entries) - len(fresh)
+    report.unchanged = len(items) - len(fresh)
+    entries = items
 
     extractor = EntityExtractor(kb)
     marker = read_marker(index_dir)
     if not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version:
         # No article changed and the rules and KB are the ones the links were made with:
         # resolution would give the same result, so skip it (keeps a no-op sync cheap).
-        _save_manifest(index_dir, entries)
+        _save_manifest(index_dir, file_entries, items)
         write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
@@ -202,9 +232,9 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
             extractions[path] = cached.extraction
         else:
             fields = _stored_fields(ix, path, stored)
-            if fields is None:  # in the manifest but not in the index: re-derive it
-                fresh[path] = parse_article(read_raw(corpus_dir, path), path)
-                extractions[path] = extractor.extract(fresh[path].text)
+            if fields is None:  # in the manifest but not in the index: re-derive its file
+                for article in derive(entry.file):
+                    extractions[article.path] = extractor.extract(article.text)
             else:
                 extractions[path] = extractor.extract(fields.get("text") or "")
     resolution = resolve(kb, extractions)
@@ -216,7 +246,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
     report.relinked = len(relink)
 
-    if fresh or gone or relink or clear or not manifest:
+    if fresh or gone or relink or clear or not old_items:
         writer = ix.writer(limitmb=256)
         try:
             for path in gone:
@@ -245,7 +275,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     # is written only after the entity data derived from them, and the marker last.
     _save_entity_cache(index_dir, extractor.version, entries, extractions, resolution)
     write_registry(index_dir, _records(kb, resolution))
-    _save_manifest(index_dir, entries)
+    _save_manifest(index_dir, file_entries, items)
     write_marker(
         index_dir,
         Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir), entities=extractor.version),

@@ -1,0 +1,66 @@
+"""Turn a file of any supported kind into raw article items (text plus stated metadata).
+
+Each kind is read with a library made for it: trafilatura for saved web pages, feedparser
+(after a defusedxml safety check) for RSS and Atom, python-frontmatter and markdown-it-py for
+Markdown, the standard json and csv modules for records, charset-normalizer for legacy
+encodings. Cleaning and ids come afterwards, the same for every kind (corpus.parse_articles).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from tuibrowser.core.formats.items import FormatError, RawItem
+
+SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+"""File suffixes tuibrowser reads as articles, and how."""
+
+__all__ = ["SUFFIXES", "FormatError", "RawItem", "kind_of", "read_items"]
+
+
+def kind_of(path: str) -> str | None:
+    return SUFFIXES.get(PurePosixPath(path).suffix.lower())
+
+
+def read_items(raw: bytes, path: str) -> list[RawItem]:
+    """The article items in a file's bytes.
+
+    Raises:
+        FormatError: a one-line reason when the file holds no readable article.
+    """
+    kind = kind_of(path)
+    if kind is None:
+        raise FormatError(f"unsupported file type ({PurePosixPath(path).suffix or 'no extension'})")
+    if not raw.strip():
+        raise FormatError("empty file")
+    if kind == "text":
+        from tuibrowser.core.formats.text import read_text
+
+        return read_text(raw)
+    if kind == "markdown":
+        from tuibrowser.core.formats.markdown import read_markdown
+
+        return read_markdown(raw)
+    if kind == "html":
+        from tuibrowser.core.formats.html import read_html
+
+        return read_html(raw)
+    if kind == "feed":
+        from tuibrowser.core.formats.feeds import read_feed
+
+        return read_feed(raw)
+    from tuibrowser.core.formats.records import read_csv, read_json, read_jsonl
+
+    return {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}[kind](raw)
