@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import NoReturn
 
 from tuibrowser import __version__
@@ -86,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     entity.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
     entity.add_argument("--json", action="store_true", help="print JSON")
 
+    importing = commands.add_parser(
+        "import",
+        parents=[locations],
+        help="add articles: .txt .md .html .json .jsonl .csv, RSS/Atom feeds, folders",
+        description="Copy files into the corpus (originals kept byte for byte) and index them. "
+        "Use -- before names that start with a dash.",
+    )
+    importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders (recursively)")
+    importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
+
     config = commands.add_parser("config", help="where the settings and the reading state live")
     config.add_argument("what", choices=["path"], help="path: print the settings file's location")
     return parser
@@ -154,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"the index location is not a folder: {where.index}")
     if args.command is None:
         return _run_tui(where)
+    if args.command == "import":
+        return _import(where, args.paths, args.json)
     if args.command == "index":
         bar = _progress_bar()
         report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
@@ -172,6 +185,33 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "entity":
         _print_entity(where, args.name, args.json)
     return EXIT_OK
+
+
+def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
+    """Import files; exit 2 when every input was rejected, else 0."""
+    from tuibrowser.core.importer import import_paths
+
+    show = _progress_bar()
+
+    def progress(done: int, total: int, path: str) -> None:
+        if show:
+            show("importing", done, total)
+
+    verdicts = import_paths(paths, where.corpus, where.index, progress=progress)
+    _clear_bar(show)
+    if as_json:
+        _dump([{"path": v.path, "status": v.status, "ids": v.ids, "reason": v.reason} for v in verdicts])
+    else:
+        for verdict in verdicts:
+            detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
+            print(f"{verdict.status:<9} {verdict.path}" + (f"  ({detail})" if detail else ""))
+        counts = {
+            status: sum(v.status == status for v in verdicts)
+            for status in ("imported", "updated", "duplicate", "rejected")
+        }
+        print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    # 2 only when everything was rejected (a mix with duplicates or imports is success).
+    return EXIT_USAGE if all(v.status == "rejected" for v in verdicts) else EXIT_OK
 
 
 def _run_tui(where: Locations) -> int:

@@ -14,6 +14,7 @@ across the corpus; a document is rewritten only when its final mentions changed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,12 +89,25 @@ class _File:
 
 @dataclass
 class _Item:
-    """An indexed article: the file it came from, its content hash and its id."""
+    """An indexed article: the file it came from, its content hash and its id, and what
+    import needs to recognise it again (a hash of its cleaned text, its URL)."""
 
     file: str
     hash: str
     slug: str
     id: str
+    text_hash: str = ""
+    url: str | None = None
+
+
+def text_hash(text: str) -> str:
+    """Same cleaned text, same hash: how a re-imported article is recognised."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:24]
+
+
+def load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
+    """What the index holds, by file and by article (for import's duplicate checks)."""
+    return _load_manifest(index_dir)
 
 
 def _load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
@@ -109,7 +123,7 @@ def _load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]
 def _save_manifest(index_dir: Path, files: dict[str, _File], items: dict[str, _Item]) -> None:
     data = {
         "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(files.items())},
-        "articles": {path: [i.file, i.hash, i.slug, i.id] for path, i in sorted(items.items())},
+        "articles": {path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(items.items())},
     }
     write_json_atomic(index_dir / MANIFEST_NAME, data)
 
@@ -164,7 +178,14 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         articles = parse_articles(raw if raw is not None else read_raw(corpus_dir, path), path)
         for article in articles:
             fresh[article.path] = article
-            items[article.path] = _Item(path, article.content_hash, base_slug(article.title, article.path), "")
+            items[article.path] = _Item(
+                path,
+                article.content_hash,
+                base_slug(article.title, article.path),
+                "",
+                text_hash(article.text),
+                article.url,
+            )
         return articles
 
     total = len(files)
