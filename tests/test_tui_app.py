@@ -406,3 +406,38 @@ async def test_hostile_article_is_shown_literally(make_app, tmp_path):
         await pilot.click("#article-header")
         await settle(app, pilot)
         assert app.is_running
+
+
+# Import from the TUI.
+
+
+async def test_import_from_the_command_palette_with_progress_and_verdicts(make_app, tmp_path):
+    from tuibrowser.tui.import_screen import ImportScreen
+
+    drop = tmp_path / "drop folder"
+    drop.mkdir()
+    (drop / "good.txt").write_text("Lighthouse restored\n\nThe old lighthouse was restored by volunteers.")
+    (drop / "bad.json").write_text("{nope")
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"Import files")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportScreen)
+        box = app.screen.query_one("#import-paths", Input)
+        box.value = f'"{drop}"'
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        status = str(screen.query_one("#import-status", Static).render())
+        assert status.startswith("1 imported, 0 updated, 0 duplicate, 1 rejected")
+        lines = str(screen.query_one("#import-verdict-lines", Static).render())
+        assert "rejected  " in lines and "malformed JSON" in lines and "lighthouse-restored" in lines
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ImportScreen)
+        assert "lighthouse-restored" in results(app)  # the listing was refreshed

@@ -51,6 +51,11 @@ class Services:
             self._registry = None
         return report
 
+    def forget_registry(self) -> None:
+        """After the index changed under us (an import): read entities afresh next time."""
+        with self._lock:
+            self._registry = None
+
     @property
     def registry(self) -> Registry:
         from tuibrowser.core.entities.registry import read_registry

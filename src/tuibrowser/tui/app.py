@@ -449,6 +449,26 @@ class TuiBrowserApp(App[None]):
         title = f"Keys for {_pane_name(self.focused)}" if self.focused else "Keys"
         self.push_screen(HelpScreen(title, [row[1:] for row in sorted(rows)]))
 
+    def get_system_commands(self, screen):
+        """Textual's built-in commands, plus importing files."""
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Import files…", "Add articles from files or folders to the corpus", self.action_import)
+
+    def action_import(self) -> None:
+        from tuibrowser.tui.import_screen import ImportScreen
+
+        def refresh(imported: int | None) -> None:
+            if imported:
+                self.notify(f"{imported} file{'s' if imported != 1 else ''} imported or updated.", timeout=4)
+                if self.current_query.strip():
+                    self.request_search(self.current_query, record=False)
+                else:
+                    self.load_start()
+
+        self.push_screen(ImportScreen(), refresh)
+
     async def action_quit(self) -> None:
         self._save_state()
         self.exit()

@@ -1,0 +1,117 @@
+"""Import from the TUI: a dialog for paths, visible progress, and every file's verdict."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, ProgressBar, Static
+
+STATUS_STYLE = {"imported": "bold", "updated": "bold", "duplicate": "dim", "rejected": "bold reverse"}
+
+
+class ImportScreen(ModalScreen[int]):
+    """Asks for files or folders, imports them in a worker, reports each verdict.
+
+    Dismissed with the number of articles imported or updated, so the app can refresh.
+    """
+
+    BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.imported = 0
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog"):
+            yield Static(Text("Import files or folders", style="bold"))
+            yield Static(
+                Text(
+                    "Paths separated by spaces (quote a path that has spaces). "
+                    ".txt .md .html .json .jsonl .csv, RSS and Atom feeds; folders recursively.",
+                    style="dim",
+                )
+            )
+            yield Input(placeholder="~/Downloads/articles", id="import-paths")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Static(Text(""), id="import-status")
+            with VerticalScroll(id="import-verdicts"):
+                yield Static(Text(""), id="import-verdict-lines")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-progress").display = False
+        self.query_one("#import-paths", Input).focus()
+
+    @on(Input.Submitted, "#import-paths")
+    def _start(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.running:
+            return
+        try:
+            paths = [Path(p).expanduser() for p in shlex.split(event.value)]
+        except ValueError as error:
+            self._status(f"Cannot read the paths: {error}")
+            return
+        if not paths:
+            self._status("Type at least one path.")
+            return
+        self.running = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self._status("Reading the corpus…")
+        self.run_import(paths)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, paths: list[Path]) -> None:
+        from tuibrowser.core.importer import import_paths
+
+        services = self.app.services  # type: ignore[attr-defined]
+
+        def progress(done: int, total: int, path: str) -> None:
+            self.app.call_from_thread(self._progress, done, total, path)
+
+        try:
+            verdicts = import_paths(paths, services.locations.corpus, services.locations.index, progress=progress)
+        except Exception as error:  # a locked index, a bad entities.toml
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        services.forget_registry()
+        self.app.call_from_thread(self._done, verdicts)
+
+    def _progress(self, done: int, total: int, path: str) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+        self._status(f"Examined {done} of {total}: {path}" + ("; indexing…" if done == total else ""))
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self._status(f"Import failed: {message}")
+
+    def _done(self, verdicts) -> None:
+        self.running = False
+        counts = {s: sum(v.status == s for v in verdicts) for s in ("imported", "updated", "duplicate", "rejected")}
+        self.imported = counts["imported"] + counts["updated"]
+        self._status(", ".join(f"{n} {s}" for s, n in counts.items()) + ". Escape closes.")
+        lines = Text()
+        for verdict in verdicts:
+            lines.append(f"{verdict.status:<9} ", style=STATUS_STYLE[verdict.status])
+            lines.append(verdict.path)
+            detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
+            if detail:
+                lines.append(f"  ({detail})", style="dim")
+            lines.append("\n")
+        self.query_one("#import-verdict-lines", Static).update(lines)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#import-status", Static).update(Text(message))
+
+    def action_close(self) -> None:
+        if not self.running:
+            self.dismiss(self.imported)
