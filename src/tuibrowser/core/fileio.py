@@ -1,4 +1,4 @@
-"""Crash-safe file writing, shared by the index store and the user's state."""
+"""Crash-safe file writing, shared by the index store, the user's state and import."""
 
 from __future__ import annotations
 
@@ -8,15 +8,24 @@ import tempfile
 from pathlib import Path
 
 
-def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON so a crash leaves either the old file or the new one, never half of one."""
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write so a crash leaves either the old file or the new one, never half of one.
+
+    The temporary file is hidden (a leading dot), so a scan of the folder never reads it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """JSON, written with write_bytes_atomic."""
+    write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

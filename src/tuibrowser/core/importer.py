@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from slugify import slugify
 
 from tuibrowser.core.corpus import MAX_ARTICLE_BYTES, ArticleError, content_hash, parse_articles
+from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import load_manifest, sync, text_hash
 from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT
@@ -102,17 +102,7 @@ def safe_name(relative: str) -> str:
 
 
 def _write_atomic(target: Path, raw: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(target, raw)
 
 
 def _keep_old_version(corpus_dir: Path, relative: str) -> None:
