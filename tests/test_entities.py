@@ -370,3 +370,16 @@ def test_bad_knowledge_base_exits_2_from_the_cli(capsys, tmp_path):
     corpus = _kb_corpus(tmp_path, "[[entity]]\nname = 'X'\ntype = 'planet'\n")
     code, _, err = run(capsys, "--corpus", str(corpus), "--index", str(tmp_path / "ix"), "search", "Lachin")
     assert code == 2 and "type must be one of" in err and err.count("\n") == 2  # "indexing ..." then the error
+
+
+def test_rare_weak_evidence_does_not_type_a_name():
+    # "from Microsoft" once among many untyped mentions must not make Microsoft a place
+    # (found importing BBC tech): better missed than mistyped.
+    texts = {f"{n}.txt": "Microsoft released an update. Microsoft said it was safe." for n in range(12)}
+    texts["last.txt"] = "A spokesman from Microsoft spoke. Later, from Microsoft, a statement came."
+    assert all(e.name != "Microsoft" for e in discovered(texts, KnowledgeBase()).discovered)
+    places = {
+        "a.txt": "Talks were held in Geneva on Monday.",
+        "b.txt": "Delegates flew in to Geneva, and from Geneva home.",
+    }
+    assert [(e.name, e.type) for e in discovered(places, KnowledgeBase()).discovered] == [("Geneva", "place")]

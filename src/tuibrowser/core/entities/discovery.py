@@ -222,7 +222,8 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
                 evidence = "place" if folded[0] in PLACE_ACRONYMS else "organization"
         elif len(words) > 1 and folded[0] in FIRST_NAMES and not any(is_acronym(w.text) for w in words):
             evidence = "person"
-        elif _place_before(text, tokens, lo) and len(words) <= 3:
+        elif _place_before(text, tokens, lo) and len(words) <= 3 and not _possessive_after(text, end):
+            # "in London", but not "in Microsoft's software": a possessor is not a location.
             evidence = "place"
         elif 1 < len(words) <= 3 and _apposition_names_person(text, end):
             evidence = "person"
@@ -244,6 +245,10 @@ def _apposition_names_person(text: str, end: int) -> bool:
         return False
     words = [*match.group(1).split(), match.group(2)]
     return any(w.casefold() in PERSON_ROLES for w in words)
+
+
+def _possessive_after(text: str, end: int) -> bool:
+    return text[end : end + 2] in ("'s", "’s")
 
 
 def _place_before(text: str, tokens: list[Token], index: int) -> bool:

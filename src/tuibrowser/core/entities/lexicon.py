@@ -125,7 +125,7 @@ KNOWN_ORGANIZATIONS = frozenset(
 PLACE_ACRONYMS = frozenset({"uk", "us", "usa", "uae", "drc", "prc", "ussr"})
 
 # A single word after one of these, with no other evidence, is taken for a place.
-PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "across", "throughout", "into", "inside"})
+PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "outside", "across", "throughout", "into", "inside"})
 
 # Words that may join capitalised words inside one name ("House of Commons", "Charles de Gaulle").
 CONNECTORS = frozenset(

@@ -31,6 +31,9 @@ _NOT_IN_NAMES = ORG_WORDS | PLACE_WORDS | ORG_HEADS
 MIN_WEAK_MENTIONS = 2
 """A one-word name with only weak evidence needs this many mentions in the corpus."""
 
+MIN_WEAK_SHARE = 0.1
+"""...and the evidence must come with at least this share of its mentions."""
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -168,6 +171,8 @@ def _accept(tally: _Tally, key: str) -> str | None:
         return kind
     if kind is None or tally.initial_only:
         return None
+    if tally.votes[kind] < MIN_WEAK_SHARE * tally.mentions:
+        return None  # "from Microsoft" 4 times in 238 mentions says little: better missed than mistyped
     return kind if tally.votes[kind] >= MIN_WEAK_MENTIONS and tally.mentions >= MIN_WEAK_MENTIONS else None
 
 
