@@ -434,3 +434,17 @@ def test_killed_import_leaves_corpus_and_index_consistent(library, tmp_path):
     assert sorted(v.status for v in verdicts).count("duplicate") == 11
     assert search(index, "wheat harvest", limit=50).total == 30
     assert read_registry(index).records  # entity data was rebuilt with them
+
+
+def test_rebuilding_the_index_after_imports_gives_the_same_articles(library, tmp_path):
+    (tmp_path / "feed.json").write_text(
+        json.dumps([{"title": f"Item {n}", "text": f"Body about kites {n}."} for n in range(4)])
+    )
+    (tmp_path / "note.md").write_text("# Kite festival\n\nThe kite festival drew crowds.")
+    corpus, index = library
+    import_paths([tmp_path / "feed.json", tmp_path / "note.md"], corpus, index)
+    before = [(a.id, a.title, a.path) for a in list_articles(index)]
+    shutil.rmtree(index)
+    sync(corpus, index)
+    assert [(a.id, a.title, a.path) for a in list_articles(index)] == before
+    assert len(before) == 10
