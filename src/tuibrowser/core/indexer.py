@@ -1,8 +1,8 @@
 """Keep the Whoosh index in step with the corpus folder, touching only what changed.
 
 A sync compares each file's size and mtime with the manifest, hashes only files that look
-changed, re-derives only articles whose hash changed, and removes articles whose files are
-gone. Every write is one Whoosh commit followed by an atomic manifest write; each step is
+changed, re-derives only files whose hash changed (a file may hold many articles: a feed, a
+CSV), and removes articles whose files, or items, are gone. Counts are of articles. Every write is one Whoosh commit followed by an atomic manifest write; each step is
 idempotent, so a sync killed at any point leaves an index that opens, and the next sync
 finishes the job.
 
@@ -232,7 +232,6 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         else:
             report.added += 1
     report.unchanged = len(items) - len(fresh)
-    entries = items
 
     extractor = EntityExtractor(kb)
     marker = read_marker(index_dir)
@@ -245,7 +244,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored: dict[str, dict] = {}
     extractions: dict[str, Extraction] = {}
-    for path, entry in entries.items():
+    for path, entry in items.items():
         cached = cache.get(path)
         if path in fresh:
             extractions[path] = extractor.extract(fresh[path].text)
@@ -262,7 +261,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
 
     def links_changed(path: str) -> bool:
         cached = cache.get(path)
-        return cached is None or cached.hash != entries[path].hash or cached.final != resolution.mentions[path]
+        return cached is None or cached.hash != items[path].hash or cached.final != resolution.mentions[path]
 
     relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
     report.relinked = len(relink)
@@ -294,7 +293,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
             raise
     # Order matters for a killed sync: the manifest, which says "these articles are done",
     # is written only after the entity data derived from them, and the marker last.
-    _save_entity_cache(index_dir, extractor.version, entries, extractions, resolution)
+    _save_entity_cache(index_dir, extractor.version, items, extractions, resolution)
     write_registry(index_dir, _records(kb, resolution))
     _save_manifest(index_dir, file_entries, items)
     write_marker(
@@ -353,10 +352,10 @@ def _load_entity_cache(index_dir: Path, version: str) -> dict[str, _CachedExtrac
         return {}
 
 
-def _save_entity_cache(index_dir, version, entries, extractions, resolution) -> None:
+def _save_entity_cache(index_dir, version, items, extractions, resolution) -> None:
     articles = {
         path: {
-            "hash": entries[path].hash,
+            "hash": items[path].hash,
             "known": [[m.entity_id, m.start, m.end] for m in extraction.known],
             "candidates": [
                 [c.start, c.end, c.name, c.evidence, c.strong, c.initial_only] for c in extraction.candidates
