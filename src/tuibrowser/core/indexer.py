@@ -2,9 +2,11 @@
 
 A sync compares each file's size and mtime with the manifest, hashes only files that look
 changed, re-derives only files whose hash changed (a file may hold many articles: a feed, a
-CSV), and removes articles whose files, or items, are gone. Counts are of articles. Every write is one Whoosh commit followed by an atomic manifest write; each step is
-idempotent, so a sync killed at any point leaves an index that opens, and the next sync
-finishes the job.
+CSV), and removes articles whose files, or items, are gone. Counts are of articles.
+
+Every write is one Whoosh commit followed by atomic writes of the bookkeeping files; each
+step is idempotent, so a sync killed at any point leaves an index that opens, and the next
+sync finishes the job.
 
 Entities are extracted only for articles whose content changed (an extraction cache is
 kept, keyed by content hash and by the rules' and knowledge base's version), then resolved
