@@ -244,55 +244,58 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
-    stored: dict[str, dict] = {}
-    extractions: dict[str, Extraction] = {}
-    for path, entry in items.items():
-        cached = cache.get(path)
-        if path in fresh:
-            extractions[path] = extractor.extract(fresh[path].text)
-        elif cached and cached.hash == entry.hash:
-            extractions[path] = cached.extraction
-        else:
-            fields = _stored_fields(ix, path, stored)
-            if fields is None:  # in the manifest but not in the index: re-derive its file
-                for article in derive(entry.file):
-                    extractions[article.path] = extractor.extract(article.text)
+    stored = _StoredFields(ix)
+    try:
+        extractions: dict[str, Extraction] = {}
+        for path, entry in items.items():
+            cached = cache.get(path)
+            if path in fresh:
+                extractions[path] = extractor.extract(fresh[path].text)
+            elif cached and cached.hash == entry.hash:
+                extractions[path] = cached.extraction
             else:
-                extractions[path] = extractor.extract(fields.get("text") or "")
-    resolution = resolve(kb, extractions)
+                fields = stored.get(path)
+                if fields is None:  # in the manifest but not in the index: re-derive its file
+                    for article in derive(entry.file):
+                        extractions[article.path] = extractor.extract(article.text)
+                else:
+                    extractions[path] = extractor.extract(fields.get("text") or "")
+        resolution = resolve(kb, extractions)
 
-    def links_changed(path: str) -> bool:
-        cached = cache.get(path)
-        return cached is None or cached.hash != items[path].hash or cached.final != resolution.mentions[path]
+        def links_changed(path: str) -> bool:
+            cached = cache.get(path)
+            return cached is None or cached.hash != items[path].hash or cached.final != resolution.mentions[path]
 
-    relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
-    report.relinked = len(relink)
+        relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
+        report.relinked = len(relink)
 
-    if fresh or gone or relink or clear or not old_items:
-        writer = ix.writer(limitmb=256)
-        try:
-            for path in gone:
-                writer.delete_by_term("path", path)
-            total_writes = len(fresh) + len(relink)
-            for done, (path, article) in enumerate(fresh.items(), start=1):
-                writer.delete_by_term("path", path)
-                writer.add_document(**_document(article, ids[path], resolution.mentions[path]))
-                if progress and (done % 20 == 0 or done == total_writes):
-                    progress("indexing", done, total_writes)
-            for done, path in enumerate(relink, start=len(fresh) + 1):
-                fields = _stored_fields(ix, path, stored)
-                writer.delete_by_term("path", path)
-                writer.add_document(**_document_from_stored(fields, ids[path], resolution.mentions[path]))
-                if progress and (done % 20 == 0 or done == total_writes):
-                    progress("indexing", done, total_writes)
-            if clear:
-                # Rebuild: everything was re-derived; keep only the new segment.
-                writer.commit(mergetype=writing.CLEAR)
-            else:
-                writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        if fresh or gone or relink or clear or not old_items:
+            writer = ix.writer(limitmb=256)
+            try:
+                for path in gone:
+                    writer.delete_by_term("path", path)
+                total_writes = len(fresh) + len(relink)
+                for done, (path, article) in enumerate(fresh.items(), start=1):
+                    writer.delete_by_term("path", path)
+                    writer.add_document(**_document(article, ids[path], resolution.mentions[path]))
+                    if progress and (done % 20 == 0 or done == total_writes):
+                        progress("indexing", done, total_writes)
+                for done, path in enumerate(relink, start=len(fresh) + 1):
+                    fields = stored.get(path)
+                    writer.delete_by_term("path", path)
+                    writer.add_document(**_document_from_stored(fields, ids[path], resolution.mentions[path]))
+                    if progress and (done % 20 == 0 or done == total_writes):
+                        progress("indexing", done, total_writes)
+                if clear:
+                    # Rebuild: everything was re-derived; keep only the new segment.
+                    writer.commit(mergetype=writing.CLEAR)
+                else:
+                    writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+    finally:
+        stored.close()
     # Order matters for a killed sync: the manifest, which says "these articles are done",
     # is written only after the entity data derived from them, and the marker last.
     _save_entity_cache(index_dir, extractor.version, items, extractions, resolution)
@@ -304,12 +307,28 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     )
 
 
-def _stored_fields(ix, path: str, stored: dict[str, dict]) -> dict | None:
-    """An indexed article's stored fields (memoised for this sync)."""
-    if path not in stored:
-        with ix.searcher() as searcher:
-            stored[path] = searcher.document(path=path)
-    return stored[path]
+class _StoredFields:
+    """Indexed articles' stored fields, read through one searcher opened on first use.
+
+    A relink after editing entities.toml reads back every article; one searcher per read
+    would reopen the index thousands of times.
+    """
+
+    def __init__(self, ix) -> None:
+        self._ix = ix
+        self._searcher = None
+        self._seen: dict[str, dict | None] = {}
+
+    def get(self, path: str) -> dict | None:
+        if path not in self._seen:
+            if self._searcher is None:
+                self._searcher = self._ix.searcher()
+            self._seen[path] = self._searcher.document(path=path)
+        return self._seen[path]
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
 
 
 def _records(kb: KnowledgeBase, resolution: Resolution) -> list[EntityRecord]:
