@@ -19,11 +19,11 @@ from tuibrowser import __version__
 from tuibrowser.core.entities.kb import ENTITY_TYPES, KnowledgeBaseError
 from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, read_registry
 from tuibrowser.core.entities.views import article_entities, concordance, related_entities
-from tuibrowser.core.indexer import SyncReport, sync
+from tuibrowser.core.indexer import SyncReport, ensure_current, sync
 from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
 from tuibrowser.core.paths import Locations, resolve_locations
 from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, SearchResult, search
-from tuibrowser.core.store import IndexLocked, IndexProblem, index_state
+from tuibrowser.core.store import IndexProblem
 
 EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
 
@@ -229,23 +229,28 @@ def _run_tui(where: Locations) -> int:
 
 def _ensure_index(where: Locations) -> None:
     """Build a missing, broken or stale index before answering, with progress on a terminal."""
-    state, reason = index_state(where.index, where.corpus)
-    if state == "ok":
-        return
-    _fail(f"indexing {where.corpus} ({reason})")
     bar = _progress_bar()
+    started = []
+
+    def starting(reason: str) -> None:
+        started.append(reason)
+        _fail(f"indexing {where.corpus} ({reason})")
+
     try:
-        report = sync(where.corpus, where.index, progress=bar)
-    except IndexLocked as error:
-        _clear_bar(bar)
-        if state == "stale":
-            _fail(f"{error}; answering from the current index")
-            return
-        raise
-    _clear_bar(bar)
-    _fail(report.summary())
-    for path, why in report.skipped:
-        _fail(f"skipped {path}: {why}")
+        report = ensure_current(
+            where.corpus,
+            where.index,
+            progress=bar,
+            starting=starting,
+            locked=lambda error: _fail(f"{error}; answering from the current index"),
+        )
+    finally:
+        if started:
+            _clear_bar(bar)
+    if report is not None:
+        _fail(report.summary())
+        for path, why in report.skipped:
+            _fail(f"skipped {path}: {why}")
 
 
 def _progress_bar():

@@ -36,6 +36,7 @@ from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     MANIFEST_NAME,
+    IndexLocked,
     Marker,
     corpus_fingerprint,
     create_index,
@@ -166,6 +167,41 @@ def sync(
         finally:
             ix.close()
     return report
+
+
+def ensure_current(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    progress: Progress | None = None,
+    starting: Callable[[str], None] | None = None,
+    locked: Callable[[IndexLocked], None] | None = None,
+) -> SyncReport | None:
+    """Build a missing or broken index, or sync a stale one, before a face reads it.
+
+    Returns None when the index was already current, or when it is stale but another
+    indexer holds it (then it is read as it is, after `locked` is told why).
+
+    Args:
+        starting: Called with the reason before any indexing work begins.
+        locked: Called when a stale index is locked by another indexer.
+
+    Raises:
+        IndexLocked: a missing or broken index is locked by another indexer.
+    """
+    state, reason = index_state(index_dir, corpus_dir)
+    if state == "ok":
+        return None
+    if starting:
+        starting(reason)
+    try:
+        return sync(corpus_dir, index_dir, progress=progress)
+    except IndexLocked as error:
+        if state != "stale":
+            raise
+        if locked:
+            locked(error)
+        return None
 
 
 def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:

@@ -31,24 +31,12 @@ class Services:
         self._lock = Lock()
 
     def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
-        """Build a missing index or sync a stale one; None when it was already up to date.
+        """Build a missing index or sync a stale one (see indexer.ensure_current)."""
+        from tuibrowser.core.indexer import ensure_current
 
-        A stale index that another process is updating is used as it is.
-        """
-        from tuibrowser.core.indexer import sync
-        from tuibrowser.core.store import IndexLocked, index_state
-
-        state, _ = index_state(self.locations.index, self.locations.corpus)
-        if state == "ok":
-            return None
-        try:
-            report = sync(self.locations.corpus, self.locations.index, progress=progress)
-        except IndexLocked:
-            if state == "stale":
-                return None
-            raise
-        with self._lock:
-            self._registry = None
+        report = ensure_current(self.locations.corpus, self.locations.index, progress=progress)
+        if report is not None:
+            self.forget_registry()
         return report
 
     def forget_registry(self) -> None:
