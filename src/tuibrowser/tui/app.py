@@ -177,20 +177,20 @@ class TuiBrowserApp(App[None]):
 
     @on(SearchRequested)
     def _search_requested(self, event: SearchRequested) -> None:
-        self.request_search(event.query, record=event.submitted)
+        self.request_search(event.query)
         if event.submitted:
             self.action_focus_results()
 
-    def request_search(self, query: str, record: bool = True) -> None:
+    def request_search(self, query: str) -> None:
         self.current_query = query
         self._search_generation += 1
         if not query.strip():
             self.load_start()
             return
-        self.run_search(query, self._search_generation, time.perf_counter(), record)
+        self.run_search(query, self._search_generation, time.perf_counter())
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, generation: int, started: float, record: bool) -> None:
+    def run_search(self, query: str, generation: int, started: float) -> None:
         worker = get_current_worker()
         try:
             result: SearchResult | QueryError = self.services.search(query, limit=RESULT_LIMIT)
@@ -198,9 +198,9 @@ class TuiBrowserApp(App[None]):
             result = error
         if worker.is_cancelled or generation != self._search_generation:
             return  # a newer query is on its way
-        self.call_from_thread(self._show_search, result, generation, started, record)
+        self.call_from_thread(self._show_search, result, generation, started)
 
-    def _show_search(self, result, generation: int, started: float, record: bool) -> None:
+    def _show_search(self, result, generation: int, started: float) -> None:
         if generation != self._search_generation:
             return
         pane = self.query_one(SearchPane)
@@ -211,12 +211,16 @@ class TuiBrowserApp(App[None]):
         self.call_after_refresh(lambda: self.search_latency.append(time.perf_counter() - started))
         self._visit(Visit("search", result.query))
 
-    def run_search_from_palette(self, query: str) -> None:
+    def show_query(self, query: str) -> None:
+        """Put a query in the box (without it counting as typing) and search for it."""
         self._set_view("search")
         box = self.query_one("#query", Input)
         with box.prevent(Input.Changed):
             box.value = query
         self.request_search(query)
+
+    def run_search_from_palette(self, query: str) -> None:
+        self.show_query(query)
         self.action_focus_results()
 
     # Articles.
@@ -359,14 +363,8 @@ class TuiBrowserApp(App[None]):
             self.bell()
             return
         if visit.kind == "search":
-            self._set_view("search")
-            box = self.query_one("#query", Input)
-            with box.prevent(Input.Changed):
-                box.value = visit.target
-            self.current_query = visit.target
-            self._search_generation += 1
-            self.run_search(visit.target, self._search_generation, time.perf_counter(), False)
-            box.focus()
+            self.show_query(visit.target)
+            self.query_one("#query", Input).focus()
         elif visit.kind == "article":
             self.open_article(visit.target, visit.anchor, record=False)
         else:
@@ -463,7 +461,7 @@ class TuiBrowserApp(App[None]):
             if imported:
                 self.notify(f"{imported} file{'s' if imported != 1 else ''} imported or updated.", timeout=4)
                 if self.current_query.strip():
-                    self.request_search(self.current_query, record=False)
+                    self.request_search(self.current_query)
                 else:
                     self.load_start()
 
