@@ -18,7 +18,7 @@ from typing import NoReturn
 from tuibrowser import __version__
 from tuibrowser.core.entities.kb import ENTITY_TYPES, KnowledgeBaseError
 from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, read_registry
-from tuibrowser.core.entities.views import article_entities, concordance, related_entities
+from tuibrowser.core.entities.views import article_entities, entity_overview
 from tuibrowser.core.indexer import SyncReport, ensure_current, sync
 from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
 from tuibrowser.core.paths import Locations, resolve_locations
@@ -426,8 +426,7 @@ def _print_entities(where: Locations, as_json: bool) -> None:
 def _print_entity(where: Locations, name: str, as_json: bool) -> None:
     registry = read_registry(where.index)
     record = registry.find(name)
-    lines = concordance(where.index, record.entity.id)
-    related = related_entities(where.index, record.entity.id, registry=registry)
+    lines, related = entity_overview(where.index, record.entity.id, registry=registry)
     if as_json:
         data = _entity_json(record)
         data["articles"] = [

@@ -78,10 +78,11 @@ class Services:
 
         return concordance(self.locations.index, entity_id)
 
-    def related(self, entity_id: str, limit: int = 12) -> list[RelatedEntity]:
-        from tuibrowser.core.entities.views import related_entities
+    def overview(self, entity_id: str, limit: int = 12) -> tuple[list[ConcordanceArticle], list[RelatedEntity]]:
+        """Concordance and related entities in one scan of the entity's articles."""
+        from tuibrowser.core.entities.views import entity_overview
 
-        return related_entities(self.locations.index, entity_id, limit=limit, registry=self.registry)
+        return entity_overview(self.locations.index, entity_id, limit=limit, registry=self.registry)
 
     def entity(self, entity_id: str) -> EntityRecord | None:
         return self.registry.get(entity_id)

@@ -284,8 +284,7 @@ class TuiBrowserApp(App[None]):
         record = self.services.entity(entity_id)
         if record is None:
             return
-        articles = self.services.concordance(entity_id)
-        related = self.services.related(entity_id)
+        articles, related = self.services.overview(entity_id)
         current = self.current_article.article.id if self.current_article else None
         if not worker.is_cancelled:
             self.call_from_thread(self.query_one(EntitySidebar).show_detail, record, current, articles, related)
@@ -312,8 +311,7 @@ class TuiBrowserApp(App[None]):
         if entity is None:
             self.call_from_thread(self.notify, f"Unknown entity {entity_id!r}", severity="error")
             return
-        articles = self.services.concordance(entity_id)
-        related = self.services.related(entity_id)
+        articles, related = self.services.overview(entity_id)
         if not worker.is_cancelled:
             self.call_from_thread(self._show_entity_view, entity, articles, related, record)
 

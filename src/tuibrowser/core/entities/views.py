@@ -116,28 +116,53 @@ def article_entities(index_dir: Path, article_id: str, registry: Registry | None
     return sorted(found, key=lambda item: (-len(item.mentions), item.entity.name.casefold()))
 
 
-def concordance(index_dir: Path, entity_id: str) -> list[ConcordanceArticle]:
-    """Every mention of the entity across the corpus: articles by date (undated last), mentions in order."""
+def _articles_mentioning(index_dir: Path, entity_id: str) -> list[dict]:
+    """Stored fields of every article that mentions the entity (one index scan)."""
     ix = open_index(index_dir)
     try:
         with ix.searcher() as searcher:
-            hits = searcher.search(query.Term("entities", entity_id), limit=None)
-            articles = []
-            for hit in hits:
-                fields = hit.fields()
-                spans = [(s, e) for eid, s, e in fields.get("mentions") or [] if eid == entity_id]
-                articles.append(
-                    ConcordanceArticle(
-                        fields["id"],
-                        fields.get("title") or "",
-                        fields.get("date_iso"),
-                        fields.get("source"),
-                        _spans(fields.get("text") or "", spans),
-                    )
-                )
+            return [hit.fields() for hit in searcher.search(query.Term("entities", entity_id), limit=None)]
     finally:
         ix.close()
+
+
+def _concordance(entity_id: str, found: list[dict]) -> list[ConcordanceArticle]:
+    articles = []
+    for fields in found:
+        spans = [(s, e) for eid, s, e in fields.get("mentions") or [] if eid == entity_id]
+        articles.append(
+            ConcordanceArticle(
+                fields["id"],
+                fields.get("title") or "",
+                fields.get("date_iso"),
+                fields.get("source"),
+                _spans(fields.get("text") or "", spans),
+            )
+        )
     return sorted(articles, key=lambda a: (a.date is None, a.date or "", a.id))
+
+
+def _related(entity_id: str, found: list[dict], limit: int, registry: Registry) -> list[RelatedEntity]:
+    shared: Counter[str] = Counter()
+    for fields in found:
+        for other in set((fields.get("entities") or "").split(",")):
+            if other and other != entity_id:
+                shared[other] += 1
+    own = len(found)
+    related = []
+    for other, together in shared.items():
+        record = registry.get(other)
+        if record is None:
+            continue
+        score = together / (own + record.articles - together) if own + record.articles > together else 0.0
+        related.append(RelatedEntity(record.entity, together, round(score, 4)))
+    related.sort(key=lambda r: (-r.score, -r.articles, r.entity.name.casefold()))
+    return related[:limit]
+
+
+def concordance(index_dir: Path, entity_id: str) -> list[ConcordanceArticle]:
+    """Every mention of the entity across the corpus: articles by date (undated last), mentions in order."""
+    return _concordance(entity_id, _articles_mentioning(index_dir, entity_id))
 
 
 def related_entities(
@@ -149,25 +174,13 @@ def related_entities(
     every article mentions (Armenia, Azerbaijan) cannot swamp one that appears mostly
     where this one does; ties go to the one sharing more articles.
     """
-    registry = registry or read_registry(index_dir)
-    ix = open_index(index_dir)
-    try:
-        with ix.searcher() as searcher:
-            hits = searcher.search(query.Term("entities", entity_id), limit=None)
-            shared: Counter[str] = Counter()
-            for hit in hits:
-                for other in set((hit.get("entities") or "").split(",")):
-                    if other and other != entity_id:
-                        shared[other] += 1
-            own = len(hits)
-    finally:
-        ix.close()
-    related = []
-    for other, together in shared.items():
-        record = registry.get(other)
-        if record is None:
-            continue
-        score = together / (own + record.articles - together) if own + record.articles > together else 0.0
-        related.append(RelatedEntity(record.entity, together, round(score, 4)))
-    related.sort(key=lambda r: (-r.score, -r.articles, r.entity.name.casefold()))
-    return related[:limit]
+    found = _articles_mentioning(index_dir, entity_id)
+    return _related(entity_id, found, limit, registry or read_registry(index_dir))
+
+
+def entity_overview(
+    index_dir: Path, entity_id: str, limit: int = 10, registry: Registry | None = None
+) -> tuple[list[ConcordanceArticle], list[RelatedEntity]]:
+    """The concordance and the related entities from one scan (what an entity view needs)."""
+    found = _articles_mentioning(index_dir, entity_id)
+    return _concordance(entity_id, found), _related(entity_id, found, limit, registry or read_registry(index_dir))
