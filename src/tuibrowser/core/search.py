@@ -169,8 +169,13 @@ def expand_entities(text: str, registry: Registry) -> str:
     return _ENTITY_CLAUSE.sub(replace, text)
 
 
-def search(index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True) -> SearchResult:
+def search(
+    index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True, registry: Registry | None = None
+) -> SearchResult:
     """Search the index at `index_dir`.
+
+    `registry` (the index's entities) saves reading it from disk for `entity:` queries
+    when the caller already holds it (the TUI, on every keystroke).
 
     Raises:
         QueryError: for an empty, overlong or unreadable query, or an unknown entity.
@@ -179,7 +184,10 @@ def search(index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True)
     if limit < 1:
         raise QueryError("limit must be at least 1")
     cleaned = clean_query(text)
-    expanded = expand_entities(cleaned, read_registry(index_dir)) if _ENTITY_CLAUSE.search(cleaned) else cleaned
+    if _ENTITY_CLAUSE.search(cleaned):
+        expanded = expand_entities(cleaned, registry or read_registry(index_dir))
+    else:
+        expanded = cleaned
     ix = open_index(index_dir)
     try:
         parsed = parse_query(expanded, ix.schema)

@@ -28,6 +28,7 @@ class Services:
     def __init__(self, locations: Locations):
         self.locations = locations
         self._registry: Registry | None = None
+        self._all_articles: list[ArticleSummary] | None = None
         self._lock = Lock()
 
     def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
@@ -36,13 +37,14 @@ class Services:
 
         report = ensure_current(self.locations.corpus, self.locations.index, progress=progress)
         if report is not None:
-            self.forget_registry()
+            self.forget_derived()
         return report
 
-    def forget_registry(self) -> None:
-        """After the index changed under us (an import): read entities afresh next time."""
+    def forget_derived(self) -> None:
+        """After the index changed under us (a sync, an import): read it afresh next time."""
         with self._lock:
             self._registry = None
+            self._all_articles = None
 
     @property
     def registry(self) -> Registry:
@@ -58,10 +60,21 @@ class Services:
 
         return list_articles(self.locations.index, limit=limit)
 
+    def all_articles(self) -> list[ArticleSummary]:
+        """Every article, newest first; read once per index state (the palette matches titles)."""
+        with self._lock:
+            cached = self._all_articles
+        if cached is None:
+            cached = self.latest(None)
+            with self._lock:
+                self._all_articles = cached
+        return cached
+
     def search(self, query: str, limit: int = 50) -> SearchResult:
         from tuibrowser.core.search import search
 
-        return search(self.locations.index, query, limit=limit)
+        registry = self.registry if "entity:" in query.lower() else None  # loaded only when asked for
+        return search(self.locations.index, query, limit=limit, registry=registry)
 
     def article(self, article_id: str) -> Article:
         from tuibrowser.core.library import get_article

@@ -26,7 +26,7 @@ class ArticlesProvider(Provider):
 
     async def startup(self) -> None:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
-        self._articles = await asyncio.to_thread(app.services.latest, None)
+        self._articles = await asyncio.to_thread(app.services.all_articles)
 
     async def discover(self) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]

@@ -83,7 +83,7 @@ class ImportScreen(ModalScreen[int]):
         except Exception as error:  # a locked index, a bad entities.toml
             self.app.call_from_thread(self._failed, str(error))
             return
-        services.forget_registry()
+        services.forget_derived()
         self.app.call_from_thread(self._done, verdicts)
 
     def _progress(self, done: int, total: int, path: str) -> None:
