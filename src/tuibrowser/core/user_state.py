@@ -1,14 +1,25 @@
 """What a reader does that should survive a restart: history, read marks and bookmarks.
 
-Stored as one JSON file in the user's data directory. A corrupt file is moved aside (never
-silently overwritten) and the app starts with empty state and a message saying where the
-old file went.
+Stored as one JSON file in the user's data directory, shared by every running instance.
+Each instance records what it changed (marks read, bookmarks added or removed) and, when it
+saves, applies those changes to what is on disk at that moment, under a file lock: two
+open browsers never lose each other's bookmarks. History is a per-session trail, so the
+instance that saves last leaves its own.
+
+The file is untrusted input: an unreadable, malformed, oversized or absurdly nested file is
+moved aside (never silently overwritten) and the app starts with empty state and a message
+saying where the old file went. Values are type-checked and bounded before use; the TUI
+still passes every string from here through its sanitiser before showing it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,19 +31,36 @@ from tuibrowser.core.paths import APP_NAME
 HISTORY_LIMIT = 200
 """Oldest history entries beyond this are dropped."""
 
+MAX_STATE_BYTES = 16 * 1024 * 1024
+"""A state file larger than this is not ours (or is damaged): it is set aside, not parsed."""
+
+MAX_TARGET_CHARS = 2000
+"""Longer ids or queries in the file are dropped: nothing the app writes is that long."""
+
+LOCK_WAIT = 2.0
+"""Seconds a save waits for another instance's save before trying again later."""
+
+KINDS = ("search", "article", "entity")
+
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """A place in the app: a search, an article (at a position) or an entity view."""
+    """A place in the app: a search, an article or an entity view, and where in it."""
 
     kind: str
     """"search", "article" or "entity"."""
     target: str
     """The query, the article id or the entity id."""
     anchor: int = 0
-    """For an article: the character offset to show (a mention or a match)."""
+    """Where in it: for an article a character offset (the line shown at the top when
+    going back, the mention shown when jumping); for a search or an entity view the
+    highlighted row."""
 
-    def to_json(self) -> list:
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.target)
+
+    def to_json(self) -> list[object]:
         return [self.kind, self.target, self.anchor]
 
     @classmethod
@@ -40,9 +68,12 @@ class Visit:
         if (
             isinstance(raw, list)
             and len(raw) == 3
-            and raw[0] in ("search", "article", "entity")
+            and raw[0] in KINDS
             and isinstance(raw[1], str)
+            and 0 < len(raw[1]) <= MAX_TARGET_CHARS
             and isinstance(raw[2], int)
+            and not isinstance(raw[2], bool)
+            and 0 <= raw[2] < 1 << 40
         ):
             return cls(raw[0], raw[1], raw[2])
         return None
@@ -60,12 +91,9 @@ class History:
         return self.entries[self.position] if 0 <= self.position < len(self.entries) else None
 
     def visit(self, visit: Visit) -> None:
-        """Record a new place; revisiting the current place (e.g. a refined query) replaces it."""
-        if self.current is not None and (self.current.kind, self.current.target) == (visit.kind, visit.target):
+        """Record a new place; the place we are already at is updated, not repeated."""
+        if self.current is not None and self.current.key == visit.key:
             self.entries[self.position] = visit
-            return
-        if self.current is not None and self.current.kind == "search" and visit.kind == "search":
-            self.entries[self.position] = visit  # typing refines one search, it does not add one per key
             return
         del self.entries[self.position + 1 :]
         self.entries.append(visit)
@@ -74,9 +102,9 @@ class History:
         self.position = len(self.entries) - 1
 
     def update_anchor(self, anchor: int) -> None:
-        """Remember where in the current article the reader is."""
+        """Remember where in the current place the reader is, so coming back returns there."""
         current = self.current
-        if current is not None and current.kind == "article":
+        if current is not None and current.anchor != anchor:
             self.entries[self.position] = Visit(current.kind, current.target, anchor)
 
     def back(self) -> Visit | None:
@@ -91,84 +119,309 @@ class History:
             return self.current
         return None
 
-    def recent_searches(self, limit: int = 20) -> list[str]:
-        seen: dict[str, None] = {}
+    def recent(self, limit: int = 50) -> list[Visit]:
+        """Distinct places, most recent first (what the history view lists)."""
+        seen: dict[tuple[str, str], Visit] = {}
         for visit in reversed(self.entries):
-            if visit.kind == "search" and visit.target.strip():
-                seen.setdefault(visit.target, None)
-        return list(seen)[:limit]
+            seen.setdefault(visit.key, visit)
+        return list(seen.values())[:limit]
+
+    def recent_searches(self, limit: int = 20) -> list[str]:
+        return [v.target for v in self.recent(HISTORY_LIMIT) if v.kind == "search" and v.target.strip()][:limit]
+
+    def copy(self) -> History:
+        return History(list(self.entries), self.position)
 
 
 @dataclass
 class UserState:
-    """Read marks, bookmarks and history, and where they are saved."""
+    """Read marks, bookmarks and history: the data, with no notion of where it is kept."""
 
-    path: Path
     read: set[str] = field(default_factory=set)
     bookmarks: list[Visit] = field(default_factory=list)
     history: History = field(default_factory=History)
-    problems: list[str] = field(default_factory=list)
+
+    def is_bookmarked(self, kind: str, target: str) -> bool:
+        return any(b.key == (kind, target) for b in self.bookmarks)
+
+
+@dataclass
+class _Pending:
+    """What this instance changed since its last save: replayed onto the file's contents."""
+
+    read: set[str] = field(default_factory=set)
+    bookmarks: list[tuple[bool, Visit]] = field(default_factory=list)
+    """(added, bookmark) in the order they happened."""
+    history: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.read or self.bookmarks or self.history)
+
+    def absorb(self, later: _Pending) -> None:
+        """Put changes made after this batch behind it (a failed save keeps both)."""
+        self.read |= later.read
+        self.bookmarks += later.bookmarks
+        self.history = self.history or later.history
+
+
+def _apply_bookmarks(bookmarks: list[Visit], changes: list[tuple[bool, Visit]]) -> list[Visit]:
+    result = list(bookmarks)
+    for added, bookmark in changes:
+        result = [b for b in result if b.key != bookmark.key]
+        if added:
+            result.append(bookmark)
+    return result
+
+
+class StateCorrupt(ValueError):
+    """The state file cannot be used; the message says why."""
+
+
+class StateStore:
+    """The user's state and the file it lives in, safe to save from a worker thread.
+
+    The UI thread changes the state through the methods below; `save` (from any thread)
+    merges those changes into the file under an OS file lock and takes in what other
+    instances saved. Nothing here raises for a bad file or a failed write: problems are
+    collected in `problems` for the face to show.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.state = UserState()
+        self.problems: list[str] = []
+        self._pending = _Pending()
+        self._mutex = threading.Lock()
+        self._disk_stamp: tuple[int, int] | None = None
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> StateStore:
+        """Load the saved state; a corrupt file is moved aside with a message."""
+        store = cls(path or state_path())
+        try:
+            store.state = store._read_disk()
+        except OSError as error:
+            store.problems.append(f"cannot read {store.path}: {error.strerror or error}")
+        store._disk_stamp = store._stamp()
+        return store
+
+    # Changes, from the UI thread.
+
+    @property
+    def read(self) -> set[str]:
+        return self.state.read
+
+    @property
+    def bookmarks(self) -> list[Visit]:
+        return self.state.bookmarks
+
+    @property
+    def history(self) -> History:
+        return self.state.history
+
+    def is_bookmarked(self, kind: str, target: str) -> bool:
+        return self.state.is_bookmarked(kind, target)
+
+    def mark_read(self, article_id: str) -> bool:
+        """True when the article was not read before."""
+        with self._mutex:
+            if article_id in self.state.read:
+                return False
+            self.state.read.add(article_id)
+            self._pending.read.add(article_id)
+            return True
 
     def toggle_bookmark(self, visit: Visit) -> bool:
         """Add or remove a bookmark (an article or an entity); True when it is now bookmarked."""
-        key = (visit.kind, visit.target)
-        kept = [b for b in self.bookmarks if (b.kind, b.target) != key]
-        added = len(kept) == len(self.bookmarks)
-        self.bookmarks = [*kept, Visit(visit.kind, visit.target)] if added else kept
-        return added
+        with self._mutex:
+            added = not self.state.is_bookmarked(visit.kind, visit.target)
+            bookmark = Visit(visit.kind, visit.target)
+            self.state.bookmarks = _apply_bookmarks(self.state.bookmarks, [(added, bookmark)])
+            self._pending.bookmarks.append((added, bookmark))
+            return added
 
-    def is_bookmarked(self, kind: str, target: str) -> bool:
-        return any((b.kind, b.target) == (kind, target) for b in self.bookmarks)
+    def remove_bookmark(self, kind: str, target: str) -> None:
+        with self._mutex:
+            bookmark = Visit(kind, target)
+            self.state.bookmarks = _apply_bookmarks(self.state.bookmarks, [(False, bookmark)])
+            self._pending.bookmarks.append((False, bookmark))
 
-    def save(self) -> None:
-        """Write the state atomically; failures become problems, never exceptions."""
-        data = {
-            "version": 1,
-            "read": sorted(self.read),
-            "bookmarks": [b.to_json() for b in self.bookmarks],
-            "history": [v.to_json() for v in self.history.entries],
-            "position": self.history.position,
-        }
+    def history_changed(self) -> None:
+        """Call after changing `history`, so the next save writes it."""
+        with self._mutex:
+            self._pending.history = True
+
+    @property
+    def dirty(self) -> bool:
+        with self._mutex:
+            return bool(self._pending)
+
+    # Saving and merging, from any thread.
+
+    def save(self) -> bool:
+        """Merge this instance's changes into the file; True when the file was written.
+
+        Safe to call from a worker thread while the UI keeps changing the state.
+        """
+        return self._merge(write=True)
+
+    def refresh(self) -> bool:
+        """Take in what other instances saved, if the file changed; True if anything did."""
+        if self._stamp() == self._disk_stamp:
+            return False
+        return self._merge(write=False)
+
+    def _merge(self, *, write: bool) -> bool:
+        """Apply this instance's pending changes to the file's contents; write them if asked.
+
+        A write takes the pending changes with it (they are put back if it fails); a refresh
+        leaves them pending, so they still reach the file at the next save.
+        """
+        with self._mutex:
+            if write:
+                pending, self._pending = self._pending, _Pending()
+            else:
+                pending = _Pending()
+            history = self.state.history.copy()
+        if write and not pending:
+            return False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_json_atomic(self.path, data)
-        except OSError as error:
-            self.problems.append(f"cannot save {self.path}: {error.strerror or error}")
+            with _file_lock(self.path.with_name(self.path.name + ".lock"), LOCK_WAIT):
+                try:
+                    disk = self._read_disk()
+                except OSError:
+                    disk = UserState()
+                merged = UserState(
+                    disk.read | pending.read,
+                    _apply_bookmarks(disk.bookmarks, pending.bookmarks),
+                    history if pending.history or not disk.history.entries else disk.history,
+                )
+                if write:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    write_json_atomic(self.path, _to_json(merged))
+                stamp = self._stamp()
+        except (OSError, TimeoutError) as error:
+            if write:
+                with self._mutex:
+                    pending.absorb(self._pending)
+                    self._pending = pending
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+                self.problems.append(f"cannot save {self.path}: {reason}")
+            return False
+        with self._mutex:
+            # Changes not yet in the file (made during the write, or not written) stay on top.
+            self.state.read = merged.read | self._pending.read
+            self.state.bookmarks = _apply_bookmarks(merged.bookmarks, self._pending.bookmarks)
+            self._disk_stamp = stamp
+        return True
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _read_disk(self) -> UserState:
+        """The state in the file; a file that cannot be used is moved aside first.
+
+        Raises:
+            OSError: the file exists but cannot be read (permissions).
+        """
+        try:
+            with self.path.open("rb") as handle:
+                raw = handle.read(MAX_STATE_BYTES + 1)
+        except FileNotFoundError:
+            return UserState()
+        try:
+            return _parse(raw)
+        except StateCorrupt as error:
+            self._set_aside(str(error))
+            return UserState()
+
+    def _set_aside(self, why: str) -> None:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(self.path, aside)
+            self.problems.append(f"{self.path} was unreadable ({why}); kept it as {aside.name} and started afresh")
+        except OSError:
+            # Cannot move it: never write over it either; save beside it instead.
+            self.problems.append(f"{self.path} is unreadable ({why}) and cannot be moved; saving to a new file")
+            self.path = self.path.with_name(f"{self.path.name}.new")
+
+
+def _parse(raw: bytes) -> UserState:
+    """Parse and validate a state file's bytes.
+
+    Raises:
+        StateCorrupt: for anything that is not a state file tuibrowser could have written.
+    """
+    if len(raw) > MAX_STATE_BYTES:
+        raise StateCorrupt(f"larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB")
+    if not raw.strip():
+        return UserState()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StateCorrupt("not UTF-8 text") from None
+    except RecursionError:
+        raise StateCorrupt("nested too deeply") from None
+    except ValueError as error:
+        raise StateCorrupt(f"not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise StateCorrupt("not a JSON object")
+    read, bookmarks, history = data.get("read", []), data.get("bookmarks", []), data.get("history", [])
+    if not all(isinstance(x, list) for x in (read, bookmarks, history)):
+        raise StateCorrupt("read, bookmarks and history must be lists")
+    entries = [v for v in map(Visit.from_json, history) if v][-HISTORY_LIMIT:]
+    position = data.get("position", len(entries) - 1)
+    if not isinstance(position, int) or isinstance(position, bool) or not -1 <= position < len(entries):
+        position = len(entries) - 1
+    return UserState(
+        read={item for item in read if isinstance(item, str) and 0 < len(item) <= MAX_TARGET_CHARS},
+        bookmarks=[v for v in map(Visit.from_json, bookmarks) if v and v.kind != "search"],
+        history=History(entries, position),
+    )
+
+
+def _to_json(state: UserState) -> dict[str, object]:
+    return {
+        "version": 1,
+        "read": sorted(state.read),
+        "bookmarks": [b.to_json() for b in state.bookmarks],
+        "history": [v.to_json() for v in state.history.entries],
+        "position": state.history.position,
+    }
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, wait: float) -> Iterator[None]:
+    """An OS lock on `path` (released if the process dies), waiting at most `wait` seconds.
+
+    Raises:
+        TimeoutError: another instance held it for `wait` seconds.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: saves are still atomic, only not merged under a lock.
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("another tuibrowser is saving; will try again") from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def state_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "state.json"
-
-
-def load_state(path: Path | None = None) -> UserState:
-    """Load the saved state; a corrupt file is moved aside with a message."""
-    path = path or state_path()
-    state = UserState(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return state
-    except (OSError, UnicodeDecodeError) as error:
-        state.problems.append(f"cannot read {path}: {error}")
-        return state
-    if not text.strip():
-        return state
-    try:
-        raw = json.loads(text)
-        if not isinstance(raw, dict):
-            raise ValueError("not a JSON object")
-        state.read = {item for item in raw.get("read", []) if isinstance(item, str)}
-        state.bookmarks = [v for v in map(Visit.from_json, raw.get("bookmarks", [])) if v]
-        entries = [v for v in map(Visit.from_json, raw.get("history", [])) if v]
-        position = raw.get("position", len(entries) - 1)
-        position = position if isinstance(position, int) and -1 <= position < len(entries) else len(entries) - 1
-        state.history = History(entries, position)
-    except (ValueError, TypeError, AttributeError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            path.rename(aside)
-            state.problems.append(f"{path} was unreadable ({error}); kept it as {aside.name} and started afresh")
-        except OSError:
-            state.problems.append(f"{path} is unreadable ({error}); not saving over it")
-            state.path = path.with_name(f"{path.name}.new")
-    return state
