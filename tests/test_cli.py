@@ -44,7 +44,7 @@ def test_search_zero_hits_is_success_with_suggestion(capsys, where):
     code, out, _ = run(capsys, *where, "search", "Zakharva", "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["total"] == 0 and data["hits"] == [] and data["suggestion"] == "zakharova"
+    assert data["total"] == 0 and data["hits"] == [] and data["suggestion"] == "Zakharova"
 
 
 def test_list_json_newest_first_with_relative_paths(capsys, where):
@@ -106,12 +106,12 @@ def test_index_location_that_is_a_file_exits_2(capsys, tmp_path):
 
 
 def test_os_errors_are_one_line_messages(capsys, tmp_path, monkeypatch):
-    import tuibrowser.cli as cli
+    from tuibrowser.core.services import Services
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "index"))
 
-    monkeypatch.setattr(cli, "sync", no_space)
+    monkeypatch.setattr(Services, "sync", no_space)
     code, _, err = run(capsys, "--corpus", str(SAMPLE_CORPUS), "--index", str(tmp_path / "index"), "index")
     assert code == 1 and err == f"tuibrowser: No space left on device: {tmp_path / 'index'}\n"
 

@@ -98,7 +98,8 @@ def test_title_only_match_gets_a_lead_snippet(seed_index):
 
 
 def test_did_you_mean_uses_real_words(seed_index):
-    assert search(seed_index, "Zakharva").suggestion == "zakharova"
+    assert search(seed_index, "Zakharva").suggestion == "Zakharova"  # typed with a capital: kept
+    assert search(seed_index, "zakharva").suggestion == "zakharova"
     assert search(seed_index, "lavorv corridor").suggestion == "lavrov corridor"
     assert search(seed_index, "Lachin").suggestion is None
 

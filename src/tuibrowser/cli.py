@@ -2,7 +2,9 @@
 
 Exit codes: 0 success (zero hits included), 1 the index is unavailable (locked by another
 indexer, unreadable folder), 2 bad usage, a bad query or an unknown id. Errors are one line
-on stderr, never a traceback. Textual is never imported here.
+on stderr, never a traceback. Every command goes through `core.services.Services`, the API
+the TUI uses too, and prints JSON through `core.jsonshapes`. Whoosh is imported by the
+commands that read the index, when they run; Textual only when the browser is launched.
 """
 
 from __future__ import annotations
@@ -11,19 +13,19 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tuibrowser import __version__
-from tuibrowser.core.entities.kb import ENTITY_TYPES, KnowledgeBaseError
-from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, read_registry
-from tuibrowser.core.entities.views import article_entities, entity_overview
-from tuibrowser.core.indexer import SyncReport, ensure_current, sync
-from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
-from tuibrowser.core.paths import Locations, resolve_locations
-from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, SearchResult, search
-from tuibrowser.core.store import IndexProblem
+from tuibrowser.core.entities.kb import KnowledgeBaseError
+from tuibrowser.core.entities.registry import EntityNotFound
+from tuibrowser.core.errors import ArticleNotFound, IndexProblem, QueryError
+from tuibrowser.core.paths import resolve_locations
+
+if TYPE_CHECKING:
+    from tuibrowser.core.indexer import SyncReport
+    from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.services import Services
 
 EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
 
@@ -163,33 +165,36 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"corpus folder not found: {where.corpus}")
     if where.index.exists() and not where.index.is_dir():
         raise UsageError(f"the index location is not a folder: {where.index}")
+    from tuibrowser.core.services import Services
+
+    services = Services(where)
     if args.command is None:
-        return _run_tui(where)
+        return _run_tui(services)
     if args.command == "import":
-        return _import(where, args.paths, args.json)
+        return _import(services, args.paths, args.json)
     if args.command == "index":
         bar = _progress_bar()
-        report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
+        report = services.sync(rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
         _clear_bar(bar)
         _print_report(report, args.json)
         return EXIT_OK
-    _ensure_index(where)
+    _ensure_index(services)
     if args.command == "list":
-        _print_list(where, args.json)
+        _print_list(services, args.json)
     elif args.command == "search":
-        _print_search(search(where.index, " ".join(args.query), limit=args.limit), args.json)
+        _print_search(services.search(" ".join(args.query), limit=args.limit), args.json)
     elif args.command == "show":
-        _print_article(where, args.id, args.json)
+        _print_article(services, args.id, args.json)
     elif args.command == "entities":
-        _print_entities(where, args.json)
+        _print_entities(services, args.json)
     elif args.command == "entity":
-        _print_entity(where, args.name, args.json)
+        _print_entity(services, args.name, args.json)
     return EXIT_OK
 
 
-def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
+def _import(services: Services, paths: list[Path], as_json: bool) -> int:
     """Import files; exit 2 when every input was rejected, else 0."""
-    from tuibrowser.core.importer import import_paths
+    from tuibrowser.core.jsonshapes import import_json
 
     show = _progress_bar()
 
@@ -197,10 +202,10 @@ def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
         if show:
             show("importing", done, total)
 
-    verdicts = import_paths(paths, where.corpus, where.index, progress=progress)
+    verdicts = services.import_paths(paths, progress=progress)
     _clear_bar(show)
     if as_json:
-        _dump([{"path": v.path, "status": v.status, "ids": v.ids, "reason": v.reason} for v in verdicts])
+        _dump(import_json(verdicts))
     else:
         for verdict in verdicts:
             detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
@@ -214,35 +219,30 @@ def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
     return EXIT_USAGE if all(v.status == "rejected" for v in verdicts) else EXIT_OK
 
 
-def _run_tui(where: Locations) -> int:
+def _run_tui(services: Services) -> int:
     """Launch the TUI; Textual is imported only here, so the other commands stay fast."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the interactive browser needs a terminal; for scripts use list, search, show or entity")
-    from tuibrowser.core.services import Services
     from tuibrowser.core.settings import load_settings
-    from tuibrowser.core.user_state import load_state
+    from tuibrowser.core.user_state import StateStore
     from tuibrowser.tui.app import create_app
 
-    create_app(Services(where), load_settings(), load_state()).run()
+    create_app(services, load_settings(), StateStore.open()).run()
     return EXIT_OK
 
 
-def _ensure_index(where: Locations) -> None:
+def _ensure_index(services: Services) -> None:
     """Build a missing, broken or stale index before answering, with progress on a terminal."""
     bar = _progress_bar()
     started = []
 
     def starting(reason: str) -> None:
         started.append(reason)
-        _fail(f"indexing {where.corpus} ({reason})")
+        _fail(f"indexing {services.locations.corpus} ({reason})")
 
     try:
-        report = ensure_current(
-            where.corpus,
-            where.index,
-            progress=bar,
-            starting=starting,
-            locked=lambda error: _fail(f"{error}; answering from the current index"),
+        report = services.ensure_index(
+            bar, starting=starting, locked=lambda error: _fail(f"{error}; answering from the current index")
         )
     finally:
         if started:
@@ -282,9 +282,9 @@ def _dump(data: object) -> None:
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
     if as_json:
-        data = asdict(report)
-        data["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
-        _dump(data)
+        from tuibrowser.core.jsonshapes import report_json
+
+        _dump(report_json(report))
         return
     if report.rebuilt_because:
         print(f"built a new index ({report.rebuilt_because})")
@@ -293,10 +293,12 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         print(f"skipped {path}: {why}")
 
 
-def _print_list(where: Locations, as_json: bool) -> None:
-    articles = list_articles(where.index)
+def _print_list(services: Services, as_json: bool) -> None:
+    articles = services.latest(None)
     if as_json:
-        _dump([asdict(a) for a in articles])
+        from tuibrowser.core.jsonshapes import list_json
+
+        _dump(list_json(articles))
         return
     for article in articles:
         meta = " · ".join(x for x in (article.date or "undated", article.source) if x)
@@ -305,29 +307,12 @@ def _print_list(where: Locations, as_json: bool) -> None:
 
 def _print_search(result: SearchResult, as_json: bool) -> None:
     if as_json:
-        _dump(
-            {
-                "query": result.query,
-                "total": result.total,
-                "hits": [
-                    {
-                        "id": hit.id,
-                        "title": hit.title,
-                        "date": hit.date,
-                        "source": hit.source,
-                        "score": hit.score,
-                        "snippet": hit.snippet,
-                        "snippet_text": hit.snippet_text,
-                        "snippet_marks": [list(span) for span in hit.snippet_marks],
-                        "path": hit.path,
-                    }
-                    for hit in result.hits
-                ],
-                "suggestion": result.suggestion,
-                "notice": result.notice,
-            }
-        )
+        from tuibrowser.core.jsonshapes import search_json
+
+        _dump(search_json(result))
         return
+    from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN
+
     plural = "" if result.total == 1 else "s"
     print(f"{result.total} result{plural} for {result.query!r}")
     if result.suggestion:
@@ -345,35 +330,16 @@ def _print_search(result: SearchResult, as_json: bool) -> None:
         print(f"    {snippet}")
 
 
-def _print_article(where: Locations, article_id: str, as_json: bool) -> None:
-    article = get_article(where.index, article_id)
-    linked = article_entities(where.index, article_id)
+def _print_article(services: Services, article_id: str, as_json: bool) -> None:
+    opened = services.open_article(article_id)
     if as_json:
-        _dump(
-            {
-                "id": article.id,
-                "title": article.title,
-                "date": article.date,
-                "source": article.source,
-                "byline": article.byline,
-                "url": article.url,
-                "text": article.text,
-                "paragraphs": list(article.paragraphs),
-                "path": article.path,
-                "title_derived": article.title_derived,
-                "entities": [
-                    {
-                        "id": item.entity.id,
-                        "name": item.entity.name,
-                        "type": item.entity.type,
-                        "discovered": item.entity.discovered,
-                        "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in item.mentions],
-                    }
-                    for item in linked
-                ],
-            }
-        )
+        from tuibrowser.core.jsonshapes import article_json
+
+        _dump(article_json(opened))
         return
+    from tuibrowser.core.entities.kb import ENTITY_TYPES
+
+    article, linked = opened.article, opened.entities
     print(article.title)
     meta = [x for x in (article.date, article.source, article.byline and f"by {article.byline}", article.url) if x]
     if meta:
@@ -392,28 +358,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _entity_json(record: EntityRecord) -> dict:
-    entity = record.entity
-    return {
-        "id": entity.id,
-        "name": entity.name,
-        "type": entity.type,
-        "aliases": list(entity.aliases),
-        "discovered": entity.discovered,
-        "articles": record.articles,
-        "mentions": record.mentions,
-        "description": entity.description,
-        "wikidata": entity.wikidata,
-    }
-
-
-def _print_entities(where: Locations, as_json: bool) -> None:
-    records = sorted(
-        read_registry(where.index).records.values(),
-        key=lambda r: (-r.mentions, r.entity.name.casefold()),
-    )
+def _print_entities(services: Services, as_json: bool) -> None:
+    records = services.entities()
     if as_json:
-        _dump([_entity_json(r) for r in records])
+        from tuibrowser.core.jsonshapes import entity_json
+
+        _dump([entity_json(r) for r in records])
         return
     for record in records:
         tag = " (discovered)" if record.entity.discovered else ""
@@ -423,27 +373,14 @@ def _print_entities(where: Locations, as_json: bool) -> None:
         )
 
 
-def _print_entity(where: Locations, name: str, as_json: bool) -> None:
-    registry = read_registry(where.index)
-    record = registry.find(name)
-    lines, related = entity_overview(where.index, record.entity.id, registry=registry)
+def _print_entity(services: Services, name: str, as_json: bool) -> None:
+    page = services.entity_page(services.find_entity(name).entity.id)
     if as_json:
-        data = _entity_json(record)
-        data["articles"] = [
-            {
-                "id": a.id,
-                "title": a.title,
-                "date": a.date,
-                "source": a.source,
-                "mentions": [
-                    {"start": m.start, "end": m.end, "text": m.text, "context": m.context} for m in a.mentions
-                ],
-            }
-            for a in lines
-        ]
-        data["related"] = [{"id": r.entity.id, "name": r.entity.name, "articles": r.articles} for r in related]
-        _dump(data)
+        from tuibrowser.core.jsonshapes import entity_page_json
+
+        _dump(entity_page_json(page))
         return
+    record = page.record
     entity = record.entity
     tag = ", discovered" if entity.discovered else ""
     print(f"{entity.name} ({entity.type}{tag})")
@@ -452,12 +389,12 @@ def _print_entity(where: Locations, name: str, as_json: bool) -> None:
     if entity.aliases:
         print(f"also: {', '.join(entity.aliases)}")
     print(f"{_count(record.mentions, 'mention')} in {_count(record.articles, 'article')}")
-    for article in lines:
+    for article in page.articles:
         print(f"\n{article.date or 'undated'}  {article.title}  [{article.id}]")
         for mention in article.mentions:
             print(f"    {mention.context}")
-    if related:
-        print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in related))
+    if page.related:
+        print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in page.related))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,26 @@
-"""Exceptions the faces catch, in a module that imports nothing heavy (the TUI starts fast)."""
+"""Exceptions the faces catch, in a module that imports nothing heavy.
+
+The CLI and the TUI catch these without importing Whoosh or the entity code, so a command
+that fails early (a bad query, an unknown id) and the TUI's first frame stay fast.
+"""
 
 
 class QueryError(ValueError):
     """The query cannot be run; the message explains why in one line."""
+
+
+class IndexProblem(RuntimeError):
+    """The index cannot be used as it is; the message says why, in one line."""
+
+
+class IndexLocked(IndexProblem):
+    """Another process holds the index's write lock for longer than we are willing to wait."""
+
+
+class ArticleNotFound(LookupError):
+    """No article has the id; `close` lists ids that look like it."""
+
+    def __init__(self, article_id: str, close: list[str]):
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no article with id {article_id!r}{hint}")
+        self.close = close

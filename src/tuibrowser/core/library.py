@@ -9,16 +9,8 @@ from pathlib import Path
 from whoosh import query, sorting
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
+from tuibrowser.core.errors import ArticleNotFound as ArticleNotFound
 from tuibrowser.core.store import open_index
-
-
-class ArticleNotFound(LookupError):
-    """No article has the id; `close` lists ids that look like it."""
-
-    def __init__(self, article_id: str, close: list[str]):
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no article with id {article_id!r}{hint}")
-        self.close = close
 
 
 @dataclass(frozen=True, slots=True)

@@ -320,7 +320,7 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
         if not candidates:
             continue
         pieces.append(cleaned[last : match.start(1)])
-        pieces.append(candidates[0])
+        pieces.append(_same_case(word, candidates[0]))
         last = match.end(1)
         changed = True
     if not changed:
@@ -333,6 +333,16 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
         return None
     found = len(better)
     return suggestion if found and found >= total else None
+
+
+def _same_case(typed: str, suggested: str) -> str:
+    """The suggestion written the way the word was typed: "Zakharva" -> "Zakharova", "ICJ"-style
+    capitals kept (the spelling field is lower-cased)."""
+    if typed.isupper() and len(typed) > 1:
+        return suggested.upper()
+    if typed[:1].isupper():
+        return suggested[:1].upper() + suggested[1:]
+    return suggested
 
 
 def match_spans(text: str, query_text: str) -> list[tuple[int, int]]:

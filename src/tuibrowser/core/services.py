@@ -1,13 +1,18 @@
-"""One object giving a face (the TUI) everything it reads from the corpus and the index.
+"""The one core API both faces use: the CLI's commands and the TUI's workers call only this.
 
-Every method opens what it needs and returns plain frozen data, so it can be called from
-a worker thread; nothing here holds a Whoosh searcher between calls. The index, search and
-entity modules are imported on first use, inside those worker calls, so the TUI paints
-its first frame without paying for Whoosh.
+Every method opens what it needs and returns plain frozen data, so it can be called from a
+worker thread; nothing here holds a Whoosh searcher between calls. The index, search and
+entity modules are imported on first use, inside those calls, so the TUI paints its first
+frame and `tuibrowser config path` runs without paying for Whoosh.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING
 
@@ -17,13 +22,47 @@ if TYPE_CHECKING:
     from tuibrowser.core.article import Article
     from tuibrowser.core.entities.registry import EntityRecord, Registry
     from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
+    from tuibrowser.core.importer import ImportProgress, Verdict
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.store import IndexLocked
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedArticle:
+    """Everything a reader shows for one article: its text, its entities, the query's matches."""
+
+    article: Article
+    entities: tuple[ArticleEntity, ...]
+    matches: tuple[tuple[int, int], ...]
+    """(start, end) offsets into `article.text` of the words of `query`, in order."""
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    """One entity across the corpus: every mention in date order, and related entities."""
+
+    record: EntityRecord
+    articles: tuple[ConcordanceArticle, ...]
+    related: tuple[RelatedEntity, ...]
+
+    @property
+    def mention_count(self) -> int:
+        return sum(len(article.mentions) for article in self.articles)
+
+
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 
 
 class Services:
-    """The corpus and index at `locations`, as the app uses them."""
+    """The corpus and index at `locations`, as the faces use them.
+
+    Derived data read from the index (the entity registry, the article list) is cached per
+    index state; `forget_derived` drops it when the index changes (a sync, an import, or
+    another process: see `index_generation`).
+    """
 
     def __init__(self, locations: Locations):
         self.locations = locations
@@ -31,31 +70,88 @@ class Services:
         self._all_articles: list[ArticleSummary] | None = None
         self._lock = Lock()
 
-    def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
+    # Keeping the index current.
+
+    def ensure_index(
+        self,
+        progress: Progress | None = None,
+        *,
+        starting: Callable[[str], None] | None = None,
+        locked: Callable[[IndexLocked], None] | None = None,
+    ) -> SyncReport | None:
         """Build a missing index or sync a stale one (see indexer.ensure_current)."""
         from tuibrowser.core.indexer import ensure_current
 
-        report = ensure_current(self.locations.corpus, self.locations.index, progress=progress)
+        report = ensure_current(
+            self.locations.corpus, self.locations.index, progress=progress, starting=starting, locked=locked
+        )
         if report is not None:
             self.forget_derived()
         return report
 
+    def sync(
+        self, *, rebuild: bool = False, progress: Progress | None = None, lock_timeout: float | None = None
+    ) -> SyncReport:
+        """Bring the index in step with the corpus (`tuibrowser index`)."""
+        from tuibrowser.core.indexer import sync
+        from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT
+
+        timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+        report = sync(
+            self.locations.corpus, self.locations.index, rebuild=rebuild, progress=progress, lock_timeout=timeout
+        )
+        self.forget_derived()
+        return report
+
+    def index_state(self) -> tuple[str, str]:
+        """("ok" | "stale" | "missing" | "broken", reason), without changing anything."""
+        from tuibrowser.core.store import index_state
+
+        return index_state(self.locations.index, self.locations.corpus)
+
+    def index_generation(self) -> tuple[int, int]:
+        """A cheap token that changes whenever any process commits to the index.
+
+        One directory listing and one stat: the newest Whoosh table of contents and the
+        entity registry's mtime. A running TUI polls it to notice imports and syncs made
+        by other processes.
+        """
+        generation = -1
+        try:
+            with os.scandir(self.locations.index) as entries:
+                for entry in entries:
+                    match = _TOC.match(entry.name)
+                    if match:
+                        generation = max(generation, int(match.group(1)))
+        except OSError:
+            return (-1, -1)
+        from tuibrowser.core.entities.registry import REGISTRY_NAME
+
+        try:
+            stamp = (self.locations.index / REGISTRY_NAME).stat().st_mtime_ns
+        except OSError:
+            stamp = -1
+        return (generation, stamp)
+
     def forget_derived(self) -> None:
-        """After the index changed under us (a sync, an import): read it afresh next time."""
+        """After the index changed: read the registry and the article list afresh next time."""
         with self._lock:
             self._registry = None
             self._all_articles = None
 
-    @property
-    def registry(self) -> Registry:
-        from tuibrowser.core.entities.registry import read_registry
+    def import_paths(self, paths: list[Path], progress: ImportProgress | None = None) -> list[Verdict]:
+        """`tuibrowser import`: every input gets a verdict; the index is synced after."""
+        from tuibrowser.core.importer import import_paths
 
-        with self._lock:
-            if self._registry is None:
-                self._registry = read_registry(self.locations.index)
-            return self._registry
+        try:
+            return import_paths(paths, self.locations.corpus, self.locations.index, progress=progress)
+        finally:
+            self.forget_derived()
+
+    # Articles.
 
     def latest(self, limit: int | None = 200) -> list[ArticleSummary]:
+        """Articles newest first (undated last)."""
         from tuibrowser.core.library import list_articles
 
         return list_articles(self.locations.index, limit=limit)
@@ -71,6 +167,7 @@ class Services:
         return cached
 
     def search(self, query: str, limit: int = 50) -> SearchResult:
+        """Ranked search; raises QueryError for a query that cannot be run."""
         from tuibrowser.core.search import search
 
         registry = self.registry if "entity:" in query.lower() else None  # loaded only when asked for
@@ -81,21 +178,56 @@ class Services:
 
         return get_article(self.locations.index, article_id)
 
-    def article_entities(self, article_id: str) -> list[ArticleEntity]:
+    def open_article(self, article_id: str, query: str = "") -> OpenedArticle:
+        """An article with its entities and, if a query is given, where its words occur."""
         from tuibrowser.core.entities.views import article_entities
+        from tuibrowser.core.search import match_spans
 
-        return article_entities(self.locations.index, article_id, registry=self.registry)
+        article = self.article(article_id)
+        entities = article_entities(self.locations.index, article_id, registry=self.registry)
+        matches = match_spans(article.text, query) if query.strip() else []
+        return OpenedArticle(article, tuple(entities), tuple(matches), query)
 
-    def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
-        from tuibrowser.core.entities.views import concordance
+    # Entities.
 
-        return concordance(self.locations.index, entity_id)
+    @property
+    def registry(self) -> Registry:
+        from tuibrowser.core.entities.registry import read_registry
 
-    def overview(self, entity_id: str, limit: int = 12) -> tuple[list[ConcordanceArticle], list[RelatedEntity]]:
-        """Concordance and related entities in one scan of the entity's articles."""
-        from tuibrowser.core.entities.views import entity_overview
+        with self._lock:
+            if self._registry is None:
+                self._registry = read_registry(self.locations.index)
+            return self._registry
 
-        return entity_overview(self.locations.index, entity_id, limit=limit, registry=self.registry)
+    def entities(self) -> list[EntityRecord]:
+        """Every entity, curated and discovered, most mentioned first."""
+        return sorted(self.registry.records.values(), key=lambda r: (-r.mentions, r.entity.name.casefold()))
 
     def entity(self, entity_id: str) -> EntityRecord | None:
         return self.registry.get(entity_id)
+
+    def find_entity(self, name: str) -> EntityRecord:
+        """The entity with this id, name or alias; raises EntityNotFound with close names."""
+        return self.registry.find(name)
+
+    def entity_page(self, entity_id: str, related_limit: int = 10) -> EntityPage:
+        """Concordance and related entities of one entity, from one scan of its articles.
+
+        Raises:
+            EntityNotFound: no entity has this id.
+        """
+        from tuibrowser.core.entities.registry import EntityNotFound
+        from tuibrowser.core.entities.views import entity_overview
+
+        registry = self.registry
+        record = registry.get(entity_id)
+        if record is None:
+            raise EntityNotFound(entity_id, [])
+        articles, related = entity_overview(self.locations.index, entity_id, limit=related_limit, registry=registry)
+        return EntityPage(record, tuple(articles), tuple(related))
+
+    def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
+        """Every article that mentions the entity, in date order, with its mentions."""
+        from tuibrowser.core.entities.views import concordance
+
+        return concordance(self.locations.index, entity_id)

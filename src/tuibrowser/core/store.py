@@ -21,6 +21,8 @@ from whoosh.index import FileIndex
 from whoosh.util.filelock import FileLock, try_for
 
 from tuibrowser.core.cleaning import CLEANER_VERSION
+from tuibrowser.core.errors import IndexLocked as IndexLocked
+from tuibrowser.core.errors import IndexProblem as IndexProblem
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
 
@@ -38,14 +40,6 @@ KB_NAME = "entities.toml"
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 """Seconds a second indexer waits for the first before giving up."""
-
-
-class IndexProblem(RuntimeError):
-    """The index cannot be used as it is; the message says why, in one line."""
-
-
-class IndexLocked(IndexProblem):
-    """Another process holds the index's write lock for longer than we are willing to wait."""
 
 
 @dataclass

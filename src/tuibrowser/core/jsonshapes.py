@@ -1,0 +1,126 @@
+"""The `--json` shapes the README documents, in one place.
+
+Keys are a stable API for scripts: new keys may be added, none is ever renamed or dropped.
+`tests/test_jsonshapes.py` checks every shape against the README's key lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.registry import EntityRecord
+    from tuibrowser.core.entities.views import MentionSpan
+    from tuibrowser.core.importer import Verdict
+    from tuibrowser.core.indexer import SyncReport
+    from tuibrowser.core.library import ArticleSummary
+    from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.services import EntityPage, OpenedArticle
+
+JSON = dict[str, Any]
+
+
+def search_json(result: SearchResult) -> JSON:
+    """`search --json`."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "date": hit.date,
+                "source": hit.source,
+                "score": hit.score,
+                "snippet": hit.snippet,
+                "snippet_text": hit.snippet_text,
+                "snippet_marks": [list(span) for span in hit.snippet_marks],
+                "path": hit.path,
+            }
+            for hit in result.hits
+        ],
+        "suggestion": result.suggestion,
+        "notice": result.notice,
+    }
+
+
+def list_json(articles: list[ArticleSummary]) -> list[JSON]:
+    """`list --json`."""
+    return [{"id": a.id, "title": a.title, "date": a.date, "source": a.source, "path": a.path} for a in articles]
+
+
+def article_json(opened: OpenedArticle) -> JSON:
+    """`show --json`."""
+    article = opened.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "byline": article.byline,
+        "url": article.url,
+        "text": article.text,
+        "paragraphs": list(article.paragraphs),
+        "path": article.path,
+        "title_derived": article.title_derived,
+        "entities": [
+            {
+                "id": item.entity.id,
+                "name": item.entity.name,
+                "type": item.entity.type,
+                "discovered": item.entity.discovered,
+                "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in item.mentions],
+            }
+            for item in opened.entities
+        ],
+    }
+
+
+def entity_json(record: EntityRecord) -> JSON:
+    """One entry of `entities --json`."""
+    entity = record.entity
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "discovered": entity.discovered,
+        "articles": record.articles,
+        "mentions": record.mentions,
+        "description": entity.description,
+        "wikidata": entity.wikidata,
+    }
+
+
+def _mention_json(mention: MentionSpan) -> JSON:
+    return {"start": mention.start, "end": mention.end, "text": mention.text, "context": mention.context}
+
+
+def entity_page_json(page: EntityPage) -> JSON:
+    """`entity NAME --json`: the entity, its concordance (date order) and related entities."""
+    data = entity_json(page.record)
+    data["articles"] = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "date": a.date,
+            "source": a.source,
+            "mentions": [_mention_json(m) for m in a.mentions],
+        }
+        for a in page.articles
+    ]
+    data["related"] = [{"id": r.entity.id, "name": r.entity.name, "articles": r.articles} for r in page.related]
+    return data
+
+
+def import_json(verdicts: list[Verdict]) -> list[JSON]:
+    """`import --json`: one object per input file."""
+    return [{"path": v.path, "status": v.status, "ids": list(v.ids), "reason": v.reason} for v in verdicts]
+
+
+def report_json(report: SyncReport) -> JSON:
+    """`index --json`."""
+    data = asdict(report)
+    data["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
+    return data
