@@ -1,7 +1,7 @@
-"""SVG snapshots of what people see, at 80x24 and at a wide size (pytest-textual-snapshot).
+"""SVG snapshots of what people see, at 80x24 and 120x40, after multi-step flows.
 
-Baselines live in tests/__snapshots__/; update them only after looking at the report
-(`pytest tests/test_tui_snapshots.py --snapshot-update`).
+Baselines live in tests/__snapshots__/; they are reviewed artefacts: update them only after
+looking at the report (`pytest tests/test_tui_snapshots.py --snapshot-update`).
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tui_support import settle
+from tui_support import NARROW, WIDE, settle
 
-SIZES = {"80x24": (80, 24), "wide": (150, 45)}
+SIZES = {"80x24": NARROW, "120x40": WIDE}
 
 
 def scenario(steps):
@@ -23,13 +23,14 @@ def scenario(steps):
             box.cursor_blink = False
         await settle(app, pilot)
         for step in steps:
-            if isinstance(step, str) and step in ("enter", "f1", "escape", "down", "e"):
-                await pilot.press(step)
-            elif isinstance(step, str):
-                await pilot.press(*step)
-            else:
+            if callable(step):
                 await step(pilot)
+            elif step.startswith("type:"):
+                await pilot.press(*step[5:])
+            else:
+                await pilot.press(*step.split())
             await settle(app, pilot)
+        app.clear_notifications()  # toasts come and go with time: not part of the picture
         await settle(app, pilot)
 
     return run_before
@@ -39,20 +40,37 @@ async def _paste_bad_query(pilot) -> None:
     pilot.app.query_one("#query", Input).value = "Lachin date:bogus"
 
 
-async def _select_second_entity(pilot) -> None:
-    await pilot.press("e")
-    await settle(pilot.app, pilot)
-    await pilot.press("down", "down")
+def _entity(name: str):
+    async def choose(pilot) -> None:
+        from textual.widgets import OptionList
 
+        entity_list = pilot.app.query_one("#entity-list", OptionList)
+        for _ in range(entity_list.option_count):
+            if name in str(entity_list.get_option_at_index(entity_list.highlighted).prompt):
+                return
+            await pilot.press("down")
+            await settle(pilot.app, pilot)
+
+    return choose
+
+
+SEARCH_ZAKHAROVA = ["type:Zakharova", "enter", "enter"]
+NEW_SEARCH_MUNICH = ["slash", "type:Munich Security Conference", "enter", "enter"]
 
 SCENARIOS = {
     "start": [],
-    "results": ["Lachin Corridor"],
-    "article_with_sidebar": ["Zakharova", "enter", "enter", _select_second_entity],
-    "entity_view": ["Zakharova", "enter", "enter", _select_second_entity, "enter"],
-    "help": ["Zakharova", "enter", "enter", "f1"],
-    "no_results": ["Quetzalcoatl"],
-    "query_error": ["Lachin", _paste_bad_query],
+    "results": ["type:Lachin Corridor"],
+    "no_results": ["type:Quetzalcoatl"],
+    "query_error": ["type:Lachin", _paste_bad_query],
+    # A second article, opened after the first: its own text, at its first match.
+    "second_article": [*SEARCH_ZAKHAROVA, "q", *NEW_SEARCH_MUNICH],
+    "match_3_of_6": [*SEARCH_ZAKHAROVA, "n n"],
+    "sidebar_with_entity": [*SEARCH_ZAKHAROVA, "e", _entity("Lachin Corridor")],
+    "mention_in_next_article": ["type:prospects settlement", "enter", "enter", "e", _entity("Vladimir Putin"), "r g"]
+    + ["m"] * 8,
+    "entity_view": [*SEARCH_ZAKHAROVA, "e", _entity("Lachin Corridor"), "v"],
+    "help_in_reader": [*SEARCH_ZAKHAROVA, "f1"],
+    "bookmarks_and_history": [*SEARCH_ZAKHAROVA, "b", "q", *NEW_SEARCH_MUNICH, "B"],
 }
 
 

@@ -67,25 +67,42 @@ def terminal(tmp_path, isolated_user_dirs):
     term.close()
 
 
-def test_search_open_follow_an_entity_back_and_quit(terminal):
+def test_ctrl_q_quits_from_the_first_screen(terminal):
     terminal.wait_for("newest first")
-    terminal.keys("prospects")
-    terminal.wait_for("1 result for prospects")
+    terminal.keys("q")  # types into the query box
+    terminal.wait_for("search “q”")
+    terminal.keys("C-q")
+    terminal.wait_for("EXITED:0")
+
+
+def test_two_articles_a_mention_in_the_next_one_back_and_quit(terminal):
+    terminal.wait_for("newest first")
+    terminal.keys("Zakharova")
+    terminal.wait_for("1 result for Zakharova")
     terminal.keys("Enter", "Enter")
-    screen = terminal.wait_for("2023-05-26 · TRT World")
-    assert "Russia sees prospects of settlement" in screen
-    # Entities: the first person in this article is Nikol Pashinyan (7 mentions).
-    terminal.keys("e", "Down")
-    terminal.wait_for("Nikol Pashinyan: also in 3 articles")
-    # Back to the reader; step through his mentions and past the last one, into the next
-    # article that mentions him (2023-05-29, in date order).
-    terminal.keys("r")
-    for _ in range(8):
-        terminal.keys("m")
-    screen = terminal.wait_for("2023-05-29")
-    assert "Russia's President Vladimir Putin" in screen
-    terminal.keys("Escape", "[")
-    terminal.wait_for("2023-05-26 · TRT World")
-    terminal.keys("q")
+    screen = terminal.wait_for("match 1/6")
+    assert "Russia on Wednesday called on Baku" in screen
+    # Back to the results, a new search, the second article: its own text.
+    terminal.keys("q", "/", "Munich Security Conference")
+    terminal.wait_for("results for Munich Security Conference")
+    terminal.keys("Enter", "Enter")
+    screen = terminal.wait_for("Lachin Corridor Talks")
+    assert "On the sidelines of the Munich" in screen and "Russia on Wednesday" not in screen
+    terminal.keys("g")
+    screen = terminal.wait_for("Lavrov Discusses Lachin Corridor Regime")
+    # Follow Nikol Pashinyan past his last mention here, into the next article.
+    terminal.keys("e")
+    terminal.wait_for("Entities in this article")
+    terminal.keys("Down")
+    terminal.wait_for("mentions of Nikol Pashinyan")
+    terminal.keys("r", "m", "m", "m")
+    screen = terminal.wait_for("mention 1/4 of Nikol Pashinyan")
+    assert "Pashinyan" in screen.split("mention 1/4", 1)[1]  # the mention is on screen
+    terminal.keys("[")  # back: the first article, where the reader left it
+    screen = terminal.wait_for("2 mentions of Nikol Pashinyan")
+    assert "On the sidelines of the Munich Security Conference" in screen
+    terminal.keys("q")  # up to the results
+    terminal.wait_for("results for Munich Security Conference")
+    terminal.keys("q")  # quit at the top
     screen = terminal.wait_for("EXITED:0")
-    assert "TRT World" not in screen  # the app's screen is gone: the terminal was restored
+    assert "Lachin Corridor Talks" not in screen  # the app's screen is gone: the terminal was restored

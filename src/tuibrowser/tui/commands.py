@@ -10,6 +10,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from tuibrowser.tui.text import outside
+
 if TYPE_CHECKING:
     from tuibrowser.tui.app import TuiBrowserApp
 
@@ -27,21 +29,21 @@ class ArticlesProvider(Provider):
     async def startup(self) -> None:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
         self._articles = await asyncio.to_thread(app.services.all_articles)
+        self._open = app.main.open_article
 
     async def discover(self) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
         by_id = {a.id: a for a in self._articles}
-        for bookmark in app.state.bookmarks:
+        for bookmark in app.store.bookmarks:
             article = by_id.get(bookmark.target)
             if bookmark.kind == "article" and article:
                 yield DiscoveryHit(
                     Content(f"Bookmark: {article.title}"),
-                    partial(app.open_article, article.id),
+                    partial(self._open, article.id),
                     help=article.date or "",
                 )
 
     async def search(self, query: str) -> Hits:
-        app: TuiBrowserApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
         for article in self._articles:
             score = matcher.match(article.title)
@@ -49,7 +51,7 @@ class ArticlesProvider(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(_safe(article.title)),
-                    partial(app.open_article, article.id),
+                    partial(self._open, article.id),
                     help=" · ".join(x for x in (article.date, article.source) if x),
                 )
 
@@ -68,7 +70,7 @@ class EntitiesProvider(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(_safe(entity.name)),
-                    partial(app.open_entity, entity.id),
+                    partial(app.main.open_entity, entity.id),
                     help=f"{entity.type}, {record.articles} articles",
                 )
 
@@ -78,18 +80,18 @@ class RecentSearchesProvider(Provider):
 
     async def discover(self) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
-        for query in app.state.history.recent_searches():
-            yield DiscoveryHit(Content(f"Search: {query}"), partial(app.run_search_from_palette, query))
+        for query in app.store.history.recent_searches():
+            yield DiscoveryHit(Content(f"Search: {outside(query)}"), partial(app.main.run_search_from_palette, query))
 
     async def search(self, query: str) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for recent in app.state.history.recent_searches():
+        for recent in app.store.history.recent_searches():
             score = matcher.match(recent)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(_safe(recent)),
-                    partial(app.run_search_from_palette, recent),
+                    matcher.highlight(_safe(outside(recent))),
+                    partial(app.main.run_search_from_palette, recent),
                     help="recent search",
                 )

@@ -1,15 +1,32 @@
-"""Messages widgets post upward; the app decides what happens (state flows back down)."""
+"""Messages: what widgets ask for (posted upward) and what workers found (posted to the screen).
+
+Widgets never reach into their siblings: they post a request and the screen decides. Workers
+never touch the DOM: they receive their inputs as arguments and post one of the result
+messages below, tagged with the request's serial number so a stale result is recognised and
+dropped.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from tuibrowser.core.errors import QueryError
+    from tuibrowser.core.indexer import SyncReport
+    from tuibrowser.core.library import ArticleSummary
+    from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.services import EntityPage, OpenedArticle
+
+
+# Requests, from widgets.
 
 
 @dataclass
 class SearchRequested(Message):
-    """The query changed (while typing) or was submitted."""
+    """The query changed (while typing) or was submitted (Enter)."""
 
     query: str
     submitted: bool = False
@@ -17,7 +34,7 @@ class SearchRequested(Message):
 
 @dataclass
 class ArticleRequested(Message):
-    """Open an article, showing the character offset `anchor` (a mention or match)."""
+    """Open an article, showing the character offset `anchor` (a mention or match) if given."""
 
     article_id: str
     anchor: int = -1
@@ -38,8 +55,96 @@ class EntityRequested(Message):
 
 
 @dataclass
-class MentionsExhausted(Message):
-    """Stepping through an entity's mentions ran past the first or last one in this article."""
+class SuggestionAccepted(Message):
+    """The reader took the "did you mean" offer."""
 
+
+# Results, from workers.
+
+
+@dataclass
+class IndexProgress(Message):
+    """The index is being built or synced: `done` of `total` in `phase`."""
+
+    phase: str
+    done: int
+    total: int
+
+
+@dataclass
+class IndexReady(Message):
+    """The index is current (built, synced, or already so); `latest` is the start listing."""
+
+    report: SyncReport | None
+    latest: list[ArticleSummary]
+    generation: tuple[int, int]
+
+
+@dataclass
+class IndexChanged(Message):
+    """Something changed outside while the app was open: the index (another process, an
+    import, a sync of files dropped into the corpus) or the saved state (another instance)."""
+
+    generation: tuple[int, int]
+    report: SyncReport | None = None
+    state_changed: bool = False
+
+
+@dataclass
+class LatestLoaded(Message):
+    """The newest articles, for the listing shown when the query is empty."""
+
+    serial: int
+    latest: list[ArticleSummary]
+
+
+@dataclass
+class SearchCompleted(Message):
+    """A search finished: its result, or why the query cannot be run."""
+
+    serial: int
+    query: str
+    result: SearchResult | QueryError
+    requested_at: float
+    """time.perf_counter() when the query changed (for the keystroke-to-results benchmark)."""
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article, its entities and the query's matches, ready for the reader."""
+
+    serial: int
+    opened: OpenedArticle
+    anchor: int
+    restore: bool
+    """True when going back or forward: `anchor` is the line to put at the top, not a jump."""
+
+
+@dataclass
+class EntityPageLoaded(Message):
+    """An entity's concordance and related entities, for the entity view or the sidebar."""
+
+    serial: int
+    page: EntityPage
+    for_view: bool
+    anchor: int = 0
+
+
+@dataclass
+class NextArticleFound(Message):
+    """Stepping through an entity's mentions ran past this article: open this one next."""
+
+    serial: int
     entity_id: str
+    article_id: str | None
+    anchor: int
     forward: bool
+
+
+@dataclass
+class StateSaved(Message):
+    """A save of the user's state finished; `problems` says what went wrong, if anything."""
+
+    problems: list[str]
+    merged: bool
+    """True when the file held changes from another instance that are now shown."""

@@ -1,4 +1,9 @@
-"""F1 help: the keys that work where the focus is, generated from the real bindings."""
+"""F1 help: every key that works where the focus is, read from the live bindings.
+
+Generated from the bindings themselves (keymap overrides included), grouped by where they
+apply. Only tuibrowser's own bindings are listed (each has a dotted id, the keymap API);
+the scroll bindings Textual gives every scrollable widget ("^pgdn Page Right") are left out.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +15,54 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+Row = tuple[str, str, str]
+"""(where, keys, what it does)."""
 
-def bindings_table(rows: list[tuple[str, str, str]]) -> Table:
-    """(pane, keys, what) rows as a plain table; every cell is Text, never markup."""
-    table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("Where", no_wrap=True)
+
+def bindings_table(rows: list[Row]) -> Table:
+    """Rows as a plain table, a bold heading for each place; every cell is Text, never markup."""
+    table = Table(box=None, show_header=False, expand=True, pad_edge=False)
     table.add_column("Keys", no_wrap=True)
     table.add_column("Does")
+    heading = None
     for where, keys, what in rows:
-        table.add_row(Text(where), Text(keys), Text(what))
+        if where != heading:
+            if heading is not None:
+                table.add_row(Text(""), Text(""))
+            table.add_row(Text(where[:1].upper() + where[1:], style="bold underline"), Text(""))
+            heading = where
+        table.add_row(Text(keys, style="bold"), Text(what))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    """A scrollable list of the active bindings; any of Escape, F1, q or ? closes it."""
+    """A scrollable table of the active bindings; Escape, F1, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,f1,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j,down", "scroll_down", "Down", id="help.down", show=False),
+        Binding("k,up", "scroll_up", "Up", id="help.up", show=False),
+    ]
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, rows: list[Row]) -> None:
         super().__init__()
         self._title = title
-        self._rows = rows
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text(self._title, style="bold"), id="help-title")
-            yield Static(bindings_table(self._rows))
-            yield Static(Text("Escape closes this help. Ctrl+P opens the command palette.", style="italic"))
+            yield Static(bindings_table(self.rows))
+            yield Static(
+                Text(
+                    "Typing in the query box searches as you type. Ctrl+P opens the command palette "
+                    "(articles, entities, recent searches, import, bookmarks). Escape closes this help.",
+                    style="italic",
+                )
+            )
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_up()

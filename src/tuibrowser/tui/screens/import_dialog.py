@@ -12,6 +12,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from tuibrowser.core.services import Services
+from tuibrowser.tui.text import outside
 
 STATUS_STYLE = {"imported": "bold", "updated": "bold", "duplicate": "dim", "rejected": "bold reverse"}
 
@@ -24,8 +28,9 @@ class ImportScreen(ModalScreen[int]):
 
     BINDINGS = [Binding("escape", "close", "Close", id="import.close")]
 
-    def __init__(self) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
+        self.services = services
         self.imported = 0
         self.running = False
 
@@ -67,32 +72,30 @@ class ImportScreen(ModalScreen[int]):
         bar.display = True
         bar.update(total=None, progress=0)
         self._status("Reading the corpus…")
-        self.run_import(paths)
+        self.run_import(self.services, paths)
 
-    @work(thread=True, exclusive=True, group="import")
-    def run_import(self, paths: list[Path]) -> None:
-        from tuibrowser.core.importer import import_paths
-
-        services = self.app.services  # type: ignore[attr-defined]
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, services: Services, paths: list[Path]) -> None:
+        """Import in a thread; progress and the verdicts come back through call_from_thread."""
 
         def progress(done: int, total: int, path: str) -> None:
             self.app.call_from_thread(self._progress, done, total, path)
 
-        try:
-            verdicts = import_paths(paths, services.locations.corpus, services.locations.index, progress=progress)
-        except Exception as error:  # a locked index, a bad entities.toml
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        services.forget_derived()
+        verdicts = services.import_paths(paths, progress=progress)
         self.app.call_from_thread(self._done, verdicts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A locked index, a bad entities.toml: said in the dialog, never a crash."""
+        if event.state is WorkerState.ERROR:
+            self._failed(str(event.worker.error))
 
     def _progress(self, done: int, total: int, path: str) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
-        self._status(f"Examined {done} of {total}: {path}" + ("; indexing…" if done == total else ""))
+        self._status(f"Examined {done} of {total}: {outside(path)}" + ("; indexing…" if done == total else ""))
 
     def _failed(self, message: str) -> None:
         self.running = False
-        self._status(f"Import failed: {message}")
+        self._status(f"Import failed: {outside(message)}")
 
     def _done(self, verdicts) -> None:
         self.running = False
@@ -102,10 +105,10 @@ class ImportScreen(ModalScreen[int]):
         lines = Text()
         for verdict in verdicts:
             lines.append(f"{verdict.status:<9} ", style=STATUS_STYLE[verdict.status])
-            lines.append(verdict.path)
+            lines.append(outside(verdict.path))
             detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
             if detail:
-                lines.append(f"  ({detail})", style="dim")
+                lines.append(f"  ({outside(detail)})", style="dim")
             lines.append("\n")
         self.query_one("#import-verdict-lines", Static).update(lines)
 

@@ -1,8 +1,6 @@
-"""The entity sidebar (the open article's entities) and the entity view (one entity, corpus-wide)."""
+"""The entity sidebar: the open article's entities, and the selected one across the corpus."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -12,11 +10,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuibrowser.core.entities.views import ArticleEntity
+from tuibrowser.core.services import EntityPage
 from tuibrowser.tui.messages import ArticleRequested, EntityHighlighted, EntityRequested
-
-if TYPE_CHECKING:
-    from tuibrowser.core.entities.registry import EntityRecord
-    from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
+from tuibrowser.tui.text import one_line, plural
 
 TYPE_LABELS = {
     "person": "People",
@@ -25,113 +22,148 @@ TYPE_LABELS = {
     "event": "Events, agreements, rulings",
     "group": "Groups",
 }
+"""Section titles, in the order of core.entities.kb.ENTITY_TYPES."""
 
 
-def _location(article_id: str, start: int) -> str:
+def location_id(article_id: str, start: int) -> str:
+    """An option id that says where to open: the article and the mention's offset."""
     return f"{article_id}@{start}"
 
 
-def _parse_location(option_id: str) -> tuple[str, int]:
+def parse_location(option_id: str) -> tuple[str, int]:
     article_id, _, start = option_id.rpartition("@")
     return article_id, int(start)
 
 
-def mention_prompt(article: ConcordanceArticle, context: str) -> Text:
-    prompt = Text(f"{article.date or 'undated'}  ", style="italic")
-    prompt.append(article.title or "(untitled)", style="bold")
-    prompt.append("\n")
-    prompt.append(context)
-    return prompt
+def related_prompt(name: str, score: float) -> Text:
+    """A related entity with its overlap (shared articles / either's articles), the order's key."""
+    prompt = Text(f"{round(score * 100):>3}% ", style="dim")
+    prompt.append(name)
+    return one_line(prompt)
 
 
 class EntityList(OptionList):
-    """The open article's entities; Enter opens the entity's own view."""
+    """The open article's entities by type; moving the highlight selects one."""
 
-    BINDINGS = [Binding("v", "app.open_selected_entity", "Entity view", id="sidebar.entity-view")]
+    BINDINGS = [
+        Binding("enter,v", "select", "Open the entity's view", id="sidebar.entity-view", show=False),
+        Binding("m", "screen.next_mention", "Next mention", id="reader.next-mention", show=False),
+        Binding("M", "screen.previous_mention", "Previous mention", id="reader.previous-mention", show=False),
+        Binding("j", "cursor_down", "Down", id="sidebar.down", show=False),
+        Binding("k", "cursor_up", "Up", id="sidebar.up", show=False),
+    ]
 
-
-class DeferredPane(Vertical):
-    """A pane whose widgets are built just after the first frame, not before it.
-
-    Nothing is shown in it before an article or entity is opened, so building it later keeps
-    start-up close to a bare Textual app's without changing what anyone sees.
-    """
-
-    def compose_deferred(self) -> ComposeResult:
-        raise NotImplementedError
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._build)
-
-    async def _build(self) -> None:
-        if not self.children:
-            await self.mount_all(list(self.compose_deferred()))
-
-    async def ready(self) -> None:
-        """Build now if the first frame has not come yet (a fast keyboard, a test)."""
-        await self._build()
+    HINTS = (
+        (("sidebar.entity-view",), "entity view"),
+        (("reader.next-mention", "reader.previous-mention"), "mention"),
+        (("main.focus-reader",), "reader"),
+        (("main.entities",), "close"),
+    )
 
 
-class EntitySidebar(DeferredPane):
+class SidebarList(OptionList):
+    """The selected entity's other articles, or its related entities."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Open", id="sidebar.open", show=False),
+        Binding("j", "cursor_down", "Down", id="sidebar.down", show=False),
+        Binding("k", "cursor_up", "Up", id="sidebar.up", show=False),
+    ]
+
+    HINTS = (
+        (("sidebar.open",), "open"),
+        (("main.focus-reader",), "reader"),
+        (("main.entities",), "close"),
+        (("main.back",), "back"),
+    )
+
+
+class EntitySidebar(Vertical):
     """Posts EntityHighlighted as the selection moves, EntityRequested on Enter."""
 
-    def compose_deferred(self) -> ComposeResult:
-        yield Static(Text("Entities"), classes="pane-title")
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.entities: tuple[ArticleEntity, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Entities in this article"), classes="pane-title")
         yield EntityList(id="entity-list")
         yield Static(Text(""), id="entity-detail-title", classes="pane-title")
-        yield OptionList(id="entity-articles")
-        yield Static(Text("Related"), classes="pane-title")
-        yield OptionList(id="entity-related")
+        yield SidebarList(id="entity-articles")
+        yield Static(Text("Related (overlap)"), classes="pane-title")
+        yield SidebarList(id="entity-related")
 
-    def show_entities(self, entities: list[ArticleEntity], selected: str | None = None) -> None:
-        entity_list = self.query_one("#entity-list", OptionList)
-        entity_list.clear_options()
-        options: list[Option] = []
-        for kind in TYPE_LABELS:  # the order of core.entities.kb.ENTITY_TYPES
-            group = [item for item in entities if item.entity.type == kind]
-            if not group:
-                continue
-            options.append(Option(Text(TYPE_LABELS[kind], style="italic"), disabled=True))
-            for item in group:
-                prompt = Text(f"  {item.entity.name}")
-                prompt.append(f"  {len(item.mentions)}", style="dim")
-                if item.entity.discovered:
-                    prompt.append(" *", style="dim")
-                options.append(Option(prompt, id=item.entity.id))
-        if not options:
-            options.append(Option(Text("No entities in this article.", style="dim"), disabled=True))
-        entity_list.add_options(options)
-        if selected is not None:
-            index = next((i for i, o in enumerate(options) if o.id == selected), None)
-            if index is not None:
+    # State, pushed down by the screen.
+
+    def show_entities(self, entities: tuple[ArticleEntity, ...], selected: str | None) -> None:
+        """List an article's entities; nothing is posted for the highlight set here."""
+        entity_list = self.query_one("#entity-list", EntityList)
+        if entities != self.entities:
+            self.entities = entities
+            options: list[Option] = []
+            for kind, label in TYPE_LABELS.items():
+                group = [item for item in entities if item.entity.type == kind]
+                if not group:
+                    continue
+                options.append(Option(one_line(label, "italic"), disabled=True))
+                for item in group:
+                    prompt = Text(f"{len(item.mentions):>3} ", style="dim")
+                    prompt.append(item.entity.name)
+                    if item.entity.discovered:
+                        prompt.append(" *", style="dim")
+                    options.append(Option(one_line(prompt), id=item.entity.id))
+            if not options:
+                options.append(Option(Text("No entities in this article.", style="dim"), disabled=True))
+            with entity_list.prevent(OptionList.OptionHighlighted):
+                entity_list.clear_options()
+                entity_list.add_options(options)
+        self.select(selected)
+
+    def focus_list(self) -> None:
+        """Focus the entity list on the selected entity, or select the first one."""
+        entity_list = self.query_one("#entity-list", EntityList)
+        entity_list.focus()
+        if entity_list.highlighted is None or entity_list.get_option_at_index(entity_list.highlighted).disabled:
+            first = next((i for i in range(entity_list.option_count) if entity_list.get_option_at_index(i).id), None)
+            if first is not None:
+                entity_list.highlighted = first  # posts OptionHighlighted: the screen selects it
+
+    def select(self, entity_id: str | None) -> None:
+        entity_list = self.query_one("#entity-list", EntityList)
+        index = None
+        if entity_id is not None:
+            index = next(
+                (i for i in range(entity_list.option_count) if entity_list.get_option_at_index(i).id == entity_id), None
+            )
+        if index is not None and entity_list.highlighted != index:
+            with entity_list.prevent(OptionList.OptionHighlighted):
                 entity_list.highlighted = index
-        self.query_one("#entity-detail-title", Static).update(Text(""))
-        self.query_one("#entity-articles", OptionList).clear_options()
-        self.query_one("#entity-related", OptionList).clear_options()
 
-    def show_detail(
-        self,
-        record: EntityRecord,
-        current_article: str | None,
-        articles: list[ConcordanceArticle],
-        related: list[RelatedEntity],
-    ) -> None:
-        """The selected entity's other articles (with a context line) and related entities."""
-        others = [a for a in articles if a.id != current_article]
-        title = Text(f"{record.entity.name}: also in {len(others)} article{'s' if len(others) != 1 else ''}")
-        self.query_one("#entity-detail-title", Static).update(title)
-        listing = self.query_one("#entity-articles", OptionList)
+    def show_detail(self, page: EntityPage | None, current_article: str | None) -> None:
+        """The selected entity's other articles (one line each) and related entities."""
+        title = self.query_one("#entity-detail-title", Static)
+        listing = self.query_one("#entity-articles", SidebarList)
+        related = self.query_one("#entity-related", SidebarList)
         listing.clear_options()
+        related.clear_options()
+        if page is None:
+            title.update(Text("Its other articles"))
+            return
+        others = [a for a in page.articles if a.id != current_article and a.mentions]
+        title.update(Text(f"In {plural(len(others), 'other article')}" if others else "In no other article"))
         listing.add_options(
             [
-                Option(mention_prompt(a, a.mentions[0].context), id=_location(a.id, a.mentions[0].start))
+                Option(
+                    one_line(f"{a.date or 'undated'}  {a.title or '(untitled)'}"),
+                    id=location_id(a.id, a.mentions[0].start),
+                )
                 for a in others
-                if a.mentions
             ]
         )
-        related_list = self.query_one("#entity-related", OptionList)
-        related_list.clear_options()
-        related_list.add_options([Option(Text(f"{r.entity.name}  {r.articles}"), id=r.entity.id) for r in related])
+        related.add_options([Option(related_prompt(r.entity.name, r.score), id=r.entity.id) for r in page.related])
+        for option_list in (listing, related):
+            if option_list.option_count:
+                option_list.highlighted = 0
 
     @on(OptionList.OptionHighlighted, "#entity-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -149,54 +181,9 @@ class EntitySidebar(DeferredPane):
     def _article(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(ArticleRequested(*_parse_location(event.option.id)))
+            self.post_message(ArticleRequested(*parse_location(event.option.id)))
 
     @on(OptionList.OptionSelected, "#entity-related")
-    def _related(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(EntityRequested(event.option.id))
-
-
-class EntityView(DeferredPane):
-    """One entity across the corpus: every mention in date order, and related entities."""
-
-    def compose_deferred(self) -> ComposeResult:
-        yield Static(Text(""), id="entity-header")
-        yield Static(Text("Mentions, oldest first"), classes="pane-title")
-        yield OptionList(id="concordance")
-        yield Static(Text("Related entities"), classes="pane-title")
-        yield OptionList(id="view-related")
-
-    def show(self, record: EntityRecord, articles: list[ConcordanceArticle], related: list[RelatedEntity]) -> None:
-        entity = record.entity
-        header = Text(entity.name, style="bold")
-        kind = f"{entity.type}, discovered" if entity.discovered else entity.type
-        header.append(f"  ({kind})", style="italic")
-        if entity.description:
-            header.append("\n" + entity.description)
-        if entity.aliases:
-            header.append("\nalso: " + ", ".join(entity.aliases), style="dim")
-        count = sum(len(a.mentions) for a in articles)
-        mentions = f"{count} mention{'s' if count != 1 else ''}"
-        header.append(f"\n{mentions} in {len(articles)} article{'s' if len(articles) != 1 else ''}")
-        self.query_one("#entity-header", Static).update(header)
-        concordance = self.query_one("#concordance", OptionList)
-        concordance.clear_options()
-        concordance.add_options(
-            [Option(mention_prompt(a, m.context), id=_location(a.id, m.start)) for a in articles for m in a.mentions]
-        )
-        related_list = self.query_one("#view-related", OptionList)
-        related_list.clear_options()
-        related_list.add_options([Option(Text(f"{r.entity.name}  {r.articles}"), id=r.entity.id) for r in related])
-
-    @on(OptionList.OptionSelected, "#concordance")
-    def _article(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(ArticleRequested(*_parse_location(event.option.id)))
-
-    @on(OptionList.OptionSelected, "#view-related")
     def _related(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:

@@ -1,9 +1,10 @@
-"""The search pane: a query input, a status line and the ranked results."""
+"""The search pane: the query box, a status line, and the ranked results (or the newest articles)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,42 +13,99 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.tui.messages import ArticleRequested, SearchRequested
+from tuibrowser.tui.messages import ArticleRequested, SearchRequested, SuggestionAccepted
+from tuibrowser.tui.text import Clamp, one_line
 
-if TYPE_CHECKING:
-    from tuibrowser.core.library import ArticleSummary
-    from tuibrowser.core.search import SearchResult
-
-MATCH_STYLE = "bold underline"
-"""Query matches in snippets: visible without colour (NO_COLOR, monochrome terminals)."""
+SNIPPET_LINES = 2
+"""Lines of snippet under each hit: every hit has the same small height."""
 
 
-def _meta(date: str | None, source: str | None) -> str:
-    return " · ".join(x for x in (date or "undated", source) if x)
+@dataclass(frozen=True, slots=True)
+class ListingItem:
+    """One row of the results list, detached from the core's records."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    snippet: str = ""
+    marks: tuple[tuple[int, int], ...] = ()
+    read: bool = False
 
 
-def result_prompt(title: str, date: str | None, source: str | None, snippet: Text | None, read: bool) -> Text:
-    """One result as plain Rich Text: never parsed as markup, so titles are shown literally."""
-    prompt = Text(no_wrap=False)
-    prompt.append(title or "(untitled)", style="dim" if read else "bold")
-    prompt.append("\n")
-    prompt.append(_meta(date, source), style="italic dim")
-    if snippet is not None and snippet.plain:
-        prompt.append("\n")
-        prompt.append_text(snippet)
-    return prompt
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the results list shows: a search's hits, or the newest articles (query "")."""
+
+    query: str
+    items: tuple[ListingItem, ...]
+    total: int
+    suggestion: str | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The line under the query box: counts, "did you mean", progress, or why a query failed."""
+
+    text: str
+    kind: str = "info"
+    """"info", "busy" or "error"."""
+
+
+def result_prompt(item: ListingItem) -> Group:
+    """One hit: title and source on one line each, then the snippet, at most two lines."""
+    title = one_line(item.title or "(untitled)", "dim" if item.read else "bold")
+    meta = one_line(" · ".join(x for x in (item.date or "undated", item.source) if x), "italic dim")
+    parts: list[Text | Clamp] = [title, meta]
+    if item.snippet:
+        snippet = Text(item.snippet, style="dim")
+        for start, end in item.marks:
+            snippet.stylize("bold underline", start, end)
+        parts.append(Clamp(snippet, SNIPPET_LINES))
+    return Group(*parts)
 
 
 class QueryInput(Input):
-    """The query box; Down moves into the results, like Enter."""
+    """The query box. Down and Escape go to the results; Tab takes "did you mean"."""
 
-    BINDINGS = [Binding("down", "app.focus_results", "Results", id="search.to-results", show=False)]
+    BINDINGS = [
+        Binding("down", "screen.focus_results", "Results", id="search.to-results", show=False),
+        Binding("tab", "accept_suggestion", "Take the suggestion", id="search.accept-suggestion", show=False),
+    ]
+
+    HINTS = (
+        (("search.to-results",), "results"),
+        (("app.command-palette",), "commands"),
+        (("app.quit",), "quit"),
+    )
+
+    offer: str | None = None
+    """The current "did you mean" suggestion, set by the pane."""
+
+    def action_accept_suggestion(self) -> None:
+        if self.offer:
+            self.post_message(SuggestionAccepted())
+        else:
+            self.screen.focus_next()
 
 
 class ResultsList(OptionList):
-    """Ranked results; Escape returns to the query."""
+    """Ranked results; Enter opens one."""
 
-    BINDINGS = [Binding("escape", "app.focus_search", "Query", id="search.to-query", show=False)]
+    BINDINGS = [
+        Binding("enter", "select", "Open the article", id="results.open", show=False),
+        Binding("j", "cursor_down", "Down", id="results.down", show=False),
+        Binding("k", "cursor_up", "Up", id="results.up", show=False),
+    ]
+
+    HINTS = (
+        (("results.open",), "open"),
+        (("main.focus-search",), "search"),
+        (("main.back", "main.forward"), "back/fwd"),
+        (("main.places",), "bookmarks"),
+        (("main.up",), "quit"),
+    )
 
 
 class SearchPane(Vertical):
@@ -56,9 +114,10 @@ class SearchPane(Vertical):
     def __init__(self, *, search_as_you_type: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.search_as_you_type = search_as_you_type
+        self.listing: Listing | None = None
 
     def compose(self) -> ComposeResult:
-        yield QueryInput(placeholder="Search (F1 help)", id="query", select_on_focus=False)
+        yield QueryInput(placeholder="Search  (F1 help, ^Q quit)", id="query", select_on_focus=False, compact=True)
         yield Static("", id="search-status", markup=False)
         yield ResultsList(id="results")
 
@@ -79,39 +138,45 @@ class SearchPane(Vertical):
         if event.option.id:
             self.post_message(ArticleRequested(event.option.id))
 
-    def set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#search-status", Static)
-        status.update(Text(text))
-        status.set_class(error, "-error")
+    # State, pushed down by the screen.
 
-    def show_latest(self, articles: list[ArticleSummary], read: set[str]) -> None:
-        self.set_status(f"{len(articles)} articles, newest first")
-        self._fill([(a.id, result_prompt(a.title, a.date, a.source, None, a.id in read)) for a in articles])
+    def set_query(self, query: str) -> None:
+        """Put a query in the box without it counting as typing."""
+        box = self.query_one("#query", QueryInput)
+        if box.value != query:
+            with box.prevent(Input.Changed):
+                box.value = query
+            box.cursor_position = len(query)
 
-    def show_results(self, result: SearchResult, read: set[str]) -> None:
-        plural = "" if result.total == 1 else "s"
-        status = f"{result.total} result{plural} for {result.query}"
-        if result.suggestion:
-            status += f" · did you mean: {result.suggestion}"
-        elif result.notice:
-            status += f" · {result.notice}"
-        self.set_status(status)
-        options = []
-        for hit in result.hits:
-            snippet = Text(hit.snippet_text, style="dim")
-            for start, end in hit.snippet_marks:
-                snippet.stylize(MATCH_STYLE, start, end)
-            options.append((hit.id, result_prompt(hit.title, hit.date, hit.source, snippet, hit.id in read)))
-        self._fill(options)
+    def set_status(self, status: Status) -> None:
+        line = self.query_one("#search-status", Static)
+        line.update(Text(status.text))
+        line.set_class(status.kind == "error", "-error")
+        line.set_class(status.kind == "busy", "-busy")
 
-    def show_error(self, message: str) -> None:
-        """A bad query: say why, keep the previous results."""
-        self.set_status(message, error=True)
+    def set_offer(self, suggestion: str | None) -> None:
+        self.query_one("#query", QueryInput).offer = suggestion
 
-    def _fill(self, options: list[tuple[str, Text]]) -> None:
-        results = self.query_one("#results", OptionList)
-        highlighted = results.highlighted
-        results.clear_options()
-        results.add_options([Option(prompt, id=article_id) for article_id, prompt in options])
-        if options:
-            results.highlighted = min(highlighted or 0, len(options) - 1) if highlighted is not None else 0
+    def show_listing(self, listing: Listing, highlight: str | int | None = None) -> None:
+        """Fill the list; keep the highlighted article if it is still there (or `highlight`)."""
+        results = self.query_one("#results", ResultsList)
+        previous = self.listing
+        current_id = None
+        if results.highlighted is not None and previous and results.highlighted < len(previous.items):
+            current_id = previous.items[results.highlighted].id
+        self.listing = listing
+        if previous is None or previous.items != listing.items:
+            results.clear_options()
+            results.add_options([Option(result_prompt(item), id=item.id) for item in listing.items])
+        if not listing.items:
+            return
+        ids = [item.id for item in listing.items]
+        if isinstance(highlight, int):
+            index = min(max(highlight, 0), len(ids) - 1)
+        else:
+            target = highlight if isinstance(highlight, str) else current_id
+            index = ids.index(target) if target in ids else 0
+        results.highlighted = index
+
+    def highlighted_index(self) -> int:
+        return self.query_one("#results", ResultsList).highlighted or 0

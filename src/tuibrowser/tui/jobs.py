@@ -1,0 +1,121 @@
+"""The slow work the browser does, as plain functions run in thread workers.
+
+Each job receives everything it needs as arguments (the core's Services, the request, its
+serial number and the node to report to), never reads app state or touches a widget, and
+posts exactly one result message when it is still wanted. Exceptions are left to propagate:
+the screen's worker-error handler turns them into a status line or a notification (and
+rebuilds the index when it has gone), so no job can end the app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from tuibrowser.core.errors import QueryError
+from tuibrowser.core.user_state import StateStore
+from tuibrowser.tui.messages import (
+    ArticleLoaded,
+    EntityPageLoaded,
+    IndexChanged,
+    IndexProgress,
+    IndexReady,
+    LatestLoaded,
+    NextArticleFound,
+    SearchCompleted,
+    StateSaved,
+)
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.message_pump import MessagePump
+
+    from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.services import Services
+
+LATEST_LIMIT = 200
+"""Articles listed before any query; the index is sorted, so this costs the same at any size."""
+
+RESULT_LIMIT = 50
+"""Hits fetched per search (the list shows them all; more is a refinement, not a scroll)."""
+
+
+def _post(target: MessagePump, message: Message) -> None:
+    """Post unless the worker was cancelled (a newer request replaced this one)."""
+    if not get_current_worker().is_cancelled:
+        target.post_message(message)
+
+
+def prepare_index(services: Services, target: MessagePump) -> None:
+    """Build or sync the index, reporting progress, then list the newest articles."""
+
+    def progress(phase: str, done: int, total: int) -> None:
+        target.post_message(IndexProgress(phase, done, total))
+
+    report = services.ensure_index(progress, starting=lambda reason: progress("starting", 0, 0))
+    latest = services.latest(LATEST_LIMIT)
+    _post(target, IndexReady(report, latest, services.index_generation()))
+
+
+def load_latest(services: Services, serial: int, target: MessagePump) -> None:
+    _post(target, LatestLoaded(serial, services.latest(LATEST_LIMIT)))
+
+
+def run_search(services: Services, query: str, serial: int, requested_at: float, target: MessagePump) -> None:
+    try:
+        result: SearchResult | QueryError = services.search(query, limit=RESULT_LIMIT)
+    except QueryError as error:
+        result = error
+    _post(target, SearchCompleted(serial, query, result, requested_at))
+
+
+def load_article(
+    services: Services, article_id: str, query: str, anchor: int, restore: bool, serial: int, target: MessagePump
+) -> None:
+    opened = services.open_article(article_id, query)
+    _post(target, ArticleLoaded(serial, opened, anchor, restore))
+
+
+def load_entity(
+    services: Services, entity_id: str, for_view: bool, anchor: int, serial: int, target: MessagePump
+) -> None:
+    page = services.entity_page(entity_id, related_limit=12)
+    _post(target, EntityPageLoaded(serial, page, for_view, anchor))
+
+
+def find_next_article(
+    services: Services, entity_id: str, current: str, forward: bool, serial: int, target: MessagePump
+) -> None:
+    """The article after (or before) `current` in the entity's concordance (date order)."""
+    articles = services.concordance(entity_id)
+    ids = [a.id for a in articles]
+    article_id, anchor = None, -1
+    if current in ids:
+        index = ids.index(current) + (1 if forward else -1)
+        if 0 <= index < len(articles) and articles[index].mentions:
+            found = articles[index]
+            article_id = found.id
+            anchor = (found.mentions[0] if forward else found.mentions[-1]).start
+    _post(target, NextArticleFound(serial, entity_id, article_id, anchor, forward))
+
+
+def poll(services: Services, generation: tuple[int, int] | None, store: StateStore, target: MessagePump) -> None:
+    """Notice what other processes changed: the corpus (sync it), the index, the state file."""
+    report = None
+    state, _reason = services.index_state()
+    if state != "ok":
+        # A stale corpus is synced here; a missing or broken index is rebuilt. Another
+        # indexer holding the lock is not an error: we look again at the next poll.
+        report = services.ensure_index(locked=lambda _error: None)
+    now = services.index_generation()
+    merged = store.refresh()
+    if now != generation or report is not None or merged:
+        _post(target, IndexChanged(now, report, state_changed=merged))
+
+
+def save_state(store: StateStore, target: MessagePump) -> None:
+    """Merge this instance's changes into the state file (off the UI thread: it fsyncs)."""
+    before = len(store.problems)
+    written = store.save()
+    target.post_message(StateSaved(store.problems[before:], merged=written))
