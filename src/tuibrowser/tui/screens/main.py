@@ -134,7 +134,8 @@ class MainScreen(Screen[None]):
         self._set_view("search")
         self.query_one("#query", Input).focus()
         self._status(Status("Opening the index…", "busy"))
-        self._start_job("index", jobs.prepare_index, self.services, self)
+        # After the first frame: the job imports Whoosh, which would compete for the GIL.
+        self.call_after_refresh(self._start_job, "index", jobs.prepare_index, self.services, self)
         self.set_interval(self.POLL_SECONDS, self._poll)
 
     # Jobs and their failures.
@@ -396,9 +397,10 @@ class MainScreen(Screen[None]):
             self.open_article(article_id, anchor, restore=restore)
 
     @on(ArticleLoaded)
-    def _article_loaded(self, event: ArticleLoaded) -> None:
+    async def _article_loaded(self, event: ArticleLoaded) -> None:
         if not self._current("article", event.serial):
             return
+        await self.query_one(EntitySidebar).ready()
         opened = event.opened
         article_id = opened.article.id
         if not event.restore:
@@ -572,7 +574,9 @@ class MainScreen(Screen[None]):
             self.notify("Select an entity first: e lists this article's entities.", timeout=3)
 
     @on(EntityPageLoaded)
-    def _entity_page_loaded(self, event: EntityPageLoaded) -> None:
+    async def _entity_page_loaded(self, event: EntityPageLoaded) -> None:
+        await self.query_one(EntitySidebar).ready()
+        await self.query_one(EntityView).ready()
         entity_id = event.page.record.entity.id
         if not event.for_view:
             if self._current("detail", event.serial) and entity_id == self.selected_entity:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.core.entities.views import ArticleEntity
-from tuibrowser.core.services import EntityPage
 from tuibrowser.tui.messages import ArticleRequested, EntityHighlighted, EntityRequested
 from tuibrowser.tui.text import one_line, plural
+from tuibrowser.tui.widgets.deferred import DeferredPane
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.views import ArticleEntity
+    from tuibrowser.core.services import EntityPage
 
 TYPE_LABELS = {
     "person": "People",
@@ -78,14 +82,14 @@ class SidebarList(OptionList):
     )
 
 
-class EntitySidebar(Vertical):
+class EntitySidebar(DeferredPane):
     """Posts EntityHighlighted as the selection moves, EntityRequested on Enter."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.entities: tuple[ArticleEntity, ...] = ()
 
-    def compose(self) -> ComposeResult:
+    def compose_deferred(self) -> ComposeResult:
         yield Static(Text("Entities in this article"), classes="pane-title")
         yield EntityList(id="entity-list")
         yield Static(Text(""), id="entity-detail-title", classes="pane-title")

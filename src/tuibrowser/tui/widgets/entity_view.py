@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.core.entities.views import MentionSpan
-from tuibrowser.core.services import EntityPage
 from tuibrowser.tui.messages import ArticleRequested, EntityRequested
 from tuibrowser.tui.text import Clamp, one_line, plural
+from tuibrowser.tui.widgets.deferred import DeferredPane
 from tuibrowser.tui.widgets.entity_sidebar import location_id, parse_location, related_prompt
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.views import MentionSpan
+    from tuibrowser.core.services import EntityPage
 
 CONTEXT_LINES = 2
 """Lines of context per mention: several mentions fit on an 80x24 screen."""
@@ -60,14 +64,14 @@ class RelatedList(OptionList):
     )
 
 
-class EntityView(Vertical):
+class EntityView(DeferredPane):
     """Shows an EntityPage; posts ArticleRequested (a mention) or EntityRequested (related)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.page: EntityPage | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_deferred(self) -> ComposeResult:
         yield Static(Text(""), id="entity-header")
         yield Static(Text("Mentions, oldest first"), classes="pane-title", id="concordance-title")
         yield Concordance(id="concordance")
