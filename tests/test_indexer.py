@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from conftest import REPO
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.library import list_articles
 from tuibrowser.core.search import search
@@ -226,13 +225,6 @@ def test_index_of_other_version_is_rebuilt(corpus, index_dir):
     marker.write_text(json.dumps(data))
     assert index_state(index_dir, corpus)[0] == "broken"
     assert sync(corpus, index_dir).rebuilt_because
-
-
-def test_core_never_imports_textual():
-    code = "import sys, tuibrowser.core.indexer, tuibrowser.core.search, tuibrowser.core.library, tuibrowser.cli; "
-    code += "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_progress_reports_reading_then_indexing(corpus, index_dir):

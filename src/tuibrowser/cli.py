@@ -23,7 +23,7 @@ from tuibrowser.core.errors import ArticleNotFound, IndexProblem, QueryError
 from tuibrowser.core.paths import resolve_locations
 
 if TYPE_CHECKING:
-    from tuibrowser.core.indexer import SyncReport
+    from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import Services
 
@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     # Location flags are accepted before or after the command; SUPPRESS keeps a value
     # given before the command from being reset by the subcommand's default.
-    locations = argparse.ArgumentParser(add_help=False)
+    locations = _Parser(add_help=False)
     locations.add_argument(
         "--corpus", metavar="DIR", default=argparse.SUPPRESS, help="corpus folder (default: see README)"
     )
@@ -253,7 +253,7 @@ def _ensure_index(services: Services) -> None:
             _fail(f"skipped {path}: {why}")
 
 
-def _progress_bar():
+def _progress_bar() -> Progress | None:
     """A one-line progress bar on stderr when it is a terminal, else nothing."""
     if not sys.stderr.isatty():
         return None
@@ -269,7 +269,7 @@ def _progress_bar():
     return show
 
 
-def _clear_bar(bar) -> None:
+def _clear_bar(bar: Progress | None) -> None:
     """Erase the bar's line (a sync with nothing to write never reaches "indexing" 100%)."""
     if bar is not None:
         sys.stderr.write("\r\x1b[K")

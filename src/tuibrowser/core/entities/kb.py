@@ -96,7 +96,9 @@ def _entity(path: Path, number: int, item: object) -> Entity:
     for key, value in optional.items():
         if value is not None and not isinstance(value, str):
             raise KnowledgeBaseError(f"{where} ({name}): {key} must be a string")
-    return Entity(entity_id, name.strip(), kind, tuple(a.strip() for a in aliases), **optional)
+    return Entity(
+        entity_id, name.strip(), kind, tuple(a.strip() for a in aliases), optional["description"], optional["wikidata"]
+    )
 
 
 def _check_unique(path: Path, entities: list[Entity]) -> None:

@@ -83,10 +83,10 @@ class AliasMatcher:
         return mentions
 
     def _longest_at(self, text: str, tokens: list[Token], i: int) -> tuple[str, int] | None:
-        node = self._root
+        node: _Node | None = self._root
         best: tuple[str, int] | None = None
         for j in range(i, len(tokens)):
-            node = node.children.get(tokens[j].folded)
+            node = node.children.get(tokens[j].folded) if node is not None else None
             if node is None:
                 break
             for alias in node.aliases:

@@ -78,7 +78,7 @@ class Registry:
         entity_id = self._by_spelling.get(_key(query)) or self._by_spelling.get(_key(query.replace("-", " ")))
         if entity_id:
             return self.records[entity_id]
-        names = {}
+        names: dict[str, str] = {}
         for record in self.records.values():
             for spelling in (record.entity.id, *record.entity.names()):
                 names.setdefault(_key(spelling), record.entity.name)

@@ -7,6 +7,7 @@ is analysed again when it is opened.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tupl
     return f"{prefix}{snippet}{suffix}", left - len(prefix)
 
 
-def _spans(text: str, mentions) -> tuple[MentionSpan, ...]:
+def _spans(text: str, mentions: Iterable[tuple[int, int]]) -> tuple[MentionSpan, ...]:
     spans = []
     for start, end in mentions:
         line, line_start = context(text, start, end)

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from tuibrowser.core.importer import Verdict
 from tuibrowser.core.services import Services
 from tuibrowser.tui.text import outside
 
@@ -97,7 +98,7 @@ class ImportScreen(ModalScreen[int]):
         self.running = False
         self._status(f"Import failed: {outside(message)}")
 
-    def _done(self, verdicts) -> None:
+    def _done(self, verdicts: list[Verdict]) -> None:
         self.running = False
         counts = {s: sum(v.status == s for v in verdicts) for s in ("imported", "updated", "duplicate", "rejected")}
         self.imported = counts["imported"] + counts["updated"]

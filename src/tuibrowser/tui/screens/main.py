@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,8 @@ from tuibrowser.tui.widgets.reader import ArticleReader, Cursor
 from tuibrowser.tui.widgets.search_pane import Listing, ListingItem, SearchPane, Status
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import EntityPage, OpenedArticle, Services
@@ -113,7 +116,7 @@ class MainScreen(Screen[None]):
         """Seconds from a query change to its results on screen (bench/bench_tui.py reads it)."""
         self._serials: dict[str, int] = {}
         self._search_scheduled = False
-        self._save_timer = None
+        self._save_timer: Timer | None = None
         self._retry: Callable[[], None] | None = None
         self._recovering = False
         self._reported: set[str] = set()
@@ -355,7 +358,7 @@ class MainScreen(Screen[None]):
             return
         read = self.store.read
         items = tuple(
-            item if item.read == (item.id in read) else ListingItem(*_fields(item)[:-1], item.id in read)
+            item if item.read == (item.id in read) else replace(item, read=item.id in read)
             for item in self.listing.items
         )
         if items != self.listing.items:
@@ -880,10 +883,6 @@ class MainScreen(Screen[None]):
             self._save_timer.stop()
             self._save_timer = None
         self.store.save()
-
-
-def _fields(item: ListingItem) -> tuple[object, ...]:
-    return (item.id, item.title, item.date, item.source, item.snippet, item.marks, item.read)
 
 
 def _index_gone(error: BaseException | None) -> bool:

@@ -85,8 +85,8 @@ class SidebarList(OptionList):
 class EntitySidebar(DeferredPane):
     """Posts EntityHighlighted as the selection moves, EntityRequested on Enter."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.entities: tuple[ArticleEntity, ...] = ()
 
     def compose_deferred(self) -> ComposeResult:

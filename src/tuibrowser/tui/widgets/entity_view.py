@@ -67,8 +67,8 @@ class RelatedList(OptionList):
 class EntityView(DeferredPane):
     """Shows an EntityPage; posts ArticleRequested (a mention) or EntityRequested (related)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.page: EntityPage | None = None
 
     def compose_deferred(self) -> ComposeResult:

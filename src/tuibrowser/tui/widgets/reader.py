@@ -147,8 +147,8 @@ class ArticleReader(ScrollView, can_focus=True):
     )
     """What the key-hint line offers while the reader has focus: (binding ids, label)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.opened: OpenedArticle | None = None
         self.cursor: Cursor | None = None
         self.selected_entity: str | None = None

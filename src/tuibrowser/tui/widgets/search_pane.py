@@ -111,8 +111,8 @@ class ResultsList(OptionList):
 class SearchPane(Vertical):
     """Typing posts SearchRequested; choosing a result posts ArticleRequested."""
 
-    def __init__(self, *, search_as_you_type: bool = True, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, search_as_you_type: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.search_as_you_type = search_as_you_type
         self.listing: Listing | None = None
 

@@ -1,0 +1,83 @@
+"""The `--json` shapes the README documents are exactly what the commands print.
+
+The README's key lists are parsed (not copied here), so the documentation and the output
+cannot drift apart: a key renamed, dropped or added without documenting it fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import REPO
+from tuibrowser.cli import main
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def documented_shapes() -> dict[str, object]:
+    """command -> a skeleton of its documented JSON (dicts of keys; one item per list)."""
+    section = README.split("### JSON", 1)[1].split("\nDates are ISO", 1)[0]
+    shapes: dict[str, object] = {}
+    for bullet in section.split("\n- ")[1:]:
+        command = re.match(r"`([a-z]+)", bullet).group(1)
+        spans = [s for s in re.findall(r"`([^`]*)`", bullet.replace("\n  ", " ")) if s[:1] in "{[" or s.startswith('"')]
+        shape = _skeleton(spans[0])
+        for extra in spans[1:]:  # `show`: "It also has `"entities": [...]`"
+            if extra.startswith('"') and ":" in extra:
+                shape.update(_skeleton("{" + extra + "}"))
+        shapes[command] = shape
+    return shapes
+
+
+def _skeleton(text: str) -> object:
+    """Turn `{"a", "b": [{"c"}]}` into {"a": None, "b": [{"c": None}]}."""
+    text = text.replace("[...]", "[]")
+    text = re.sub(r'"(\w+)"(?=\s*[,}\]])', r'"\1": null', text)
+    return json.loads(text)
+
+
+def printed(capsys, *argv: str) -> object:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def same_keys(documented: object, actual: object, where: str) -> None:
+    if isinstance(documented, dict):
+        assert isinstance(actual, dict), where
+        assert set(actual) == set(documented), f"{where}: printed {sorted(actual)}, documented {sorted(documented)}"
+        for key, value in documented.items():
+            if value is not None and actual[key] is not None:
+                same_keys(value, actual[key], f"{where}.{key}")
+    elif isinstance(documented, list) and documented and actual:
+        assert isinstance(actual, list), where
+        for item in actual:
+            same_keys(documented[0], item, f"{where}[]")
+
+
+@pytest.fixture
+def where(corpus, index_dir):
+    return ["--corpus", str(corpus), "--index", str(index_dir)]
+
+
+def test_every_documented_command_is_covered():
+    assert set(documented_shapes()) == {"search", "list", "show", "entities", "entity", "import", "index"}
+
+
+def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
+    shapes = documented_shapes()
+    same_keys(shapes["index"], printed(capsys, *where, "index", "--json"), "index")
+    same_keys(shapes["search"], printed(capsys, *where, "search", "Lachin", "--json"), "search")
+    listing = printed(capsys, *where, "list", "--json")
+    same_keys(shapes["list"], listing, "list")
+    article = next(a["id"] for a in listing if a["title"].startswith("Russia Urges"))
+    same_keys(shapes["show"], printed(capsys, *where, "show", article, "--json"), "show")
+    same_keys(shapes["entities"], printed(capsys, *where, "entities", "--json"), "entities")
+    same_keys(shapes["entity"], printed(capsys, *where, "entity", "Zakharova", "--json"), "entity")
+    new = tmp_path / "new.txt"
+    new.write_text("Harbour reopened\n\nThe harbour at Wick reopened on Monday after repairs, officials said.\n")
+    same_keys(shapes["import"], printed(capsys, *where, "import", str(new), "--json"), "import")
