@@ -488,6 +488,20 @@ async def test_f1_lists_every_key_of_the_pane_from_the_real_bindings(make_app):
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_keymap_entries_that_cannot_apply_are_reported(make_app):
+    config = '[keymap]\n"reader.no-such-thing" = "x"\n"reader.next-mention" = "n"\n"main.bookmark" = "ctrl+b"\n'
+    app = make_app(config=config)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        messages = [n.message for n in app._notifications]
+        assert any("no binding has the id 'reader.no-such-thing'" in m for m in messages)
+        assert any("'n' for reader.next-mention is taken by reader.next-match" in m for m in messages)
+        await pilot.press("n")  # the refused entry was not applied: n still steps through matches
+        assert location(app).endswith("match 2/6")
+        await pilot.press("ctrl+b")  # a valid override works
+        assert "★ bookmarked" in location(app)
+
+
 async def test_question_mark_is_help_outside_the_query_and_text_inside_it(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

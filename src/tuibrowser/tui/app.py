@@ -101,7 +101,9 @@ class TuiBrowserApp(App[None]):
         except Exception:  # an unknown theme name from the user's config
             self.settings.problems.append(f"unknown theme {self.settings.theme!r}; using the default")
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            keymap, problems = checked_keymap(self.settings.keymap)
+            self.settings.problems += problems
+            self.set_keymap(keymap)
         for problem in [*self.settings.problems, *self.store.problems]:
             self.notify(outside(problem), severity="warning", timeout=8)
 
@@ -172,6 +174,56 @@ class TuiBrowserApp(App[None]):
         """Save the reading state (small, so on this thread) and leave."""
         self.main.flush_state()
         self.exit()
+
+
+def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The [keymap] entries that can apply, and what is wrong with the others.
+
+    An unknown id is reported. So is a key that another binding of the same pane already
+    has: Textual gives the key to the override and silently leaves the other binding with
+    no key at all (textual 8.2.8, binding.py BindingsMap.apply_keymap: its clash test
+    treats every binding absent from the keymap as "being rebound"), so such an entry is
+    not applied.
+    """
+    bindings_by_class = _our_bindings()
+    known = {b.id for bindings in bindings_by_class for b in bindings if b.id}
+    problems = [f"keymap: no binding has the id {i!r} (F1 shows the keys)" for i in sorted(set(keymap) - known)]
+    wanted = {k: v for k, v in keymap.items() if k in known}
+    refused: set[str] = set()
+    for bindings in bindings_by_class:
+        holders: dict[str, set[str]] = {}
+        for binding in bindings:
+            if not binding.id:
+                continue
+            keys = wanted.get(binding.id, binding.key).split(",")
+            for key in keys:
+                holders.setdefault(key.strip(), set()).add(binding.id)
+        for key, ids in holders.items():
+            overriding = sorted(i for i in ids if i in wanted and key in wanted[i].split(","))
+            if len(ids) > 1 and overriding:
+                for binding_id in overriding:
+                    others = ", ".join(sorted(ids - {binding_id}))
+                    problems.append(f"keymap: {key!r} for {binding_id} is taken by {others}; left as it was")
+                    refused.add(binding_id)
+    return {k: v for k, v in wanted.items() if k not in refused}, problems
+
+
+def _our_bindings() -> list[list[Binding]]:
+    """Each pane's bindings (the screen's and the app's included, as they share the keys)."""
+    from tuibrowser.tui.screens.help import HelpScreen
+    from tuibrowser.tui.screens.import_dialog import ImportScreen
+    from tuibrowser.tui.screens.places import PlacesList, PlacesScreen
+    from tuibrowser.tui.widgets.entity_sidebar import EntityList, SidebarList
+    from tuibrowser.tui.widgets.entity_view import Concordance, RelatedList
+    from tuibrowser.tui.widgets.reader import ArticleReader
+    from tuibrowser.tui.widgets.search_pane import QueryInput, ResultsList
+
+    shared = [*Binding.make_bindings(TuiBrowserApp.BINDINGS), *Binding.make_bindings(MainScreen.BINDINGS)]
+    panes: list[type[DOMNode]] = [ArticleReader, QueryInput, ResultsList, EntityList, SidebarList]
+    panes += [Concordance, RelatedList]
+    dialogs: list[type[DOMNode]] = [PlacesList, PlacesScreen, HelpScreen, ImportScreen]
+    found = [[*Binding.make_bindings(cls.BINDINGS), *shared] for cls in panes]
+    return found + [list(Binding.make_bindings(cls.BINDINGS)) for cls in dialogs]
 
 
 def _pane_name(node: DOMNode | None) -> str:
