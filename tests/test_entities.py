@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tomllib
@@ -383,3 +384,64 @@ def test_rare_weak_evidence_does_not_type_a_name():
         "b.txt": "Delegates flew in to Geneva, and from Geneva home.",
     }
     assert [(e.name, e.type) for e in discovered(places, KnowledgeBase()).discovered] == [("Geneva", "place")]
+
+
+# Timelines.
+
+
+def test_timeline_counts_articles_and_mentions_per_period_from_the_index(seed_index):
+    from tuibrowser.core.entities.timeline import entity_timeline
+
+    timeline = entity_timeline(seed_index, "vladimir-putin")
+    assert timeline.by == "week"  # the sample spans a month: weekly bars
+    assert [(p.label, p.articles, p.mentions) for p in timeline.periods] == [
+        ("2023-W21", 1, 7),  # 2023-05-26
+        ("2023-W22", 1, 7),  # 2023-05-29
+        ("2023-W23", 0, 0),
+        ("2023-W24", 0, 0),
+        ("2023-W25", 0, 0),  # the corpus ends on 2023-06-23: zeros kept, the scale is the corpus's
+    ]
+    assert (timeline.undated_articles, timeline.undated_mentions) == (1, 2)  # never put into a period
+    assert (timeline.first, timeline.last, timeline.peak.label) == ("2023-05-26", "2023-05-29", "2023-W21")
+    monthly = entity_timeline(seed_index, "vladimir-putin", by="month")
+    assert [(p.label, p.articles, p.mentions) for p in monthly.periods] == [("2023-05", 2, 14), ("2023-06", 0, 0)]
+    yearly = entity_timeline(seed_index, "lachin-corridor", by="year")
+    assert [(p.label, p.articles) for p in yearly.periods] == [("2023", 3)] and yearly.undated_articles == 2
+
+
+def test_timeline_window_leaves_out_undated_articles_and_other_dates(seed_index):
+    from tuibrowser.core.entities.timeline import date_window, entity_timeline
+
+    first, last = date_window("2023-05-27", "2023-06")
+    assert (first, last) == ("2023-05-27", "2023-06-30")
+    timeline = entity_timeline(
+        seed_index, "vladimir-putin", by="week", start=dt.date(2023, 5, 27), end=dt.date(2023, 6, 30)
+    )
+    assert [(p.label, p.articles) for p in timeline.periods][:2] == [("2023-W21", 0), ("2023-W22", 1)]
+    assert timeline.undated_articles == 0 and timeline.first == timeline.last == "2023-05-29"
+    for bad in ("2023-13", "yesterday", "2023-02-30"):
+        with pytest.raises(ValueError, match="cannot read the date"):
+            date_window(bad, None)
+    with pytest.raises(ValueError, match="ends"):
+        date_window("2024", "2023")
+
+
+def test_entity_command_prints_the_timeline_and_filters_by_date(capsys, seed_index):
+
+    where = ["--corpus", str(SAMPLE_CORPUS), "--index", str(seed_index)]
+    assert main([*where, "entity", "Putin", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["timeline_by"] == "week" and data["undated"] == {"articles": 1, "mentions": 2}
+    assert data["timeline"][0] == {"period": "2023-W21", "articles": 1, "mentions": 7}
+    assert main([*where, "entity", "Putin", "--json", "--by", "month", "--from", "2023-05-27"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [a["date"] for a in data["articles"]] == ["2023-05-29"]  # the concordance is filtered too
+    assert data["timeline"] == [
+        {"period": "2023-05", "articles": 1, "mentions": 7},
+        {"period": "2023-06", "articles": 0, "mentions": 0},
+    ]
+    assert main([*where, "entity", "Putin"]) == 0
+    text = capsys.readouterr().out
+    assert "By week: 2023-W21 ██    2023-W25" in text and "peak 2023-W21 (1 article)" in text and "1 undated" in text
+    assert main([*where, "entity", "Putin", "--from", "2023-13"]) == 2
+    assert "cannot read the date '2023-13'" in capsys.readouterr().err

@@ -464,7 +464,7 @@ async def test_at_80x24_the_hints_fit_and_entities_are_one_line_each(make_app):
         await pilot.press("e")
         await settle(app, pilot)
         rows = widget_lines(app.query_one("#entity-list"))
-        assert any(row.strip() == "7 Vladimir Putin" for row in rows)  # count and name on one line
+        assert any(row.strip().startswith("7 Vladimir Putin") for row in rows)  # count and name on one line
 
 
 async def test_f1_lists_every_key_of_the_pane_from_the_real_bindings(make_app):
@@ -691,3 +691,59 @@ async def test_import_from_the_command_palette_with_progress_and_verdicts(make_a
             await settle(app, pilot)
         assert not isinstance(app.screen, ImportScreen)
         assert "Lighthouse restored" in screen_text(app)  # the listing was refreshed
+
+
+# Timelines.
+
+
+async def test_the_entity_view_shows_a_timeline_and_a_period_filters_the_mentions(make_app):
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "prospects settlement")
+        await choose_entity(app, pilot, "Vladimir Putin")
+        await pilot.press("v")
+        await settle(app, pilot)
+        timeline = "\n".join(widget_lines(app.query_one("#entity-timeline")))
+        assert "Vladimir Putin" in timeline and "██" in timeline  # two weeks with a mention each
+        assert "2023-W21" in timeline and "2023-W25" in timeline and "1 undated" in timeline
+        assert "peak 2023-W21" in timeline
+        assert screen_text(app).count("Russia Urges Baku") == 0  # Putin is not in it
+        await pilot.press("t")  # the timeline: the cursor starts at the peak
+        await pilot.press("right")  # the next week
+        await settle(app, pilot)
+        assert "2023-W22: 1 article" in "\n".join(widget_lines(app.query_one("#entity-timeline")))
+        await pilot.press("enter")  # only that week
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Mentions from 2023-05-29 to 2023-06-04" in screen
+        assert "2023-05-29 · Russia's President" in screen and "2023-05-26 · Russia sees" not in screen
+        assert "undated" not in widget_lines(app.query_one("#concordance"))[0]
+        await pilot.press("x")  # all periods again
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "Mentions, oldest first" in screen and "2023-05-26 · Russia sees" in screen
+
+
+async def test_a_pinned_timeline_is_compared_on_the_same_scale(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "prospects settlement")
+        await choose_entity(app, pilot, "Vladimir Putin")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("t", "p")  # pin Putin's timeline
+        await pilot.press("escape", "tab")  # back to the mentions, then the related entities
+        await pilot.press("enter")  # open the first related entity
+        await settle(app, pilot)
+        lines = widget_lines(app.query_one("#entity-timeline"))
+        assert lines[0].strip().startswith("Vladimir Putin")  # the pinned line, above
+        assert "Vladimir Putin" not in location(app)
+
+
+async def test_the_sidebar_shows_the_selected_entitys_timeline(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await choose_entity(app, pilot, "Lachin Corridor")
+        timeline = "\n".join(widget_lines(app.query_one("#sidebar-timeline")))
+        assert "2023-W21" in timeline and "█" in timeline and "2 undated" in timeline

@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     entity.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
     entity.add_argument("--json", action="store_true", help="print JSON")
+    entity.add_argument(
+        "--by", choices=["month", "week", "year"], help="the timeline's periods (default: from the corpus's dates)"
+    )
+    entity.add_argument(
+        "--from", dest="first", metavar="DATE", help="only articles from DATE (YYYY, YYYY-MM, YYYY-MM-DD)"
+    )
+    entity.add_argument("--to", dest="last", metavar="DATE", help="only articles up to DATE (inclusive)")
 
     importing = commands.add_parser(
         "import",
@@ -188,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "entities":
         _print_entities(services, args.json)
     elif args.command == "entity":
-        _print_entity(services, args.name, args.json)
+        _print_entity(services, args.name, args.json, by=args.by, first=args.first, last=args.last)
     return EXIT_OK
 
 
@@ -373,8 +380,16 @@ def _print_entities(services: Services, as_json: bool) -> None:
         )
 
 
-def _print_entity(services: Services, name: str, as_json: bool) -> None:
-    page = services.entity_page(services.find_entity(name).entity.id)
+def _print_entity(
+    services: Services, name: str, as_json: bool, *, by: str | None, first: str | None, last: str | None
+) -> None:
+    from tuibrowser.core.entities.timeline import date_window, spark
+
+    try:
+        window = date_window(first, last) if first or last else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    page = services.entity_page(services.find_entity(name).entity.id, window=window, by=by)
     if as_json:
         from tuibrowser.core.jsonshapes import entity_page_json
 
@@ -389,6 +404,18 @@ def _print_entity(services: Services, name: str, as_json: bool) -> None:
     if entity.aliases:
         print(f"also: {', '.join(entity.aliases)}")
     print(f"{_count(record.mentions, 'mention')} in {_count(record.articles, 'article')}")
+    timeline = page.timeline
+    if timeline.periods:
+        bars = spark([p.articles for p in timeline.periods])
+        print(f"\nBy {timeline.by}: {timeline.periods[0].label} {bars} {timeline.periods[-1].label}")
+        notes = [f"first {timeline.first}", f"last {timeline.last}"] if timeline.first else ["no dated mentions"]
+        if timeline.peak is not None:
+            notes.append(f"peak {timeline.peak.label} ({_count(timeline.peak.articles, 'article')})")
+        if timeline.undated_articles:
+            notes.append(f"{timeline.undated_articles} undated")
+        print("  " + " · ".join(notes))
+    if page.window is not None:
+        print(f"\nFrom {page.window[0] or 'the start'} to {page.window[1] or 'the end'}:")
     for article in page.articles:
         print(f"\n{article.date or 'undated'}  {article.title}  [{article.id}]")
         for mention in article.mentions:

@@ -111,6 +111,10 @@ def entity_page_json(page: EntityPage) -> JSON:
         for a in page.articles
     ]
     data["related"] = [{"id": r.entity.id, "name": r.entity.name, "articles": r.articles} for r in page.related]
+    timeline = page.timeline
+    data["timeline"] = [{"period": p.label, "articles": p.articles, "mentions": p.mentions} for p in timeline.periods]
+    data["timeline_by"] = timeline.by
+    data["undated"] = {"articles": timeline.undated_articles, "mentions": timeline.undated_mentions}
     return data
 
 

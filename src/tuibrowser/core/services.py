@@ -8,6 +8,7 @@ frame and `tuibrowser config path` runs without paying for Whoosh.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from tuibrowser.core.paths import Locations
 if TYPE_CHECKING:
     from tuibrowser.core.article import Article
     from tuibrowser.core.entities.registry import EntityRecord, Registry
+    from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
     from tuibrowser.core.importer import ImportProgress, Verdict
     from tuibrowser.core.indexer import Progress, SyncReport
@@ -47,6 +49,9 @@ class EntityPage:
     record: EntityRecord
     articles: tuple[ConcordanceArticle, ...]
     related: tuple[RelatedEntity, ...]
+    timeline: Timeline
+    window: tuple[str | None, str | None] | None = None
+    """The dates the page is limited to, if any (the concordance and related entities)."""
 
     @property
     def mention_count(self) -> int:
@@ -54,6 +59,10 @@ class EntityPage:
 
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 class Services:
@@ -210,21 +219,39 @@ class Services:
         """The entity with this id, name or alias; raises EntityNotFound with close names."""
         return self.registry.find(name)
 
-    def entity_page(self, entity_id: str, related_limit: int = 10) -> EntityPage:
-        """Concordance and related entities of one entity, from one scan of its articles.
+    def entity_page(
+        self,
+        entity_id: str,
+        related_limit: int = 10,
+        *,
+        window: tuple[str | None, str | None] | None = None,
+        by: str | None = None,
+    ) -> EntityPage:
+        """Concordance, related entities and timeline of one entity.
+
+        Args:
+            window: (first, last) ISO dates: only articles dated in it (the concordance,
+                the related entities and the timeline alike).
+            by: the timeline's periods ("month", "week", "year"; chosen from the corpus's
+                date range when None).
 
         Raises:
             EntityNotFound: no entity has this id.
         """
         from tuibrowser.core.entities.registry import EntityNotFound
+        from tuibrowser.core.entities.timeline import entity_timeline
         from tuibrowser.core.entities.views import entity_overview
 
         registry = self.registry
         record = registry.get(entity_id)
         if record is None:
             raise EntityNotFound(entity_id, [])
-        articles, related = entity_overview(self.locations.index, entity_id, limit=related_limit, registry=registry)
-        return EntityPage(record, tuple(articles), tuple(related))
+        articles, related = entity_overview(
+            self.locations.index, entity_id, limit=related_limit, registry=registry, window=window
+        )
+        start, end = (_date(window[0]), _date(window[1])) if window else (None, None)
+        timeline = entity_timeline(self.locations.index, entity_id, by=by, start=start, end=end)
+        return EntityPage(record, tuple(articles), tuple(related), timeline, window)
 
     def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
         """Every article that mentions the entity, in date order, with its mentions."""

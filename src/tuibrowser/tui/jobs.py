@@ -78,9 +78,15 @@ def load_article(
 
 
 def load_entity(
-    services: Services, entity_id: str, for_view: bool, anchor: int, serial: int, target: MessagePump
+    services: Services,
+    entity_id: str,
+    for_view: bool,
+    anchor: int,
+    serial: int,
+    target: MessagePump,
+    window: tuple[str | None, str | None] | None = None,
 ) -> None:
-    page = services.entity_page(entity_id, related_limit=12)
+    page = services.entity_page(entity_id, related_limit=12, window=window)
     _post(target, EntityPageLoaded(serial, page, for_view, anchor))
 
 

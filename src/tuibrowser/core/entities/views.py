@@ -180,8 +180,24 @@ def related_entities(
 
 
 def entity_overview(
-    index_dir: Path, entity_id: str, limit: int = 10, registry: Registry | None = None
+    index_dir: Path,
+    entity_id: str,
+    limit: int = 10,
+    registry: Registry | None = None,
+    window: tuple[str | None, str | None] | None = None,
 ) -> tuple[list[ConcordanceArticle], list[RelatedEntity]]:
-    """The concordance and the related entities from one scan (what an entity view needs)."""
+    """The concordance and the related entities from one scan (what an entity view needs).
+
+    Args:
+        window: (first, last) ISO dates, inclusive, either open: only articles dated in
+            it count, for the concordance and for the related entities alike.
+    """
     found = _articles_mentioning(index_dir, entity_id)
+    if window is not None:
+        first, last = window
+        found = [
+            f
+            for f in found
+            if (date := f.get("date_iso")) and (first is None or date >= first) and (last is None or date <= last)
+        ]
     return _concordance(entity_id, found), _related(entity_id, found, limit, registry or read_registry(index_dir))

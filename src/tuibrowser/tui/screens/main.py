@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -55,10 +55,12 @@ from tuibrowser.tui.widgets.key_hints import KeyHints
 from tuibrowser.tui.widgets.location_bar import Location, LocationBar
 from tuibrowser.tui.widgets.reader import ArticleReader, Cursor
 from tuibrowser.tui.widgets.search_pane import Listing, ListingItem, SearchPane, Status
+from tuibrowser.tui.widgets.timeline import Line, TimelineView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import EntityPage, OpenedArticle, Services
@@ -122,6 +124,14 @@ class MainScreen(Screen[None]):
         self._reported: set[str] = set()
         self._pending_highlight: int | None = None
         """The result row to highlight when the search under way arrives (going back to it)."""
+        self._submitted: str | None = None
+        """A query submitted with Enter whose results have not taken the focus yet."""
+        self._open_when_ready: int | None = None
+        """A result row chosen before its results arrived: opened when they do."""
+        self.pinned: Line | None = None
+        """A timeline kept on screen to compare with the next entity's."""
+        self.timelines: dict[str, Timeline] = {}
+        """Entities' whole timelines (a page limited to some dates carries only its part)."""
 
     def compose(self) -> ComposeResult:
         yield LocationBar(id="location")
@@ -268,13 +278,24 @@ class MainScreen(Screen[None]):
 
     @on(SearchRequested)
     def _search_requested(self, event: SearchRequested) -> None:
+        if event.submitted and self._submitted == event.query:
+            # A second Enter before the focus reached the results (keys typed ahead, as in
+            # "query⏎⏎"): it was meant for the results list, so open the first hit.
+            self._submitted = None
+            self._open_when_ready = 0
+            if not self._listing_is_stale():
+                self._open_pending()
+            return
         self.query_text = event.query
         self._requested_at = time.perf_counter()
+        self._schedule_search()
         if event.submitted:
-            self._schedule_search()
+            self._submitted = event.query
             self.action_focus_results()
-        else:
-            self._schedule_search()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "results":
+            self._submitted = None  # the focus got there: the next Enter is the list's
 
     def _schedule_search(self) -> None:
         """Start the search after this frame: keys typed within one frame make one search."""
@@ -306,6 +327,7 @@ class MainScreen(Screen[None]):
         read = self.store.read
         items = tuple(ListingItem(a.id, a.title, a.date, a.source, read=a.id in read) for a in latest)
         self._show_listing(Listing("", items, len(items)))
+        self._open_pending()
         if items:
             self._status(Status(f"{plural(len(items), 'article')}, newest first"))
         else:
@@ -328,7 +350,9 @@ class MainScreen(Screen[None]):
             for h in result.hits
         )
         highlight, self._pending_highlight = self._pending_highlight, None
-        self._show_listing(Listing(result.query, items, result.total, result.suggestion, result.notice), highlight)
+        # The listing is tagged with the query as typed (what staleness is judged by).
+        self._show_listing(Listing(event.query, items, result.total, result.suggestion, result.notice), highlight)
+        self._open_pending()
         status = f"{plural(result.total, 'result')} for {result.query}"
         if result.suggestion:
             status += f" · did you mean: {result.suggestion}  (Tab)"
@@ -338,6 +362,14 @@ class MainScreen(Screen[None]):
         pane.set_offer(result.suggestion)
         started = event.requested_at
         self.call_after_refresh(lambda: self.search_latency.append(time.perf_counter() - started))
+
+    def _open_pending(self) -> None:
+        """Open the hit asked for before the results arrived (see _article_requested)."""
+        row, self._open_when_ready = self._open_when_ready, None
+        if row is not None and self.listing is not None and self.listing.items and self.view == "search":
+            item = self.listing.items[min(row, len(self.listing.items) - 1)]
+            self._commit_search()
+            self.open_article(item.id)
 
     @on(SuggestionAccepted)
     def _suggestion_accepted(self) -> None:
@@ -381,8 +413,17 @@ class MainScreen(Screen[None]):
     def _article_requested(self, event: ArticleRequested) -> None:
         event.stop()
         if self.view == "search":
+            if self._listing_is_stale():
+                # Enter came before the results of what was just typed: open the hit at this
+                # row when they arrive, not an article from the old list.
+                self._open_when_ready = self.query_one(SearchPane).highlighted_index()
+                return
             self._commit_search()
         self.open_article(event.article_id, event.anchor)
+
+    def _listing_is_stale(self) -> bool:
+        """Whether the results list still shows an earlier query's hits than the one typed."""
+        return self.listing is None or self.listing.query != (self.query_text if self.query_text.strip() else "")
 
     def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False) -> None:
         """Load an article (in a worker); it is shown when ArticleLoaded arrives."""
@@ -558,17 +599,46 @@ class MainScreen(Screen[None]):
         event.stop()
         self.open_entity(event.entity_id)
 
-    def open_entity(self, entity_id: str, anchor: int = 0, *, restore: bool = False) -> None:
+    def open_entity(
+        self,
+        entity_id: str,
+        anchor: int = 0,
+        *,
+        restore: bool = False,
+        window: tuple[str | None, str | None] | None = None,
+    ) -> None:
         serial = self._next_serial("entity")
-        self._entity_request = (entity_id, anchor, restore)
-        self._start_job("entity", jobs.load_entity, self.services, entity_id, True, anchor, serial, self)
+        self._entity_request = (entity_id, anchor, restore, window)
+        self._start_job("entity", jobs.load_entity, self.services, entity_id, True, anchor, serial, self, window)
 
-    _entity_request: tuple[str, int, bool] | None = None
+    _entity_request: tuple[str, int, bool, tuple[str | None, str | None] | None] | None = None
 
     def _reload_entity(self) -> None:
         if self._entity_request is not None:
-            entity_id, anchor, restore = self._entity_request
-            self.open_entity(entity_id, anchor, restore=restore)
+            entity_id, anchor, restore, window = self._entity_request
+            self.open_entity(entity_id, anchor, restore=restore, window=window)
+
+    @on(TimelineView.WindowChosen)
+    def _window_chosen(self, event: TimelineView.WindowChosen) -> None:
+        """Only the periods chosen on the timeline (or all again): the same place, filtered."""
+        event.stop()
+        if self.page is not None:
+            window = None if event.first is None and event.last is None else (event.first, event.last)
+            self.open_entity(self.page.record.entity.id, restore=True, window=window)
+
+    def action_pin_timeline(self) -> None:
+        """Keep this entity's timeline on screen, to compare it with the next entity's."""
+        if self.page is None:
+            return
+        name = self.page.record.entity.name
+        if self.pinned is not None and self.pinned.name == name:
+            self.pinned = None
+            self.notify(f"Unpinned {name}'s timeline.", timeout=3)
+        else:
+            timeline = self.timelines.get(self.page.record.entity.id, self.page.timeline)
+            self.pinned = Line(name, timeline)
+            self.notify(f"Pinned {name}'s timeline: open another entity to compare.", timeout=4)
+        self._show_page(self.page, self.query_one(EntityView).highlighted_row())
 
     def action_open_selected_entity(self) -> None:
         if self.selected_entity:
@@ -592,20 +662,30 @@ class MainScreen(Screen[None]):
         restore = bool(self._entity_request and self._entity_request[2])
         if not restore:
             self._remember_position()
+        refiltered = restore and self.page is not None and self.page.record.entity.id == entity_id
         self.page = event.page
         # The entity in view is the selected one: its mentions are marked in the articles
         # opened from it, and m/M step through them.
         self.selected_entity = entity_id
-        self.detail = event.page
+        if event.page.window is None:
+            self.detail = event.page
+            self.timelines[entity_id] = event.page.timeline
         self.query_one(ArticleReader).set_selected_entity(entity_id)
-        self.query_one(EntityView).show(event.page, event.anchor)
+        self._show_page(event.page, event.anchor)
         self.query_one(ContentSwitcher).current = "entity-view"
         self.remove_class("-sidebar-open")
         self._set_view("entity")
-        self.query_one("#concordance", OptionList).focus()
+        if not (refiltered and self.query_one(EntityView).has_focus_within):  # a period chosen: stay there
+            self.query_one("#concordance", OptionList).focus()
         if not restore:
             self._record(Visit("entity", entity_id), remember=False)
         self._update_location()
+
+    def _show_page(self, page: EntityPage, highlight: int) -> None:
+        entity_id = page.record.entity.id
+        pinned = self.pinned if self.pinned is not None and self.pinned.name != page.record.entity.name else None
+        timeline = self.timelines.get(entity_id, page.timeline)
+        self.query_one(EntityView).show(page, highlight, timeline=timeline, pinned=pinned)
 
     def _entity_name(self, entity_id: str | None) -> str:
         if entity_id is None:

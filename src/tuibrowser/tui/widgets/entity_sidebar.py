@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from tuibrowser.tui.messages import ArticleRequested, EntityHighlighted, EntityRequested
 from tuibrowser.tui.text import one_line, plural
 from tuibrowser.tui.widgets.deferred import DeferredPane
+from tuibrowser.tui.widgets.timeline import Line, TimelineView
 
 if TYPE_CHECKING:
     from tuibrowser.core.entities.views import ArticleEntity
@@ -93,6 +94,7 @@ class EntitySidebar(DeferredPane):
         yield Static(Text("Entities in this article"), classes="pane-title")
         yield EntityList(id="entity-list")
         yield Static(Text(""), id="entity-detail-title", classes="pane-title")
+        yield TimelineView(interactive=False, label_width=0, id="sidebar-timeline")
         yield SidebarList(id="entity-articles")
         yield Static(Text("Related (overlap)"), classes="pane-title")
         yield SidebarList(id="entity-related")
@@ -150,9 +152,12 @@ class EntitySidebar(DeferredPane):
         related = self.query_one("#entity-related", SidebarList)
         listing.clear_options()
         related.clear_options()
+        timeline = self.query_one("#sidebar-timeline", TimelineView)
         if page is None:
             title.update(Text("Its other articles"))
+            timeline.show(None)
             return
+        timeline.show(Line(page.record.entity.name, page.timeline))
         others = [a for a in page.articles if a.id != current_article and a.mentions]
         title.update(Text(f"In {plural(len(others), 'other article')}" if others else "In no other article"))
         listing.add_options(

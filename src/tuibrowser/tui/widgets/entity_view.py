@@ -16,8 +16,10 @@ from tuibrowser.tui.messages import ArticleRequested, EntityRequested
 from tuibrowser.tui.text import Clamp, one_line, plural
 from tuibrowser.tui.widgets.deferred import DeferredPane
 from tuibrowser.tui.widgets.entity_sidebar import location_id, parse_location, related_prompt
+from tuibrowser.tui.widgets.timeline import Line, TimelineView
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.entities.views import MentionSpan
     from tuibrowser.core.services import EntityPage
 
@@ -38,17 +40,23 @@ class Concordance(OptionList):
 
     BINDINGS = [
         Binding("enter", "select", "Open the article at this mention", id="concordance.open", show=False),
+        Binding("t", "focus_timeline", "The timeline: choose a period", id="concordance.timeline", show=False),
         Binding("j", "cursor_down", "Down", id="concordance.down", show=False),
         Binding("k", "cursor_up", "Up", id="concordance.up", show=False),
     ]
 
     HINTS = (
         (("concordance.open",), "open at mention"),
+        (("concordance.timeline",), "timeline"),
+        (("main.next-pane",), "related"),
         (("main.focus-related",), "related"),
         (("main.bookmark",), "mark"),
         (("main.up",), "up"),
         (("main.back",), "back"),
     )
+
+    def action_focus_timeline(self) -> None:
+        self.screen.query_one("#entity-timeline").focus()
 
 
 class RelatedList(OptionList):
@@ -73,13 +81,17 @@ class EntityView(DeferredPane):
 
     def compose_deferred(self) -> ComposeResult:
         yield Static(Text(""), id="entity-header")
+        yield TimelineView(id="entity-timeline")
         yield Static(Text("Mentions, oldest first"), classes="pane-title", id="concordance-title")
         yield Concordance(id="concordance")
         yield Static(Text("Related (overlap)"), classes="pane-title")
         yield RelatedList(id="view-related")
 
-    def show(self, page: EntityPage, highlight: int = 0) -> None:
-        """Display an entity; the mention at row `highlight` (or the first) is selected."""
+    def show(self, page: EntityPage, highlight: int = 0, *, timeline: Timeline, pinned: Line | None = None) -> None:
+        """Display an entity; the mention at row `highlight` (or the first) is selected.
+
+        `timeline` is the entity's whole timeline (the page's own is cut to its window).
+        """
         self.page = page
         entity = page.record.entity
         kind = f"{entity.type}, discovered" if entity.discovered else entity.type
@@ -94,6 +106,10 @@ class EntityView(DeferredPane):
         if entity.aliases:
             parts.append(one_line("also: " + ", ".join(entity.aliases), "dim"))
         self.query_one("#entity-header", Static).update(Group(*parts))
+        chosen = (page.window[0] or "the start", page.window[1] or "the end") if page.window else None
+        self.query_one(TimelineView).show(Line(entity.name, timeline), pinned, chosen)
+        title = "Mentions, oldest first" if chosen is None else f"Mentions from {chosen[0]} to {chosen[1]}"
+        self.query_one("#concordance-title", Static).update(Text(title))
         concordance = self.query_one("#concordance", Concordance)
         concordance.clear_options()
         options: list[Option] = []
@@ -110,6 +126,8 @@ class EntityView(DeferredPane):
         related = self.query_one("#view-related", RelatedList)
         related.clear_options()
         related.add_options([Option(related_prompt(r.entity.name, r.score), id=r.entity.id) for r in page.related])
+        if related.option_count:
+            related.highlighted = 0
 
     def highlighted_row(self) -> int:
         return self.query_one("#concordance", Concordance).highlighted or 0
