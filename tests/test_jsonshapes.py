@@ -65,7 +65,7 @@ def where(corpus, index_dir):
 
 
 def test_every_documented_command_is_covered():
-    assert set(documented_shapes()) == {"search", "list", "show", "entities", "entity", "import", "index"}
+    assert set(documented_shapes()) == {"search", "list", "show", "entities", "entity", "import", "index", "trail"}
 
 
 def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
@@ -81,3 +81,7 @@ def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
     new = tmp_path / "new.txt"
     new.write_text("Harbour reopened\n\nThe harbour at Wick reopened on Monday after repairs, officials said.\n")
     same_keys(shapes["import"], printed(capsys, *where, "import", str(new), "--json"), "import")
+    from tuibrowser.core.trail import TrailEvent, append
+
+    append(TrailEvent("2026-11-25T10:00:00+00:00", "article", article, "Russia Urges Baku"))
+    same_keys(shapes["trail"], printed(capsys, "trail", "--json"), "trail")

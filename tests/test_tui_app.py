@@ -747,3 +747,33 @@ async def test_the_sidebar_shows_the_selected_entitys_timeline(make_app):
         await choose_entity(app, pilot, "Lachin Corridor")
         timeline = "\n".join(widget_lines(app.query_one("#sidebar-timeline")))
         assert "2023-W21" in timeline and "█" in timeline and "2 undated" in timeline
+
+
+# Citations and the reading trail.
+
+
+async def test_y_copies_a_citation_y_saves_it_and_the_trail_lists_the_session(make_app, isolated_user_dirs, capsys):
+    from tuibrowser.cli import main
+    from tuibrowser.core.paths import data_dir
+
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await pilot.press("y")  # the current match's sentence
+        assert app.clipboard.startswith("> This terse call to Baku was made by Russian Foreign Ministry")
+        assert "(tuibrowser: `russia-urges-baku-to-unblock-lachin-corridor`)" in app.clipboard
+        assert any("Copied a citation of this sentence" in n.message for n in app._notifications)
+        await pilot.press("Y")  # the same citation, saved to a file (terminals without OSC 52)
+        await settle(app, pilot)
+        saved = (data_dir() / "citations.md").read_text()
+        assert saved.startswith("> ")
+        await choose_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("Q")
+    assert main(["trail", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("- ")]
+    assert "read “Russia Urges Baku to ‘Unblock Lachin Corridor’”, Asbarez, 2023-06-23" in lines[0]
+    assert "cited “Russia Urges Baku" in lines[1]
+    assert "looked up Maria Zakharova (`maria-zakharova`)" in lines[2]

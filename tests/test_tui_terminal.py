@@ -28,6 +28,8 @@ class Terminal:
         subprocess.run(
             [TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]), shell], check=True
         )
+        # Let applications set tmux's paste buffers over OSC 52 (the `y` citation test reads them).
+        subprocess.run([TMUX, "set-option", "-s", "set-clipboard", "on"], check=True)
 
     def screen(self) -> str:
         return subprocess.run([TMUX, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True).stdout
@@ -45,6 +47,10 @@ class Terminal:
                 return screen
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def clipboard(self) -> str:
+        """The newest tmux paste buffer (what an OSC 52 copy set, with set-clipboard on)."""
+        return subprocess.run([TMUX, "show-buffer"], capture_output=True, text=True).stdout
 
     def close(self) -> None:
         subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
@@ -106,3 +112,18 @@ def test_two_articles_a_mention_in_the_next_one_back_and_quit(terminal):
     terminal.keys("q")  # quit at the top
     screen = terminal.wait_for("EXITED:0")
     assert "Lachin Corridor Talks" not in screen  # the app's screen is gone: the terminal was restored
+
+
+def test_y_copies_a_citation_into_the_terminals_clipboard(terminal):
+    terminal.wait_for("newest first")
+    terminal.keys("Zakharova")
+    terminal.wait_for("1 result for Zakharova")
+    terminal.keys("Enter", "Enter")
+    terminal.wait_for("match 1/6")
+    terminal.keys("y")  # the sentence of the current match
+    terminal.wait_for("Copied a citation")
+    copied = terminal.clipboard()
+    assert copied.startswith(
+        "> This terse call to Baku was made by Russian Foreign Ministry spokesperson Maria Zakharova"
+    )
+    assert "> — “Russia Urges Baku to ‘Unblock Lachin Corridor’”, Asbarez, 2023-06-23" in copied

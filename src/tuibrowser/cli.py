@@ -106,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders (recursively)")
     importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
 
+    trail = commands.add_parser(
+        "trail", help="what you read in the browser, and the citations you copied, in order, with times"
+    )
+    trail.add_argument("--since", metavar="DATE", help="from DATE on (YYYY, YYYY-MM or YYYY-MM-DD)")
+    shape = trail.add_mutually_exclusive_group()
+    shape.add_argument("--markdown", action="store_true", help="a dated Markdown list (the default)")
+    shape.add_argument("--json", action="store_true", help="print JSON")
+
     config = commands.add_parser("config", help="where the settings and the reading state live")
     config.add_argument("what", choices=["path"], help="path: print the settings file's location")
     return parser
@@ -165,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"(not created yet; an example:)\n{EXAMPLE}", file=sys.stderr)
         return EXIT_OK
+    if args.command == "trail":
+        return _print_trail(args.since, args.json)
     where = resolve_locations(getattr(args, "corpus", None), getattr(args, "index", None))
     if where.seeded:
         _fail(f"created a sample corpus at {where.corpus}")
@@ -422,6 +432,27 @@ def _print_entity(
             print(f"    {mention.context}")
     if page.related:
         print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in page.related))
+
+
+def _print_trail(since: str | None, as_json: bool) -> int:
+    """The reading trail (it lives with the user's state, not in a corpus)."""
+    import datetime as dt
+
+    from tuibrowser.core import trail
+    from tuibrowser.core.entities.timeline import date_window
+
+    try:
+        first = date_window(since, None)[0] if since else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    events = trail.read(since=dt.date.fromisoformat(first) if first else None)
+    if as_json:
+        from tuibrowser.core.jsonshapes import trail_json
+
+        _dump(trail_json(events))
+    else:
+        print(trail.markdown(events), end="")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

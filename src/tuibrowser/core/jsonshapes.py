@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import EntityPage, OpenedArticle
+    from tuibrowser.core.trail import TrailEvent
 
 JSON = dict[str, Any]
 
@@ -116,6 +117,23 @@ def entity_page_json(page: EntityPage) -> JSON:
     data["timeline_by"] = timeline.by
     data["undated"] = {"articles": timeline.undated_articles, "mentions": timeline.undated_mentions}
     return data
+
+
+def trail_json(events: list[TrailEvent]) -> list[JSON]:
+    """`trail --json`: one object per step, oldest first."""
+    return [
+        {
+            "time": e.time,
+            "kind": e.kind,
+            "id": e.id,
+            "title": e.title,
+            "source": e.source,
+            "date": e.date,
+            "url": e.url,
+            "text": e.text,
+        }
+        for e in events
+    ]
 
 
 def import_json(verdicts: list[Verdict]) -> list[JSON]:

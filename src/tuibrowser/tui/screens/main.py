@@ -29,7 +29,11 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.worker import Worker, WorkerState
 
+from tuibrowser.core import trail
+from tuibrowser.core.citations import citation, paragraph_span, sentence_span
 from tuibrowser.core.errors import IndexLocked, IndexProblem, QueryError
+from tuibrowser.core.paths import data_dir
+from tuibrowser.core.trail import TrailEvent
 from tuibrowser.core.user_state import Visit
 from tuibrowser.tui import jobs
 from tuibrowser.tui.messages import (
@@ -60,6 +64,7 @@ from tuibrowser.tui.widgets.timeline import Line, TimelineView
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from tuibrowser.core.article import Article
     from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
@@ -124,6 +129,7 @@ class MainScreen(Screen[None]):
         self._reported: set[str] = set()
         self._pending_highlight: int | None = None
         """The result row to highlight when the search under way arrives (going back to it)."""
+        self.last_citation: str | None = None
         self._submitted: str | None = None
         """A query submitted with Enter whose results have not taken the focus yet."""
         self._open_when_ready: int | None = None
@@ -449,6 +455,11 @@ class MainScreen(Screen[None]):
         article_id = opened.article.id
         if not event.restore:
             self._remember_position()
+        if self.opened is None or self.opened.article.id != article_id:
+            article = opened.article
+            self._trail(
+                TrailEvent(trail.now(), "article", article_id, article.title, article.source, article.date, article.url)
+            )
         self.opened = opened
         entity_ids = {item.entity.id for item in opened.entities}
         if self.selected_entity not in entity_ids:
@@ -663,6 +674,8 @@ class MainScreen(Screen[None]):
         if not restore:
             self._remember_position()
         refiltered = restore and self.page is not None and self.page.record.entity.id == entity_id
+        if not refiltered:
+            self._trail(TrailEvent(trail.now(), "entity", entity_id, event.page.record.entity.name))
         self.page = event.page
         # The entity in view is the selected one: its mentions are marked in the articles
         # opened from it, and m/M step through them.
@@ -696,6 +709,65 @@ class MainScreen(Screen[None]):
         if self.page and self.page.record.entity.id == entity_id:
             return self.page.record.entity.name
         return entity_id
+
+    # Citations and the reading trail.
+
+    def _trail(self, event: TrailEvent) -> None:
+        try:
+            trail.append(event)
+        except OSError as error:
+            self._report_once(f"Cannot write the reading trail: {error.strerror or error}")
+
+    def _citation_text(self) -> tuple[str, str] | None:
+        """Markdown for the current match's or mention's sentence, else the paragraph at the top."""
+        if self.opened is None or self.view != "article" or not self.opened.article.paragraphs:
+            return None
+        text = self.opened.article.text
+        if self.cursor is not None and self.cursor.end > self.cursor.start:
+            start, end = sentence_span(text, self.cursor.start)
+            what = "sentence"
+        else:
+            start, end = paragraph_span(text, self.query_one(ArticleReader).top_offset())
+            what = "paragraph"
+        return citation(self.opened.article, start, end), what
+
+    def action_copy_citation(self) -> None:
+        """y: the citation to the system clipboard, over OSC 52 (works over SSH and in tmux)."""
+        found = self._citation_text()
+        if found is None:
+            self.notify("Open an article to cite it.", timeout=3)
+            return
+        text, what = found
+        self.last_citation = text
+        self.app.copy_to_clipboard(text)
+        article = self.opened.article if self.opened else None
+        if article is not None:
+            self._trail(
+                TrailEvent(
+                    trail.now(), "citation", article.id, article.title, article.source, article.date, article.url, text
+                )
+            )
+        self.notify(
+            f"Copied a citation of this {what}. If your terminal takes no OSC 52 clipboard, Y saves it to a file.",
+            timeout=5,
+        )
+
+    def action_save_citation(self) -> None:
+        """Y: append the citation to citations.md in the data folder (terminals without OSC 52)."""
+        found = self._citation_text()
+        text = found[0] if found else self.last_citation
+        if text is None:
+            self.notify("Open an article to cite it.", timeout=3)
+            return
+        path = data_dir() / "citations.md"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        except OSError as error:
+            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error", timeout=8)
+            return
+        self.notify(f"Saved the citation to {path}", timeout=6)
 
     # History.
 
@@ -963,6 +1035,10 @@ class MainScreen(Screen[None]):
             self._save_timer.stop()
             self._save_timer = None
         self.store.save()
+
+
+def _read_event(kind: str, article: Article, text: str | None = None) -> TrailEvent:
+    return TrailEvent(trail.now(), kind, article.id, article.title, article.source, article.date, article.url, text)
 
 
 def _index_gone(error: BaseException | None) -> bool:

@@ -135,15 +135,18 @@ class ArticleReader(ScrollView, can_focus=True):
         Binding("m", "screen.next_mention", "Next mention of the selected entity", id="reader.next-mention"),
         Binding("M", "screen.previous_mention", "Previous mention", id="reader.previous-mention"),
         Binding("v", "screen.open_selected_entity", "Selected entity's view", id="reader.entity-view"),
+        Binding("y", "screen.copy_citation", "Copy a citation of this sentence or paragraph", id="reader.cite"),
+        Binding("Y", "screen.save_citation", "Save that citation to a file instead", id="reader.cite-to-file"),
     ]
 
     HINTS = (
         (("reader.next-match", "reader.previous-match"), "match"),
         (("reader.next-mention", "reader.previous-mention"), "mention"),
         (("main.entities",), "entities"),
-        (("main.bookmark",), "mark"),
         (("main.up",), "results"),
         (("main.back",), "back"),
+        (("reader.cite",), "cite"),
+        (("main.bookmark",), "mark"),
     )
     """What the key-hint line offers while the reader has focus: (binding ids, label)."""
 

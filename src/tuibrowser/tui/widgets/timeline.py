@@ -91,7 +91,7 @@ class TimelineView(Widget, can_focus=True):
         self.pinned: Line | None = None
         self.cursor: int | None = None
         """Column under the cursor."""
-        self.anchor: int | None = None
+        self.range_anchor: int | None = None
         """Other end of the range being chosen (None: just the cursor's column)."""
         self.chosen: tuple[str, str] | None = None
         """The window applied, shown under the bars."""
@@ -104,7 +104,7 @@ class TimelineView(Widget, can_focus=True):
         self.chosen = chosen
         self.display = line is not None
         if not same:
-            self.anchor = None
+            self.range_anchor = None
             self.cursor = None
         self.refresh(layout=True)
 
@@ -197,7 +197,7 @@ class TimelineView(Widget, can_focus=True):
 
     def _selection(self) -> tuple[int, int]:
         cursor = self.cursor or 0
-        anchor = cursor if self.anchor is None else self.anchor
+        anchor = cursor if self.range_anchor is None else self.range_anchor
         return min(cursor, anchor), max(cursor, anchor)
 
     # Keys.
@@ -205,15 +205,15 @@ class TimelineView(Widget, can_focus=True):
     def action_move(self, step: int) -> None:
         columns = self._columns()
         if columns:
-            self.anchor = None
+            self.range_anchor = None
             self.cursor = min(max((self.cursor or 0) + step, 0), len(columns) - 1)
             self.refresh()
 
     def action_extend(self, step: int) -> None:
         columns = self._columns()
         if columns:
-            if self.anchor is None:
-                self.anchor = self.cursor
+            if self.range_anchor is None:
+                self.range_anchor = self.cursor
             self.cursor = min(max((self.cursor or 0) + step, 0), len(columns) - 1)
             self.refresh()
 
@@ -226,7 +226,7 @@ class TimelineView(Widget, can_focus=True):
         self.post_message(self.WindowChosen(first.start.isoformat(), _day_before(last)))
 
     def action_clear(self) -> None:
-        self.anchor = None
+        self.range_anchor = None
         self.post_message(self.WindowChosen(None, None))
 
     def action_leave(self) -> None:

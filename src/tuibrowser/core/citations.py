@@ -1,0 +1,67 @@
+"""Citations a reader can paste into notes: the quoted words, then where they come from.
+
+A citation is Markdown: the quote as a block quote, then the title (linked when the article
+states its URL), the outlet, the date and the article's id, so it can be found again with
+`tuibrowser show ID`. Nothing is invented: a missing outlet or date is left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9À-Ý])")
+"""A sentence ends at . ! ? (with closing quotes or brackets) before a capital or a digit."""
+
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "rep", "sen", "gov"})
+_ABBREVIATIONS |= frozenset({"jan", "feb", "aug", "sept", "oct", "nov", "dec", "no", "vs", "u.s", "u.n", "e.g", "i.e"})
+
+
+def paragraph_span(text: str, offset: int) -> tuple[int, int]:
+    """(start, end) of the paragraph of `text` that holds `offset`."""
+    offset = min(max(offset, 0), len(text))
+    start = text.rfind(PARAGRAPH_SEPARATOR, 0, offset)
+    start = 0 if start < 0 else start + len(PARAGRAPH_SEPARATOR)
+    end = text.find(PARAGRAPH_SEPARATOR, offset)
+    return start, len(text) if end < 0 else end
+
+
+def sentence_span(text: str, offset: int) -> tuple[int, int]:
+    """(start, end) of the sentence that holds `offset`, within its paragraph.
+
+    Abbreviations before a full stop ("Mr.", "U.S.", "Jan.") do not end a sentence.
+    """
+    low, high = paragraph_span(text, offset)
+    start = low
+    for match in _SENTENCE_END.finditer(text, low, high):
+        word = text[low : match.start()].rsplit(None, 1)[-1].rstrip(".").casefold() if match.start() > low else ""
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue  # "Mr. Blair", "J. Smith"
+        if match.end() > offset:
+            return start, match.start() + 1 + _closing(text, match.start() + 1, high)
+        start = match.end()
+    return start, high
+
+
+def _closing(text: str, position: int, high: int) -> int:
+    """Closing quotes and brackets right after the full stop belong to the sentence."""
+    count = 0
+    while position + count < high and text[position + count] in "\"”’')]":
+        count += 1
+    return count
+
+
+def citation(article: Article, start: int, end: int) -> str:
+    """Markdown: the quoted text of article.text[start:end], then its source."""
+    quote = " ".join(article.text[start:end].split())
+    title = article.title or "(untitled)"
+    reference = f"[{_escape(title)}]({article.url})" if article.url else f"“{_escape(title)}”"
+    details = ", ".join(x for x in (article.source, article.date) if x)
+    line = f"— {reference}" + (f", {details}" if details else "") + f" (tuibrowser: `{article.id}`)"
+    return f"> {_escape(quote)}\n>\n> {line}\n"
+
+
+def _escape(text: str) -> str:
+    """Keep Markdown from reading the quote as markup (a leading #, links, emphasis)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
