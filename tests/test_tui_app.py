@@ -19,8 +19,8 @@ from tuibrowser.core.importer import import_paths
 from tuibrowser.core.paths import Locations
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, Visit
+from tuibrowser.tui.screens.browser import MainScreen
 from tuibrowser.tui.screens.help import HelpScreen
-from tuibrowser.tui.screens.main import MainScreen
 from tuibrowser.tui.screens.places import PlacesScreen
 from tuibrowser.tui.widgets.reader import ArticleReader
 

@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from tuibrowser.core.services import Services
 from tuibrowser.core.settings import Settings
 from tuibrowser.core.user_state import StateStore
-from tuibrowser.tui.screens.main import MainScreen
+from tuibrowser.tui.screens.browser import MainScreen
 from tuibrowser.tui.text import outside
 
 if TYPE_CHECKING:
