@@ -167,3 +167,13 @@ def test_config_path_command(isolated_user_dirs):
     assert proc.returncode == 0
     assert proc.stdout.strip().endswith("tuibrowser/config.toml")
     assert str(isolated_user_dirs) in proc.stdout
+
+
+def test_each_corpus_has_its_own_state_file(isolated_user_dirs, tmp_path):
+    from tuibrowser.core.paths import data_dir
+    from tuibrowser.core.user_state import state_path
+
+    assert state_path() == state_path(data_dir() / "corpus") == data_dir() / "state.json"
+    first, second = state_path(tmp_path / "a" / "corpus"), state_path(tmp_path / "b" / "corpus")
+    assert first != second and first.parent == data_dir() / "states" and first.name.startswith("corpus-")
+    assert state_path(tmp_path / "a" / "corpus") == first  # stable

@@ -241,10 +241,11 @@ def _run_tui(services: Services) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the interactive browser needs a terminal; for scripts use list, search, show or entity")
     from tuibrowser.core.settings import load_settings
-    from tuibrowser.core.user_state import StateStore
+    from tuibrowser.core.user_state import StateStore, state_path
     from tuibrowser.tui.app import create_app
 
-    create_app(services, load_settings(), StateStore.open()).run()
+    store = StateStore.open(state_path(services.locations.corpus))
+    create_app(services, load_settings(), store).run()
     return EXIT_OK
 
 

@@ -165,6 +165,16 @@ class Services:
 
         return list_articles(self.locations.index, limit=limit)
 
+    def article_count(self) -> int:
+        """How many articles the index holds."""
+        from tuibrowser.core.store import open_index
+
+        ix = open_index(self.locations.index)
+        try:
+            return int(ix.doc_count())
+        finally:
+            ix.close()
+
     def all_articles(self) -> list[ArticleSummary]:
         """Every article, newest first; read once per index state (the palette matches titles)."""
         with self._lock:

@@ -15,6 +15,7 @@ still passes every string from here through its sanitiser before showing it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -196,7 +197,7 @@ class StateStore:
 
     @classmethod
     def open(cls, path: Path | None = None) -> StateStore:
-        """Load the saved state; a corrupt file is moved aside with a message."""
+        """Load the state file at `path` (see state_path); a corrupt file is moved aside."""
         store = cls(path or state_path())
         try:
             store.state = store._read_disk()
@@ -423,5 +424,25 @@ def _file_lock(path: Path, wait: float) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def state_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "state.json"
+def state_path(corpus_dir: Path | None = None) -> Path:
+    """Where the state of the browser over `corpus_dir` is kept.
+
+    Read marks, bookmarks and history name articles and entities of one corpus, so each
+    corpus has its own file: `state.json` for the user's own corpus (in the data folder),
+    `states/<folder name>-<hash of its path>.json` for any other (a checkout's ./corpus,
+    --corpus DIR).
+    """
+    data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if corpus_dir is None or _same_path(corpus_dir, data / "corpus"):
+        return data / "state.json"
+    resolved = corpus_dir.resolve()
+    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:10]
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in resolved.name)[:40] or "corpus"
+    return data / "states" / f"{name}-{digest}.json"
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

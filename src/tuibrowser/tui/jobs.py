@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from tuibrowser.core.errors import QueryError
+from tuibrowser.core.errors import IndexProblem, QueryError
 from tuibrowser.core.user_state import StateStore
 from tuibrowser.tui.messages import (
     ArticleLoaded,
@@ -55,11 +55,11 @@ def prepare_index(services: Services, target: MessagePump) -> None:
 
     report = services.ensure_index(progress, starting=lambda reason: progress("starting", 0, 0))
     latest = services.latest(LATEST_LIMIT)
-    _post(target, IndexReady(report, latest, services.index_generation()))
+    _post(target, IndexReady(report, latest, services.article_count(), services.index_generation()))
 
 
 def load_latest(services: Services, serial: int, target: MessagePump) -> None:
-    _post(target, LatestLoaded(serial, services.latest(LATEST_LIMIT)))
+    _post(target, LatestLoaded(serial, services.latest(LATEST_LIMIT), services.article_count()))
 
 
 def run_search(services: Services, query: str, serial: int, requested_at: float, target: MessagePump) -> None:
@@ -71,10 +71,17 @@ def run_search(services: Services, query: str, serial: int, requested_at: float,
 
 
 def load_article(
-    services: Services, article_id: str, query: str, anchor: int, restore: bool, serial: int, target: MessagePump
+    services: Services,
+    article_id: str,
+    query: str,
+    anchor: int,
+    restore: bool,
+    serial: int,
+    target: MessagePump,
+    preview: bool = False,
 ) -> None:
     opened = services.open_article(article_id, query)
-    _post(target, ArticleLoaded(serial, opened, anchor, restore))
+    _post(target, ArticleLoaded(serial, opened, anchor, restore, preview))
 
 
 def load_entity(
@@ -109,9 +116,13 @@ def find_next_article(
 def poll(services: Services, generation: tuple[int, int] | None, store: StateStore, target: MessagePump) -> None:
     """Notice what other processes changed: the corpus (sync it), the index, the state file."""
     report = None
-    state, _reason = services.index_state()
-    if state != "ok":
-        # A stale corpus is synced here; a missing or broken index is rebuilt. Another
+    state, reason = services.index_state()
+    if state in ("missing", "broken"):
+        # Deleted or damaged under us: the screen rebuilds it, and holds reads meanwhile
+        # (rebuilding here would let searches read a half-built index).
+        raise IndexProblem(reason)
+    if state == "stale":
+        # Files added or removed: synced here, the index stays readable meanwhile. Another
         # indexer holding the lock is not an error: we look again at the next poll.
         report = services.ensure_index(locked=lambda _error: None)
     now = services.index_generation()

@@ -55,6 +55,13 @@ class EntityRequested(Message):
 
 
 @dataclass
+class ResultHighlighted(Message):
+    """The highlight in the results moved to this article (wide terminals preview it)."""
+
+    article_id: str
+
+
+@dataclass
 class SuggestionAccepted(Message):
     """The reader took the "did you mean" offer."""
 
@@ -77,6 +84,8 @@ class IndexReady(Message):
 
     report: SyncReport | None
     latest: list[ArticleSummary]
+    total: int
+    """How many articles there are (`latest` holds the newest ones only)."""
     generation: tuple[int, int]
 
 
@@ -96,6 +105,7 @@ class LatestLoaded(Message):
 
     serial: int
     latest: list[ArticleSummary]
+    total: int
 
 
 @dataclass
@@ -118,6 +128,8 @@ class ArticleLoaded(Message):
     anchor: int
     restore: bool
     """True when going back or forward: `anchor` is the line to put at the top, not a jump."""
+    preview: bool = False
+    """True when shown beside the results as the highlight moves: not a visit, not read."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ bookmark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -72,10 +73,12 @@ class PlacesScreen(ModalScreen[Visit | None]):
 
     BINDINGS = [Binding("escape,q,B", "dismiss_none", "Close", id="places.close")]
 
-    def __init__(self, services: Services, store: StateStore) -> None:
+    def __init__(self, services: Services, store: StateStore, changed: Callable[[], None]) -> None:
         super().__init__()
         self.services = services
         self.store = store
+        self.changed = changed
+        """Called after a bookmark is removed, so it is saved at once (not when the dialog closes)."""
         self.names: dict[tuple[str, str], str] = {}
 
     def compose(self) -> ComposeResult:
@@ -145,6 +148,7 @@ class PlacesScreen(ModalScreen[Visit | None]):
             visit = self._visit(option.id)
             if visit is not None:
                 self.store.remove_bookmark(visit.kind, visit.target)
+                self.changed()
                 self._fill()
         else:
             self.notify("Only bookmarks can be removed; history is kept.", timeout=3)

@@ -120,6 +120,8 @@ class EntitySidebar(DeferredPane):
                     options.append(Option(one_line(prompt), id=item.entity.id))
             if not options:
                 options.append(Option(Text("No entities in this article.", style="dim"), disabled=True))
+            elif any(item.entity.discovered for item in entities):
+                options.append(Option(Text("* found by reading the text", style="dim italic"), disabled=True))
             with entity_list.prevent(OptionList.OptionHighlighted):
                 entity_list.clear_options()
                 entity_list.add_options(options)

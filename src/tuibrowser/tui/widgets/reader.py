@@ -163,8 +163,11 @@ class ArticleReader(ScrollView, can_focus=True):
         self._spans: list[tuple[int, int, str]] = []
         self._laid_out_width = -1
         self._pending: tuple[int, str] | None = None
-        """(offset, "center" | "top") to show once the reader has a size."""
+        """(offset, how) to bring into view once the reader has a size: "center" (a jump),
+        "reveal" (a cursor move: only if not in view), "top" (coming back), "home"."""
         self._strips: dict[int, Strip] = {}
+        self._top_hint: int | None = None
+        """The offset the top line was asked to show (see top_offset)."""
 
     # State, pushed down by the screen.
 
@@ -173,6 +176,7 @@ class ArticleReader(ScrollView, can_focus=True):
         top, when coming back to it), or from its beginning."""
         self.opened = opened
         self.cursor = cursor
+        self._top_hint = None
         self._laid_out_width = -1
         self._restyle()
         if cursor is not None:
@@ -188,7 +192,7 @@ class ArticleReader(ScrollView, can_focus=True):
         self.cursor = cursor
         self._restyle()
         if cursor is not None:
-            self._pending = (cursor.start, "center")
+            self._pending = (cursor.start, "reveal")
             self._layout()
 
     def set_selected_entity(self, entity_id: str | None) -> None:
@@ -200,8 +204,15 @@ class ArticleReader(ScrollView, can_focus=True):
     # What the screen and tests read back.
 
     def top_offset(self) -> int:
-        """Offset of the first body line on screen: where to come back to."""
+        """Offset of the first body line on screen: where to come back to.
+
+        After a re-wrap (a resize, the sidebar opening) the top line starts a little earlier
+        than the one the reader had scrolled to; the offset they had is kept while that line
+        is still at the top, so coming back at another width returns to the same words.
+        """
         row = round(self.scroll_y)
+        if self._top_hint is not None and self._body_starts and self.row_of(self._top_hint) == row:
+            return self._top_hint
         for line in self._lines[row:]:
             if line.start >= 0:
                 return line.start
@@ -230,6 +241,20 @@ class ArticleReader(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._layout()
 
+    # Scrolling by keys is immediate: an animated jump to the end takes half a second.
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
     def _measure(self) -> int:
         return min(MEASURE, self.scrollable_content_region.width)
 
@@ -238,25 +263,37 @@ class ArticleReader(ScrollView, can_focus=True):
         if width <= 0:
             return  # hidden (one pane at a time on a narrow terminal): laid out when shown
         if width != self._laid_out_width:
-            keep = self.top_offset() if self._pending is None and self._lines else None
+            at_top = round(self.scroll_y) == 0
+            keep = self.top_offset() if self._pending is None and self._lines and not at_top else None
             self._lines = self._build_lines(width)
             self._body_starts = [line.start for line in self._lines if line.start >= 0]
             self._body_rows = [row for row, line in enumerate(self._lines) if line.start >= 0]
             self._laid_out_width = width
             self._strips.clear()
             self.virtual_size = Size(width, len(self._lines))
-            if keep is not None:
+            if self._pending is None and self.cursor is not None:
+                self._pending = (self.cursor.start, "reveal")  # re-wrapped: the cursor stays in view
+            elif keep is not None:
                 self._pending = (keep, "top")
+            elif self._pending is None:
+                self._pending = (0, "home")  # it was at the top (the title showing): it stays there
         if self._pending is not None:
             offset, mode = self._pending
             self._pending = None
             height = self.scrollable_content_region.height
+            row = self.row_of(offset)
+            top = round(self.scroll_y)
             if mode == "home":
                 y = 0
             elif mode == "top":
-                y = self.row_of(offset)
+                y = row
+                self._top_hint = offset
+            elif mode == "reveal" and top < row < top + height - 1:
+                y = top  # already in view (not on the edge): the page does not jump
+            elif row < height - 2:
+                y = 0  # on the first screen anyway: keep the title and date in view
             else:
-                y = self.row_of(offset) - height // 2
+                y = row - height // 2
             # force: the scrollbars for the new length are worked out at the next layout, and
             # until then Textual refuses to scroll a widget that has none yet.
             self.scroll_to(y=max(0, min(y, len(self._lines) - height)), animate=False, force=True, immediate=True)

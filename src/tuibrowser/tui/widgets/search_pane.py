@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.tui.messages import ArticleRequested, SearchRequested, SuggestionAccepted
+from tuibrowser.tui.messages import ArticleRequested, ResultHighlighted, SearchRequested, SuggestionAccepted
 from tuibrowser.tui.text import Clamp, one_line
 
 SNIPPET_LINES = 2
@@ -131,6 +131,12 @@ class SearchPane(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(SearchRequested(event.value, submitted=True))
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ResultHighlighted(event.option.id))
 
     @on(OptionList.OptionSelected, "#results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

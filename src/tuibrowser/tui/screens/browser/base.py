@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from tuibrowser.core.settings import Settings
     from tuibrowser.core.user_state import StateStore
 
+READS_INDEX = frozenset({"search", "latest", "article", "entity", "detail", "next"})
+"""Job groups that read the index, and so wait while it is built or rebuilt."""
+
 SAVE_DELAY = 0.5
 """Seconds of quiet before the user's state is saved (changes in a burst make one write)."""
 
@@ -69,8 +72,11 @@ class BrowserBase(Screen[None]):
         self._serials: dict[str, int] = {}
         self._search_scheduled = False
         self._save_timer: Timer | None = None
-        self._retry: Callable[[], None] | None = None
         self._recovering = False
+        self._last_jobs: dict[str, tuple[Callable[..., None], tuple[object, ...]]] = {}
+        """The latest job started in each group (what to redo once a vanished index is back)."""
+        self._waiting: dict[str, tuple[Callable[..., None], tuple[object, ...]]] = {}
+        """Jobs asked for while the index is not ready, run when it is (the latest per group)."""
         self._reported: set[str] = set()
         self._pending_highlight: int | None = None
         """The result row to highlight when the search under way arrives (going back to it)."""
@@ -91,11 +97,26 @@ class BrowserBase(Screen[None]):
     def _current(self, group: str, serial: int) -> bool:
         return self._serials.get(group) == serial
 
-    def _start_job(self, group: str, job: Callable[..., None], *args: object) -> Worker[None]:
-        """Run a job in a thread; a newer job of the same group cancels the older one."""
+    def _start_job(self, group: str, job: Callable[..., None], *args: object) -> Worker[None] | None:
+        """Run a job in a thread; a newer job of the same group cancels the older one.
+
+        A job that reads the index waits while the index is being built or rebuilt, and
+        runs (with its serial, so its result is still wanted) as soon as it is ready.
+        """
+        if group in READS_INDEX:
+            self._last_jobs[group] = (job, args)
+            if not self.index_ready:
+                self._waiting[group] = (job, args)
+                return None
         return self.run_worker(
             partial(job, *args), name=group, group=group, thread=True, exclusive=True, exit_on_error=False
         )
+
+    def _run_waiting(self) -> None:
+        """The index is ready: run what was asked for meanwhile."""
+        waiting, self._waiting = self._waiting, {}
+        for group, (job, args) in waiting.items():
+            self._start_job(group, job, *args)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed job into a message, never a crash (harlequin's handle_worker_error)."""
@@ -106,7 +127,11 @@ class BrowserBase(Screen[None]):
         if _index_gone(error):
             self._recover(group, error)
             return
-        if group == "index":
+        if group == "index" and isinstance(error, IndexLocked):
+            # Another tuibrowser is building this index: wait for it, then read it.
+            self._status(Status("Another tuibrowser is building this index; waiting for it…", "busy"))
+            self.set_timer(2.0, lambda: self._start_job("index", jobs.prepare_index, self.services, self))
+        elif group == "index":
             self.indexing = None
             self._status(Status(f"Cannot open the index: {_describe(error)}", "error"))
             self.notify(f"Cannot open the index: {_describe(error)}", severity="error", timeout=15)
@@ -120,19 +145,12 @@ class BrowserBase(Screen[None]):
 
     def _recover(self, group: str | None, error: BaseException | None) -> None:
         """The index vanished or broke under us: rebuild it, then redo what failed."""
-        retry = {
-            "search": lambda: self._search_now(),
-            "latest": self._load_latest,
-            "article": self._reload_article,
-            "entity": self._reload_entity,
-            "detail": self._reload_detail,
-        }.get(group or "")
-        if retry is not None:
-            self._retry = retry
+        self.index_ready = False  # from now on, reads wait for the rebuilt index
+        if group in self._last_jobs:
+            self._waiting[group] = self._last_jobs[group]
         if self._recovering:
             return
         self._recovering = True
-        self.index_ready = False
         self.indexing = "rebuilding the index"
         self._status(Status(f"The index is unavailable ({_describe(error)}); rebuilding it…", "busy"))
         self._update_location()
@@ -242,29 +260,25 @@ class BrowserBase(Screen[None]):
             self.action_focus_search()
 
     def action_up(self) -> None:
-        """q: entity view to the article (or results), article to the results, results: quit.
+        """q: entity view to the article it was opened from (else the results), article to
+        the results, results: quit.
 
-        When the place above is the previous one in the history, this is Back; otherwise
-        it is a new visit, as following a link would be.
+        Going up is a visit, as following a link is: the place left stays in the history,
+        so Back reaches every article read, however the reader moved between them.
         """
         history = self.store.history
         previous = history.entries[history.position - 1] if history.position > 0 else None
-        if self.view == "entity" and self.opened is not None:
-            parent = Visit("article", self.opened.article.id)
-        elif self.view in ("article", "entity") and self.query_text.strip():
-            parent = Visit("search", self.query_text)
-        else:
-            parent = None
-        if parent is not None and previous is not None and previous.key == parent.key:
-            self.action_back()
-            return
-        if self.view == "entity" and self.opened is not None:
+        came_from_article = (
+            self.opened is not None and previous is not None and previous.key == ("article", self.opened.article.id)
+        )
+        if self.view == "entity" and self.opened is not None and came_from_article:
             self._remember_position()
             self.query_one(ContentSwitcher).current = "reader"
             self._set_view("article")
             self.query_one(ArticleReader).focus()
-            self._record(
-                Visit("article", self.opened.article.id, self.query_one(ArticleReader).top_offset()), remember=False
+            self._record(Visit("article", self.opened.article.id, previous.anchor if previous else 0), remember=False)
+            self.query_one(ArticleReader).show(
+                self.opened, cursor=self.cursor, top=previous.anchor if previous else None
             )
         elif self.view in ("article", "entity"):
             self._remember_position()
@@ -342,7 +356,7 @@ class BrowserBase(Screen[None]):
                 else:
                     self.open_entity(visit.target)
 
-        self.app.push_screen(PlacesScreen(self.services, self.store), chosen)
+        self.app.push_screen(PlacesScreen(self.services, self.store, self._state_changed), chosen)
 
     def _update_location(self) -> None:
         if not self.is_mounted:
@@ -358,12 +372,15 @@ class BrowserBase(Screen[None]):
         elif self.view == "entity" and self.page is not None:
             entity = self.page.record.entity.name
             bookmarked = self.store.is_bookmarked("entity", self.page.record.entity.id)
+        # An article's place is the search it was opened from, not what the box holds now.
+        query = self.opened.query if self.view == "article" and self.opened is not None else self.query_text
+        query = query if query.strip() else ""
         results = None
-        if self.listing is not None and self.listing.query and self.listing.query == self.query_text:
+        if self.listing is not None and self.listing.query and self.listing.query == query:
             results = self.listing.total
         self.query_one(LocationBar).show(
             Location(
-                self.query_text if self.query_text.strip() else "",
+                query,
                 results,
                 title,
                 position,
@@ -430,7 +447,7 @@ class BrowserBase(Screen[None]):
     def _load_latest(self) -> None:
         raise NotImplementedError
 
-    def _show_latest(self, latest: list[ArticleSummary]) -> None:
+    def _show_latest(self, latest: list[ArticleSummary], total: int) -> None:
         raise NotImplementedError
 
     def _commit_search(self) -> None:
@@ -442,7 +459,7 @@ class BrowserBase(Screen[None]):
     def _refresh_listing_marks(self) -> None:
         raise NotImplementedError
 
-    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False) -> None:
+    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
         raise NotImplementedError
 
     def _reload_article(self) -> None:

@@ -45,13 +45,9 @@ class Indexing(BrowserBase):
             self.notify(f"Indexed the corpus: {event.report.summary()}", timeout=4)
             for path, why in event.report.skipped[:5]:
                 self.notify(f"Skipped {outside(path)}: {outside(why)}", severity="warning", timeout=8)
-        retry, self._retry = self._retry, None
-        if self.query_text.strip():
-            self._search_now()
-        else:
-            self._show_latest(event.latest)
-        if retry is not None and retry not in (self._search_now, self._load_latest):
-            retry()
+        if not self.query_text.strip() and "latest" not in self._waiting:
+            self._show_latest(event.latest, event.total)
+        self._run_waiting()
         self._update_location()
 
     def _poll(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -17,6 +18,7 @@ from tuibrowser.tui.messages import (
     ArticleLoaded,
     ArticleRequested,
     NextArticleFound,
+    ResultHighlighted,
 )
 from tuibrowser.tui.screens.browser.base import BrowserBase
 from tuibrowser.tui.widgets.entity_sidebar import EntitySidebar
@@ -24,7 +26,13 @@ from tuibrowser.tui.widgets.reader import ArticleReader, Cursor
 from tuibrowser.tui.widgets.search_pane import SearchPane
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from tuibrowser.core.article import Article
+
+
+PREVIEW_DELAY = 0.15
+"""Seconds the highlight rests on a result before it is shown beside the list."""
 
 
 class Reading(BrowserBase):
@@ -42,13 +50,31 @@ class Reading(BrowserBase):
             self._commit_search()
         self.open_article(event.article_id, event.anchor)
 
-    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False) -> None:
+    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
         """Load an article (in a worker); it is shown when ArticleLoaded arrives."""
         serial = self._next_serial("article")
         self._article_request = (article_id, anchor, restore)
+        query = self.query_text
         self._start_job(
-            "article", jobs.load_article, self.services, article_id, self.query_text, anchor, restore, serial, self
+            "article", jobs.load_article, self.services, article_id, query, anchor, restore, serial, self, preview
         )
+
+    @on(ResultHighlighted)
+    def _result_highlighted(self, event: ResultHighlighted) -> None:
+        """Wide terminals show the highlighted result beside the list (not a visit, not read)."""
+        event.stop()
+        if self.has_class("-narrow") or self.view != "search":
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._preview, event.article_id))
+
+    _preview_timer: Timer | None = None
+
+    def _preview(self, article_id: str) -> None:
+        self._preview_timer = None
+        if self.view == "search" and (self.opened is None or self.opened.article.id != article_id):
+            self.open_article(article_id, preview=True)
 
     _article_request: tuple[str, int, bool] | None = None
 
@@ -64,13 +90,17 @@ class Reading(BrowserBase):
         await self.query_one(EntitySidebar).ready()
         opened = event.opened
         article_id = opened.article.id
+        if event.preview:
+            if self.view == "search":
+                self.opened = opened
+                self.cursor = Cursor("match", *min(opened.matches)) if opened.matches else None
+                self.query_one(ArticleReader).show(opened, cursor=self.cursor)
+                self.query_one(ContentSwitcher).current = "reader"
+            return
         if not event.restore:
             self._remember_position()
-        if self.opened is None or self.opened.article.id != article_id:
-            article = opened.article
-            self._trail(
-                TrailEvent(trail.now(), "article", article_id, article.title, article.source, article.date, article.url)
-            )
+        if self.opened is None or self.opened.article.id != article_id or self.view == "search":
+            self._trail(_read_event("article", opened.article))
         self.opened = opened
         entity_ids = {item.entity.id for item in opened.entities}
         if self.selected_entity not in entity_ids:
@@ -133,7 +163,10 @@ class Reading(BrowserBase):
             return
         matches = sorted(self.opened.matches)
         if not matches:
-            self.notify("The query's words are not in this article.", timeout=3)
+            words = (
+                "There is no search" if not self.opened.query.strip() else "The query's words are not in this article"
+            )
+            self.notify(f"{words}: n and N step through a search's matches.", timeout=3)
             return
         span = self._step(matches, forward)
         if span is None:

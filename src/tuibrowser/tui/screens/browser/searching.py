@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -25,6 +26,10 @@ from tuibrowser.tui.widgets.search_pane import Listing, ListingItem, SearchPane,
 if TYPE_CHECKING:
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
+
+
+SEARCHING_AFTER = 0.3
+"""Seconds a search may take before the status line says it is still searching."""
 
 
 class Searching(BrowserBase):
@@ -65,13 +70,20 @@ class Searching(BrowserBase):
 
     def _search_now(self) -> None:
         self._search_scheduled = False
-        if not self.index_ready:
-            return  # run when the index is ready (IndexReady)
         if not self.query_text.strip():
             self._load_latest()
             return
         serial = self._next_serial("search")
         self._start_job("search", jobs.run_search, self.services, self.query_text, serial, self._requested_at, self)
+        self.set_timer(SEARCHING_AFTER, partial(self._say_searching, serial))
+
+    def _say_searching(self, serial: int) -> None:
+        """A search still running after a moment says so (the previous results stay meanwhile)."""
+        if self._current("search", serial) and self._answered != serial and self.index_ready:
+            self._status(Status(f"Searching for {self.query_text}…", "busy"))
+
+    _answered = 0
+    """The serial of the last search whose answer was shown."""
 
     def _load_latest(self) -> None:
         self._start_job("latest", jobs.load_latest, self.services, self._next_serial("latest"), self)
@@ -79,14 +91,18 @@ class Searching(BrowserBase):
     @on(LatestLoaded)
     def _latest_loaded(self, event: LatestLoaded) -> None:
         if self._current("latest", event.serial) and not self.query_text.strip():
-            self._show_latest(event.latest)
+            self._show_latest(event.latest, event.total)
 
-    def _show_latest(self, latest: list[ArticleSummary]) -> None:
+    def _show_latest(self, latest: list[ArticleSummary], total: int) -> None:
         read = self.store.read
         items = tuple(ListingItem(a.id, a.title, a.date, a.source, read=a.id in read) for a in latest)
-        self._show_listing(Listing("", items, len(items)))
+        self._show_listing(Listing("", items, total))
         self._open_pending()
-        if items:
+        if items and total > len(items):
+            self._status(
+                Status(f"{len(items):,} of {plural(total, 'article')}, newest first (search to find the rest)")
+            )
+        elif items:
             self._status(Status(f"{plural(len(items), 'article')}, newest first"))
         else:
             self._status(Status("The corpus is empty: import articles with Ctrl+P, then “Import files”."))
@@ -95,6 +111,7 @@ class Searching(BrowserBase):
     def _search_completed(self, event: SearchCompleted) -> None:
         if not self._current("search", event.serial) or event.query != self.query_text:
             return
+        self._answered = event.serial
         pane = self.query_one(SearchPane)
         if isinstance(event.result, QueryError):
             # A bad query is explained where it was typed; the previous results stay.
