@@ -8,7 +8,6 @@ on stderr, never a traceback. Textual is never imported here.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import asdict
@@ -22,6 +21,7 @@ from tuibrowser.core.entities.views import article_entities, entity_overview
 from tuibrowser.core.indexer import SyncReport, ensure_current, sync
 from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
 from tuibrowser.core.paths import Locations, resolve_locations
+from tuibrowser.core.sanitize import printable, safe_json
 from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, SearchResult, search
 from tuibrowser.core.store import IndexProblem
 
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(message: str) -> None:
-    print(f"tuibrowser: {message}", file=sys.stderr)
+    """One line on stderr; messages quote file names and paths, so they are made printable."""
+    print(f"tuibrowser: {printable(message)}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -152,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
         from tuibrowser.core.settings import EXAMPLE, config_path
 
         path = config_path()
-        print(path)
+        print(printable(path))
         if not path.exists():
             print(f"(not created yet; an example:)\n{EXAMPLE}", file=sys.stderr)
         return EXIT_OK
@@ -204,7 +205,7 @@ def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
     else:
         for verdict in verdicts:
             detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
-            print(f"{verdict.status:<9} {verdict.path}" + (f"  ({detail})" if detail else ""))
+            print(printable(f"{verdict.status:<9} {verdict.path}" + (f"  ({detail})" if detail else "")))
         counts = {
             status: sum(v.status == status for v in verdicts)
             for status in ("imported", "updated", "duplicate", "rejected")
@@ -277,7 +278,7 @@ def _clear_bar(bar) -> None:
 
 
 def _dump(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(safe_json(data))
 
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
@@ -290,7 +291,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         print(f"built a new index ({report.rebuilt_because})")
     print(report.summary())
     for path, why in report.skipped:
-        print(f"skipped {path}: {why}")
+        print(printable(f"skipped {path}: {why}"))
 
 
 def _print_list(where: Locations, as_json: bool) -> None:

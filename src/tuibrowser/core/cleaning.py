@@ -14,8 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from tuibrowser.core.dates import parse_date
+from tuibrowser.core.sanitize import strip_unsafe
 
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -27,8 +28,8 @@ TAIL_ZONE = 3
 DERIVED_TITLE_MAX = 90
 """Longest title derived from the lead, in characters, before an ellipsis."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Every kind of horizontal space becomes one space, so no rule below ever meets a run of them.
+_SPACES = re.compile(r"[^\S\n]+")
 
 # A header fused onto the first sentence: " date 2023-05-29 Russia's President ...".
 _FUSED_DATE = re.compile(
@@ -190,14 +191,14 @@ class CleanedText:
 
 
 def normalize(raw: str) -> str:
-    """Make text safe and uniform: NFC, LF line ends, no control or bidi characters.
+    """Make text safe and uniform: NFC, LF line ends, no terminal sequences or invisible controls.
 
-    Control characters (ESC, BEL, C1 codes and the like) are removed here, once, so no face
-    of the app can ever send them to a terminal and all offsets refer to the safe text.
+    What is unsafe is defined once, in core.sanitize; it is removed here, once, so no face of
+    the app can ever send it to a terminal and all offsets refer to the safe text.
     """
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text)
+    text = strip_unsafe(text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
