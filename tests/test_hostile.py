@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 
 from conftest import SAMPLE_CORPUS
 from tuibrowser.cli import main
+from tuibrowser.core import budget, indexer
+from tuibrowser.core import corpus as corpus_module
 from tuibrowser.core.indexer import sync
 
 ARTICLE = (
@@ -117,3 +121,143 @@ def test_entities_toml_names_and_descriptions_are_cleaned_before_any_output(libr
         assert terminal_unsafe(out + err) == []
     code, out, _ = run(capsys, library, "entity", "jonas-keller")
     assert out.startswith("Jonas Keller (person)\nChair of the council\n")
+
+
+# 2. One long run without whitespace makes the corpus unindexable and freezes everything.
+
+GENEROUS_SECONDS = 300
+"""A subprocess that runs longer is stuck: the old rules took hours on these inputs, the
+linear ones take seconds. A bound on "never finishes", not a speed requirement."""
+
+
+def run_bounded(code: str, *args: str) -> subprocess.CompletedProcess:
+    """Run Python `code` in a fresh interpreter; fail the test if it does not finish."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=GENEROUS_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {GENEROUS_SECONDS} s: a super-linear step on hostile input")
+
+
+def run_cli_bounded(library, *args: str) -> subprocess.CompletedProcess:
+    corpus, index = library
+    code = "import sys; from tuibrowser.cli import main; sys.exit(main(sys.argv[1:]))"
+    return run_bounded(code, "--corpus", str(corpus), "--index", str(index), *args)
+
+
+def test_a_file_of_one_huge_word_is_imported_and_the_corpus_stays_usable(tmp_path, library):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "token.txt").write_bytes(b"Q" * (4 * 1024 * 1024))  # old rules: ~1 s per 2 KiB squared
+    (folder / "normal.txt").write_bytes(article("An ordinary report"))
+    imported = run_cli_bounded(library, "import", str(folder))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported  " in imported.stdout and "token.txt" in imported.stdout
+    found = run_cli_bounded(library, "search", "ordinary report")
+    assert found.returncode == 0 and "An ordinary report" in found.stdout
+    listed = run_cli_bounded(library, "list")
+    assert listed.returncode == 0 and "QQQQQQQQ" in listed.stdout  # a title cut from the word
+
+
+ADVERSARIAL_TEXTS = {
+    "one long word": "Q" * 2**20,
+    "one long word with an @ at the end": "a" * 2**20 + "@",
+    "dotted word": "x." * 2**19,
+    "a date label then blank lines": "date" + "\n" * 2**20 + "x",
+    "tweet links in one word": "pic.twitter.com/" * 2**16,
+    "tweet links and dashes": "pic.twitter.com/a— " * 2**15,
+    "skipped sentence breaks": "Mr. A " * 2**17,
+    "credits after stops": "photo. " * 2**17 + "Credit",
+    "many mentions and names": "Mr Jonas Keller met Geneva officials at http://x.example/a, a@b.example. " * 2**13,
+    "quotes after a stop": "End." + ")" * 2**20 + " x",
+    "one long sentence": "word, " * 2**17,
+}
+
+
+def test_every_rule_over_article_text_is_linear_on_hostile_input():
+    # Each input is about 1 MiB; a quadratic step costs hours on one, a linear one a second.
+    # (The old rules were quadratic on seven of these: the "@" address and tweet link
+    # patterns, a date label's blank lines, token spans looked up in lists, and more.)
+    code = """
+import json, sys
+from tuibrowser.core.corpus import parse_articles
+from tuibrowser.core.entities.kb import load_kb
+from tuibrowser.core.entities.pipeline import EntityExtractor
+from pathlib import Path
+extractor = EntityExtractor(load_kb(Path(sys.argv[1])))
+for name, text in json.loads(sys.stdin.read()).items():
+    for article in parse_articles(text.encode(), "hostile.txt"):
+        extractor.extract(article.text)
+    print("done:", name, flush=True)
+"""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(SAMPLE_CORPUS)],
+            input=json.dumps(ADVERSARIAL_TEXTS),
+            capture_output=True,
+            text=True,
+            timeout=GENEROUS_SECONDS,
+        )
+    except subprocess.TimeoutExpired as stuck:
+        finished = (stuck.stdout or b"").decode().count("done:")
+        pytest.fail(f"stuck on {list(ADVERSARIAL_TEXTS)[finished]!r}: a super-linear rule")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("done:") == len(ADVERSARIAL_TEXTS)
+
+
+def test_a_file_over_its_time_budget_is_skipped_by_name_and_not_read_again(library, capsys, monkeypatch):
+    corpus, _ = library
+    (corpus / "slow.txt").write_bytes(article("A report that takes too long"))
+    ticks = iter(range(0, 10**9, 1000))
+    monkeypatch.setattr(budget, "_now", lambda: float(next(ticks)))  # every look at the clock: 1000 s later
+    code, out, _ = run(capsys, library, "index")
+    assert code == 0
+    assert "skipped slow.txt: took longer than 10 s to read" in out
+    reads = []
+    monkeypatch.setattr(indexer, "read_raw", lambda *args: reads.append(args) or corpus_module.read_raw(*args))
+    code, out, _ = run(capsys, library, "index")  # unchanged since: remembered, not read again
+    assert code == 0 and "skipped slow.txt: took longer than 10 s to read" in out and reads == []
+
+
+# 8. Deeply nested JSON and symlink loops abort the whole batch.
+
+NESTED_JSON = '{"title": "Deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+def test_deeply_nested_json_and_symlink_loops_get_verdicts_and_the_batch_goes_on(tmp_path, library, capsys):
+    folder = tmp_path / "incoming"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "deep.json").write_text(NESTED_JSON, encoding="utf-8")
+    (folder / "deep.jsonl").write_text(NESTED_JSON + "\n", encoding="utf-8")
+    (folder / "deep.md").write_text('{\n"title": ' + "[" * 5000 + "]" * 5000 + "\n}\nBody.\n", encoding="utf-8")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "sub" / "round").symlink_to(folder / "sub" / "round")
+    (folder / "a.txt").write_bytes(article("First good report"))
+    (folder / "sub" / "b.txt").write_bytes(article("Second good report"))
+    code, out, err = run(capsys, library, "import", str(folder), "--json")
+    assert code == 0, err
+    verdicts = {Path(v["path"]).name: v for v in json.loads(out)}
+    assert {name: v["status"] for name, v in verdicts.items()} == {
+        "deep.json": "rejected",
+        "deep.jsonl": "rejected",
+        "deep.md": "rejected",
+        "loop.txt": "rejected",
+        "round": "rejected",
+        "a.txt": "imported",
+        "b.txt": "imported",
+    }
+    assert "nested more than" in verdicts["deep.json"]["reason"]
+    assert verdicts["loop.txt"]["reason"] == verdicts["round"]["reason"] == "symlink loop"
+
+
+def test_a_corpus_file_that_cannot_be_read_is_skipped_never_fatal(library, capsys):
+    corpus, _ = library
+    (corpus / "deep.json").write_text(NESTED_JSON, encoding="utf-8")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    for command in (["search", "corridor"], ["index"], ["index", "--rebuild"], ["list"]):
+        code, out, err = run(capsys, library, *command)
+        assert code == 0, err
+        assert "internal error" not in err
+    code, out, _ = run(capsys, library, "index", "--rebuild")
+    assert "skipped deep.json: JSON nested more than" in out and "skipped loop.txt: symlink loop" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -26,6 +27,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def write_json_atomic(path: Path, data: object) -> None:
-    """JSON, written with write_bytes_atomic."""
-    write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    """JSON, written with write_bytes_atomic.
+
+    UTF-8, except lone surrogates (the undecodable bytes of a file name, as os.fsdecode keeps
+    them), which UTF-8 cannot hold: they are written as \\u escapes and read back the same.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    write_bytes_atomic(path, text.encode("utf-8"))

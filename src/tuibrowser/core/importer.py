@@ -20,7 +20,14 @@ from pathlib import Path
 
 from slugify import slugify
 
-from tuibrowser.core.corpus import MAX_ARTICLE_BYTES, ArticleError, content_hash, parse_articles
+from tuibrowser.core.corpus import (
+    MAX_ARTICLE_BYTES,
+    ArticleError,
+    SymlinkLoop,
+    content_hash,
+    parse_articles,
+    resolve_link,
+)
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import load_manifest, sync, text_hash
@@ -52,7 +59,8 @@ def expand(inputs: list[Path]) -> Iterator[tuple[str, Path | None, str | None, s
     business/001.txt).
 
     Hidden files and folders inside a directory are passed over. A symlink that leads
-    outside the tree it was found in is refused, so a link cannot pull in private files.
+    outside the tree it was found in is refused, so a link cannot pull in private files; a
+    symlink loop and a folder that cannot be listed get a verdict of their own.
     """
     for given in inputs:
         shown = str(given)
@@ -60,26 +68,46 @@ def expand(inputs: list[Path]) -> Iterator[tuple[str, Path | None, str | None, s
             yield shown, None, "no such file or directory", ""
             continue
         if given.is_dir() and not given.is_symlink():
-            root = given.resolve()
-            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for link in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
-                    dirnames.remove(link)
-                    if not Path(dirpath, link).resolve().is_relative_to(root):
-                        yield str(Path(dirpath, link)), None, "symlink leads outside the imported folder", ""
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    path = Path(dirpath, name)
-                    relative = (Path(given.resolve().name) / path.relative_to(given)).as_posix()
-                    yield from _one(str(path), path, root, relative)
+            yield from _walk(given)
         else:
             yield from _one(shown, given, given.parent.resolve(), given.name)
 
 
+def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
+    root = folder.resolve()
+    unreadable: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append, followlinks=False):
+        while unreadable:
+            error = unreadable.pop()
+            yield str(error.filename or dirpath), None, f"cannot read the folder: {error.strerror or error}", ""
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for link in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+            dirnames.remove(link)  # followed through its target when that is inside the tree
+            try:
+                inside = resolve_link(Path(dirpath, link)).is_relative_to(root)
+            except OSError as error:
+                yield str(Path(dirpath, link)), None, _link_problem(error), ""
+                continue
+            if not inside:
+                yield str(Path(dirpath, link)), None, "symlink leads outside the imported folder", ""
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            relative = (Path(root.name) / path.relative_to(folder)).as_posix()
+            yield from _one(str(path), path, root, relative)
+    while unreadable:  # the top folder itself
+        error = unreadable.pop()
+        yield str(error.filename or folder), None, f"cannot read the folder: {error.strerror or error}", ""
+
+
 def _one(shown: str, path: Path, root: Path, relative: str) -> Iterator[tuple[str, Path | None, str | None, str]]:
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = resolve_link(path)
+        except OSError as error:
+            yield shown, None, _link_problem(error), relative
+            return
         if not target.is_relative_to(root):
             yield shown, None, "symlink leads outside the imported folder", relative
             return
@@ -90,6 +118,10 @@ def _one(shown: str, path: Path, root: Path, relative: str) -> Iterator[tuple[st
         yield shown, None, "not a regular file", relative
         return
     yield shown, path, None, relative
+
+
+def _link_problem(error: OSError) -> str:
+    return "symlink loop" if isinstance(error, SymlinkLoop) else f"cannot follow the symlink: {error.strerror or error}"
 
 
 def safe_name(relative: str) -> str:
@@ -131,7 +163,8 @@ def import_paths(
         KnowledgeBaseError: entities.toml is malformed (nothing was imported).
     """
     sync(corpus_dir, index_dir, lock_timeout=lock_timeout)  # know exactly what is there
-    files, articles = load_manifest(index_dir)
+    manifest = load_manifest(index_dir)
+    files, articles = manifest.files, manifest.items
     by_hash = {entry.hash: path for path, entry in files.items()}
     by_text = {item.text_hash: item.id for item in articles.values() if item.text_hash}
     by_url: dict[str, str] = {}
@@ -154,7 +187,8 @@ def import_paths(
 
     if any(v.status in ("imported", "updated") for v in verdicts):
         sync(corpus_dir, index_dir, lock_timeout=lock_timeout)
-        files, articles = load_manifest(index_dir)
+        manifest = load_manifest(index_dir)
+        files, articles = manifest.files, manifest.items
         for verdict in verdicts:
             if verdict.status in ("imported", "updated"):
                 entry = files.get(verdict.target or "")

@@ -24,8 +24,18 @@ from pathlib import Path
 
 from whoosh import writing
 
+from tuibrowser.core import budget
 from tuibrowser.core.article import Article
-from tuibrowser.core.corpus import ArticleError, assign_ids, base_slug, content_hash, parse_articles, read_raw, scan
+from tuibrowser.core.corpus import (
+    ArticleError,
+    ArticleUnreadable,
+    assign_ids,
+    base_slug,
+    content_hash,
+    parse_articles,
+    read_raw,
+    scan,
+)
 from tuibrowser.core.entities.discovery import Candidate
 from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
 from tuibrowser.core.entities.linker import Mention
@@ -103,30 +113,54 @@ class _Item:
     url: str | None = None
 
 
+@dataclass
+class _Skipped:
+    """A file given up on for its content (not for a failed read): not read again while unchanged."""
+
+    size: int
+    mtime_ns: int
+    reason: str
+
+
+@dataclass
+class Manifest:
+    """The indexer's bookkeeping: files as last read, the articles they held, files given up on."""
+
+    files: dict[str, _File] = field(default_factory=dict)
+    items: dict[str, _Item] = field(default_factory=dict)
+    skipped: dict[str, _Skipped] = field(default_factory=dict)
+
+
 def text_hash(text: str) -> str:
     """Same cleaned text, same hash: how a re-imported article is recognised."""
     return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:24]
 
 
-def load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
-    """What the index holds, by file and by article (for import's duplicate checks)."""
-    return _load_manifest(index_dir)
-
-
-def _load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
+def load_manifest(index_dir: Path) -> Manifest:
+    """What the index holds, by file and by article; empty when missing or damaged (the next
+    sync then reads every file again, which is slow but right)."""
     try:
         raw = json.loads((index_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        files = {path: _File(*values) for path, values in raw["files"].items()}
-        items = {path: _Item(*values) for path, values in raw["articles"].items()}
-        return files, items
+        manifest = Manifest(
+            {path: _File(*values) for path, values in raw["files"].items()},
+            {path: _Item(*values) for path, values in raw["articles"].items()},
+            {path: _Skipped(*values) for path, values in raw.get("skipped", {}).items()},
+        )
+        for entry in manifest.files.values():
+            if not (isinstance(entry.articles, list) and all(isinstance(a, str) for a in entry.articles)):
+                raise TypeError("articles of a file")
+        return manifest
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}, {}
+        return Manifest()
 
 
-def _save_manifest(index_dir: Path, files: dict[str, _File], items: dict[str, _Item]) -> None:
+def _save_manifest(index_dir: Path, manifest: Manifest) -> None:
     data = {
-        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(files.items())},
-        "articles": {path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(items.items())},
+        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(manifest.files.items())},
+        "articles": {
+            path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(manifest.items.items())
+        },
+        "skipped": {path: [k.size, k.mtime_ns, k.reason] for path, k in sorted(manifest.skipped.items())},
     }
     write_json_atomic(index_dir / MANIFEST_NAME, data)
 
@@ -158,10 +192,10 @@ def sync(
         if state in ("missing", "broken"):
             report.rebuilt_because = reason
             ix = create_index(index_dir)
-            manifest: tuple[dict[str, _File], dict[str, _Item]] = ({}, {})
+            manifest = Manifest()
         else:
             ix = open_index(index_dir)
-            manifest = ({}, {}) if rebuild else _load_manifest(index_dir)
+            manifest = Manifest() if rebuild else load_manifest(index_dir)
         try:
             _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
         finally:
@@ -204,16 +238,27 @@ def ensure_current(
         return None
 
 
-def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
-    old_files, old_items = manifest
-    files = scan(corpus_dir)
+def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool) -> None:
+    old_files, old_items, old_skipped = manifest.files, manifest.items, manifest.skipped
+    files = scan(corpus_dir, problems=report.skipped)
+    extractor = EntityExtractor(kb)
     fresh: dict[str, Article] = {}
+    fresh_extractions: dict[str, Extraction] = {}
     file_entries: dict[str, _File] = {}
     items: dict[str, _Item] = {}
+    given_up: dict[str, _Skipped] = {}
 
     def derive(path: str, raw: bytes | None = None) -> list[Article]:
-        """Parse a file and take all its articles as fresh."""
-        articles = parse_articles(raw if raw is not None else read_raw(corpus_dir, path), path)
+        """Parse a file and find its articles' entities, all within the file's time budget,
+        and take its articles as fresh."""
+        raw = raw if raw is not None else read_raw(corpus_dir, path)
+        try:
+            with budget.time_budget(budget.seconds_for(len(raw))):
+                articles = parse_articles(raw, path)
+                extracted = {article.path: extractor.extract(article.text) for article in articles}
+        except budget.OverBudget as error:
+            raise ArticleError(str(error)) from None
+        fresh_extractions.update(extracted)
         for article in articles:
             fresh[article.path] = article
             items[article.path] = _Item(
@@ -231,6 +276,12 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         path = corpus_file.path
         old = old_files.get(path)
         unchanged = old is not None and (old.size, old.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns)
+        gave_up = old_skipped.get(path)
+        if gave_up is not None and (gave_up.size, gave_up.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns):
+            # Given up on for its content before and unchanged since: say so again, cheaply.
+            report.skipped.append((path, gave_up.reason))
+            given_up[path] = gave_up
+            continue
         try:
             if not unchanged:
                 raw = read_raw(corpus_dir, path)
@@ -243,8 +294,11 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
                 articles = derive(path, raw if not unchanged else None)
                 digest = digest if not unchanged else old.hash
                 file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, digest, [a.path for a in articles])
+        except ArticleUnreadable as error:  # may read next time: not remembered
+            report.skipped.append((path, str(error)))
         except ArticleError as error:
             report.skipped.append((path, str(error)))
+            given_up[path] = _Skipped(corpus_file.size, corpus_file.mtime_ns, str(error))
         if progress and (done % 50 == 0 or done == total):
             progress("reading", done, total)
 
@@ -271,31 +325,38 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
             report.added += 1
     report.unchanged = len(items) - len(fresh)
 
-    extractor = EntityExtractor(kb)
     marker = read_marker(index_dir)
+    done_manifest = Manifest(file_entries, items, given_up)
     if not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version:
         # No article changed and the rules and KB are the ones the links were made with:
         # resolution would give the same result, so skip it (keeps a no-op sync cheap).
-        _save_manifest(index_dir, file_entries, items)
+        _save_manifest(index_dir, done_manifest)
         write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored = _StoredFields(ix)
     try:
         extractions: dict[str, Extraction] = {}
-        for path, entry in items.items():
-            cached = cache.get(path)
+        for path in list(items):
+            if path not in items or path in extractions:
+                continue  # dropped, or re-derived with its file below
+            entry, cached = items[path], cache.get(path)
             if path in fresh:
-                extractions[path] = extractor.extract(fresh[path].text)
+                extractions[path] = fresh_extractions[path]
             elif cached and cached.hash == entry.hash:
                 extractions[path] = cached.extraction
             else:
                 fields = stored.get(path)
-                if fields is None:  # in the manifest but not in the index: re-derive its file
-                    for article in derive(entry.file):
-                        extractions[article.path] = extractor.extract(article.text)
-                else:
+                if fields is not None:
                     extractions[path] = extractor.extract(fields.get("text") or "")
+                    continue
+                try:  # in the manifest but not in the index: re-derive its file
+                    extractions.update({a.path: fresh_extractions[a.path] for a in derive(entry.file)})
+                except ArticleError as error:  # changed or gone since the scan
+                    report.skipped.append((entry.file, str(error)))
+                    for article in file_entries.pop(entry.file).articles:
+                        items.pop(article, None)
+                        extractions.pop(article, None)
         resolution = resolve(kb, extractions)
 
         def links_changed(path: str) -> bool:
@@ -336,7 +397,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     # is written only after the entity data derived from them, and the marker last.
     _save_entity_cache(index_dir, extractor.version, items, extractions, resolution)
     write_registry(index_dir, _records(kb, resolution))
-    _save_manifest(index_dir, file_entries, items)
+    _save_manifest(index_dir, done_manifest)
     write_marker(
         index_dir,
         Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir), entities=extractor.version),
