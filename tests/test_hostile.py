@@ -220,6 +220,49 @@ def test_a_file_over_its_time_budget_is_skipped_by_name_and_not_read_again(libra
     assert code == 0 and "skipped slow.txt: took longer than 10 s to read" in out and reads == []
 
 
+# 3. A YAML alias bomb in Markdown front matter exhausts memory.
+
+ALIAS_BOMB = "---\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" if previous else f'{name}: &{name} ["lol"]\n'
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+"""Nine levels of nine references: a few hundred bytes that expand to 9**8 (43 million) items."""
+
+
+def limited_memory() -> None:
+    """In the child: 3 GiB of address space, so a memory bomb fails fast instead of filling the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_rejected_and_the_batch_goes_on(tmp_path, library):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "bomb.md").write_text(ALIAS_BOMB + "title: [*i]\n---\n# Bomb\n\nSome body text.\n", encoding="utf-8")
+    (folder / "big-front-matter.md").write_text(
+        "---\ntitle: Big\nnotes: " + "x" * 70_000 + "\n---\nBody text.\n", encoding="utf-8"
+    )
+    (folder / "fine.md").write_text("---\ntitle: A fine note\n---\nIts body text is here.\n", encoding="utf-8")
+    corpus, index = library
+    code = "import sys; from tuibrowser.cli import main; sys.exit(main(sys.argv[1:]))"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, "--corpus", str(corpus), "--index", str(index), "import", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=GENEROUS_SECONDS,
+            preexec_fn=limited_memory,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import never finished")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("rejected") and "bomb.md" in line and "aliases" in line for line in lines)
+    assert any(line.startswith("rejected") and "big-front-matter.md" in line and "64 KiB" in line for line in lines)
+    assert any(line.startswith("imported") and "fine.md" in line for line in lines)
+
+
 # 8. Deeply nested JSON and symlink loops abort the whole batch.
 
 NESTED_JSON = '{"title": "Deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
