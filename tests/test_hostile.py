@@ -304,3 +304,49 @@ def test_a_corpus_file_that_cannot_be_read_is_skipped_never_fatal(library, capsy
         assert "internal error" not in err
     code, out, _ = run(capsys, library, "index", "--rebuild")
     assert "skipped deep.json: JSON nested more than" in out and "skipped loop.txt: symlink loop" in out
+
+
+# 5. Unrelated files in the index folder are deleted.
+
+
+def test_only_the_index_own_files_are_ever_deleted_from_its_folder(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    index = tmp_path / "index"
+    index.mkdir()
+    theirs = ["MAIN_report.docx", "tuibrowser-backup.json", "notes.txt", "_MAIN_notes.toc.txt", "MAIN.tmp.txt"]
+    for name in theirs:
+        (index / name).write_text("the user's own file", encoding="utf-8")
+    library = (corpus, index)
+    assert run(capsys, library, "index")[0] == 0  # creates the index
+    (corpus / "another.txt").write_bytes(article("Another report"))
+    assert run(capsys, library, "index")[0] == 0  # a second commit: Whoosh cleans up after it
+    assert run(capsys, library, "index", "--rebuild")[0] == 0
+    (index / "tuibrowser-index.json").write_text("{}", encoding="utf-8")  # broken: rebuilt from scratch
+    assert run(capsys, library, "list")[0] == 0
+    contents = {name: (index / name).read_text(encoding="utf-8") for name in theirs}
+    assert contents == dict.fromkeys(theirs, "the user's own file")
+
+
+# 11. Leftovers of interrupted writes are cleaned up.
+
+
+def test_leftovers_of_interrupted_writes_are_removed_by_the_next_sync(library, capsys):
+    _, index = library
+    leftovers = [
+        index / "MAIN_abcdefghij012345.seg",  # a segment the table of contents does not list
+        index / "_MAIN_9.toc.1712345678.25",  # a table of contents never renamed into place
+        index / ".tuibrowser-manifest.json.k2j4h5g6.tmp",
+        index / "MAIN.tmp" / ("a" * 28 + ".run"),
+    ]
+    (index / "MAIN.tmp").mkdir()
+    for path in leftovers:
+        path.write_bytes(b"partial")
+    kept = [index / "notes.tmp", index / "MAIN_report.docx"]
+    for path in kept:
+        path.write_bytes(b"mine")
+    assert run(capsys, library, "index")[0] == 0
+    assert [path.name for path in leftovers if path.exists()] == []
+    assert not (index / "MAIN.tmp").exists()
+    assert all(path.read_bytes() == b"mine" for path in kept)
+    assert run(capsys, library, "search", "corridor")[0] == 0

@@ -45,6 +45,7 @@ from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
+    ENTITY_CACHE_NAME,
     MANIFEST_NAME,
     IndexLocked,
     Marker,
@@ -53,12 +54,10 @@ from tuibrowser.core.store import (
     index_state,
     open_index,
     read_marker,
+    remove_leftovers,
     write_lock,
     write_marker,
 )
-
-ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
-"""Per-article extraction results, so unchanged articles are never analysed again."""
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
@@ -188,6 +187,7 @@ def sync(
     kb = load_kb(corpus_dir)
     report = SyncReport()
     with write_lock(index_dir, lock_timeout):
+        remove_leftovers(index_dir)  # of a sync that was killed or failed
         state, reason = index_state(index_dir, corpus_dir)
         if state in ("missing", "broken"):
             report.rebuilt_because = reason

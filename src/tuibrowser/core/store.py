@@ -2,8 +2,10 @@
 
 An index folder is ours when it holds our marker file with the current format. Anything
 else there (a half-built index, another program's files, an old format, corruption) is
-reported and rebuilt. Only Whoosh's own files and ours are ever deleted, so pointing
-`--index` at the wrong folder cannot destroy unrelated files.
+reported and rebuilt. Only files named exactly as Whoosh and tuibrowser name their own are
+ever deleted, so pointing `--index` at the wrong folder, or keeping notes in the index
+folder, cannot destroy unrelated files. Whatever an interrupted or failed write left behind
+(partial segments, temporary files) is removed by the next writer.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex
 from whoosh.util.filelock import FileLock, try_for
 
 from tuibrowser.core.cleaning import CLEANER_VERSION
+from tuibrowser.core.entities.registry import REGISTRY_NAME
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
 
@@ -30,9 +33,23 @@ MARKER_NAME = "tuibrowser-index.json"
 MANIFEST_NAME = "tuibrowser-manifest.json"
 """Per-article bookkeeping for the indexer (size, mtime, hash, id), read only when indexing."""
 
+ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
+"""Per-article extraction results, so unchanged articles are never analysed again."""
+
 LOCK_NAME = "tuibrowser.lock"
 INDEX_NAME = "MAIN"
-_WHOOSH_FILE = re.compile(rf"^_?{INDEX_NAME}_.*$|^{INDEX_NAME}_WRITELOCK$")
+
+OWN_FILES = frozenset({MARKER_NAME, MANIFEST_NAME, ENTITY_CACHE_NAME, REGISTRY_NAME})
+"""tuibrowser's own files in an index folder (the lock file stays: it may be held)."""
+
+# Whoosh's own names: the table of contents, the files of a segment (a 16-character id),
+# the TOC written before it is renamed, the pool files of its temporary folder.
+_TOC = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+_SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]{{16}})\.[A-Za-z0-9_.]+$")
+_TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.[0-9.]+$")
+_POOL_DIR, _POOL_FILE = f"{INDEX_NAME}.tmp", re.compile(r"^[0-9a-z]{28}\.run$")
+# fileio.write_bytes_atomic's temporary files for our own files.
+_OWN_TEMP = re.compile(r"^\.tuibrowser-[a-z-]+\.json\.[0-9a-z_]{8}\.tmp$")
 
 KB_NAME = "entities.toml"
 
@@ -122,8 +139,8 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     if not index_dir.is_dir():
         return "missing", "no index yet"
     try:
-        exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
-    except Exception as error:  # exists_in opens the TOC and raises on a garbled one.
+        exists = index_exists(index_dir)
+    except Exception as error:  # Whoosh opens the TOC and raises on a garbled one.
         return "broken", f"the index cannot be read ({type(error).__name__})"
     if not exists:
         if (index_dir / MARKER_NAME).exists():
@@ -133,7 +150,7 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     if marker is None:
         return "broken", "the folder holds an index that tuibrowser did not build, or of an older format"
     try:
-        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        ix = _storage(index_dir).open_index(INDEX_NAME)
         try:
             if set(ix.schema.names()) != set(build_schema().names()):
                 return "broken", "the index has another schema"
@@ -148,6 +165,33 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     return "ok", ""
 
 
+class _OwnFilesStorage(FileStorage):
+    """Whoosh's FileStorage, seeing only Whoosh's own files in the folder.
+
+    At every commit Whoosh deletes the files that look like segments no longer in use, but
+    its pattern, `(MAIN_[0-9a-z]+)[.][A-Za-z0-9_.]+`, is not anchored at the end and takes
+    any length of id, so "MAIN_report.docx" beside an index is deleted as a stale segment
+    (whoosh-reloaded 2.7.5, `whoosh.index.clean_files`; no upstream issue found). Listing
+    only exact Whoosh names keeps its clean-up away from everything else.
+    """
+
+    def list(self) -> list[str]:
+        return [name for name in super().list() if _TOC.match(name) or _SEGMENT_FILE.match(name)]
+
+
+def _storage(index_dir: Path) -> _OwnFilesStorage:
+    return _OwnFilesStorage(str(index_dir))
+
+
+def index_exists(index_dir: Path) -> bool:
+    """True when the folder holds a Whoosh table of contents for our index name.
+
+    Raises:
+        Exception: whatever Whoosh raises on a garbled table of contents.
+    """
+    return _storage(index_dir).index_exists(INDEX_NAME)
+
+
 def open_index(index_dir: Path) -> FileIndex:
     """Open an existing index for reading.
 
@@ -155,18 +199,70 @@ def open_index(index_dir: Path) -> FileIndex:
         IndexProblem: when there is no readable index.
     """
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        return _storage(index_dir).open_index(INDEX_NAME)
     except Exception as error:
         raise IndexProblem(f"cannot open the index at {index_dir}: {type(error).__name__}") from None
 
 
 def create_index(index_dir: Path) -> FileIndex:
-    """Create an empty index, deleting only Whoosh's and tuibrowser's files in the folder."""
+    """Create an empty index, deleting only Whoosh's and tuibrowser's own files in the folder."""
     index_dir.mkdir(parents=True, exist_ok=True)
     for entry in index_dir.iterdir():
-        if entry.is_file() and (_WHOOSH_FILE.match(entry.name) or entry.name.startswith("tuibrowser-")):
+        if entry.is_file() and _is_own(entry.name):
             entry.unlink(missing_ok=True)
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    _remove_pool(index_dir)
+    return _storage(index_dir).create_index(build_schema(), INDEX_NAME)
+
+
+def _is_own(name: str) -> bool:
+    return bool(
+        name in OWN_FILES
+        or _TOC.match(name)
+        or _SEGMENT_FILE.match(name)
+        or _TOC_TEMP.match(name)
+        or _OWN_TEMP.match(name)
+    )
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what an interrupted or failed write left: Whoosh segment files that the current
+    table of contents does not list, half-written tables of contents, Whoosh's sorting pool,
+    and our own temporary files. Call it holding the write lock (no writer is then at work).
+
+    With no readable table of contents the segments are left alone (a rebuild deletes them).
+    """
+    try:
+        names = [entry.name for entry in index_dir.iterdir() if entry.is_file()]
+    except OSError:
+        return
+    in_use = _segments_in_use(index_dir)
+    for name in names:
+        segment = _SEGMENT_FILE.match(name)
+        stale_segment = segment is not None and in_use is not None and segment.group(1) not in in_use
+        if stale_segment or _TOC_TEMP.match(name) or _OWN_TEMP.match(name):
+            (index_dir / name).unlink(missing_ok=True)
+    _remove_pool(index_dir)
+
+
+def _segments_in_use(index_dir: Path) -> set[str] | None:
+    """The ids of the segments the latest table of contents lists; None if it cannot be read."""
+    try:
+        toc = TOC.read(_storage(index_dir), INDEX_NAME)
+        return {segment.segment_id() for segment in toc.segments}
+    except Exception:  # no index, or a garbled TOC: Whoosh raises many kinds
+        return None
+
+
+def _remove_pool(index_dir: Path) -> None:
+    """Whoosh's temporary sorting folder, if a killed writer left it (only its own files)."""
+    pool = index_dir / _POOL_DIR
+    if not pool.is_dir() or pool.is_symlink():
+        return
+    for entry in pool.iterdir():
+        if _POOL_FILE.match(entry.name) and entry.is_file():
+            entry.unlink(missing_ok=True)
+    with suppress(OSError):
+        pool.rmdir()  # only when empty
 
 
 @contextmanager
