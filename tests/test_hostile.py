@@ -17,7 +17,9 @@ from conftest import SAMPLE_CORPUS
 from tuibrowser.cli import main
 from tuibrowser.core import budget, indexer
 from tuibrowser.core import corpus as corpus_module
-from tuibrowser.core.indexer import sync
+from tuibrowser.core.indexer import ensure_current, sync
+from tuibrowser.core.search import search
+from tuibrowser.core.store import index_state
 
 ARTICLE = (
     "Foreign ministers met in Geneva on Tuesday to discuss the corridor, officials said.\n\n"
@@ -350,3 +352,19 @@ def test_leftovers_of_interrupted_writes_are_removed_by_the_next_sync(library, c
     assert not (index / "MAIN.tmp").exists()
     assert all(path.read_bytes() == b"mine" for path in kept)
     assert run(capsys, library, "search", "corridor")[0] == 0
+
+
+# 7. An import that loses the lock to a rebuild; files added during a sync are missed.
+
+
+def test_files_added_during_a_sync_make_the_index_stale(library):
+    corpus, index = library
+
+    def add_a_file(phase: str, done: int, total: int) -> None:
+        if phase == "reading" and not (corpus / "late.txt").exists():
+            (corpus / "late.txt").write_bytes(article("A late arrival"))
+
+    sync(corpus, index, rebuild=True, progress=add_a_file)
+    assert index_state(index, corpus)[0] == "stale"
+    ensure_current(corpus, index)
+    assert search(index, "late arrival").total == 1

@@ -185,21 +185,34 @@ def sync(
         KnowledgeBaseError: entities.toml is malformed; the index is left as it was.
     """
     kb = load_kb(corpus_dir)
-    report = SyncReport()
     with write_lock(index_dir, lock_timeout):
-        remove_leftovers(index_dir)  # of a sync that was killed or failed
-        state, reason = index_state(index_dir, corpus_dir)
-        if state in ("missing", "broken"):
-            report.rebuilt_because = reason
-            ix = create_index(index_dir)
-            manifest = Manifest()
-        else:
-            ix = open_index(index_dir)
-            manifest = Manifest() if rebuild else load_manifest(index_dir)
-        try:
-            _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
-        finally:
-            ix.close()
+        return sync_locked(corpus_dir, index_dir, kb, rebuild=rebuild, progress=progress)
+
+
+def sync_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    kb: KnowledgeBase,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """`sync`, for a caller that already holds `write_lock` (an import holds it from its
+    first look at the index to its last write, so no rebuild can come between)."""
+    report = SyncReport()
+    remove_leftovers(index_dir)  # of a sync that was killed or failed
+    state, reason = index_state(index_dir, corpus_dir)
+    if state in ("missing", "broken"):
+        report.rebuilt_because = reason
+        ix = create_index(index_dir)
+        manifest = Manifest()
+    else:
+        ix = open_index(index_dir)
+        manifest = Manifest() if rebuild else load_manifest(index_dir)
+    try:
+        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
+    finally:
+        ix.close()
     return report
 
 
@@ -240,6 +253,7 @@ def ensure_current(
 
 def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool) -> None:
     old_files, old_items, old_skipped = manifest.files, manifest.items, manifest.skipped
+    fingerprint = corpus_fingerprint(corpus_dir)  # before reading: later changes show as stale
     files = scan(corpus_dir, problems=report.skipped)
     extractor = EntityExtractor(kb)
     fresh: dict[str, Article] = {}
@@ -331,7 +345,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
         # No article changed and the rules and KB are the ones the links were made with:
         # resolution would give the same result, so skip it (keeps a no-op sync cheap).
         _save_manifest(index_dir, done_manifest)
-        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
+        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=fingerprint))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored = _StoredFields(ix)
@@ -400,7 +414,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
     _save_manifest(index_dir, done_manifest)
     write_marker(
         index_dir,
-        Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir), entities=extractor.version),
+        Marker(corpus=str(corpus_dir.resolve()), dirs=fingerprint, entities=extractor.version),
     )
 
 

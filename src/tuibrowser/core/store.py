@@ -10,6 +10,7 @@ folder, cannot destroy unrelated files. Whatever an interrupted or failed write 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -70,26 +71,27 @@ class Marker:
     """What the marker file records about an index."""
 
     corpus: str
-    dirs: dict[str, int] = field(default_factory=dict)
-    """Corpus folder (relative path) -> mtime_ns at the last sync: a cheap staleness check."""
+    dirs: dict[str, str] = field(default_factory=dict)
+    """Corpus folder (relative path) -> its mtime and names when the last sync began: a
+    cheap staleness check (see corpus_fingerprint)."""
     entities: str = ""
     """Version of the entity rules and knowledge base the index's links were made with."""
 
 
 def read_marker(index_dir: Path) -> Marker | None:
-    """The marker, or None when it is missing, unreadable or of another format."""
+    """The marker, or None when it is missing, unreadable, damaged or of another format."""
     try:
         raw = json.loads((index_dir / MARKER_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_VERSION or raw.get("cleaner") != CLEANER_VERSION:
         return None
-    dirs = raw.get("dirs")
-    if not isinstance(raw.get("corpus"), str) or not isinstance(dirs, dict):
+    corpus, dirs, entities = raw.get("corpus"), raw.get("dirs"), raw.get("entities", "")
+    if not (isinstance(corpus, str) and isinstance(dirs, dict) and isinstance(entities, str)):
         return None
-    return Marker(
-        corpus=raw["corpus"], dirs={str(k): int(v) for k, v in dirs.items()}, entities=str(raw.get("entities", ""))
-    )
+    if not all(isinstance(stamp, str) for stamp in dirs.values()):
+        return None
+    return Marker(corpus=corpus, dirs=dirs, entities=entities)
 
 
 def write_marker(index_dir: Path, marker: Marker) -> None:
@@ -105,26 +107,31 @@ def write_marker(index_dir: Path, marker: Marker) -> None:
     )
 
 
-def corpus_fingerprint(corpus_dir: Path) -> dict[str, int]:
-    """mtime of every folder in the corpus: adding, removing or renaming a file changes it.
+def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
+    """Each corpus folder's mtime and the names in it, and the knowledge base's size and mtime.
 
-    This grows with the number of folders, not of articles, so checking it at start-up stays
-    cheap for an archive of any size. An edit that rewrites a file in place is not seen here;
-    `tuibrowser index` picks it up (the full sync compares sizes, mtimes and hashes).
+    Adding, removing or renaming a file changes its folder's names, even when the folder's
+    mtime does not move (two changes within the file system's timestamp granularity, one
+    of them during a sync); replacing a file atomically changes the mtime. Reading a folder's
+    names costs a directory read, not a look at each file, so the check stays cheap for an
+    archive of any size. An edit that rewrites a file in place is not seen here; `tuibrowser
+    index` picks it up (the full sync compares sizes, mtimes and hashes). Take it before
+    reading the corpus, so whatever changes during a sync shows at the next check.
     """
     root = corpus_dir.resolve()
-    prints: dict[str, int] = {}
-    for dirpath, dirnames, _ in os.walk(root):
+    prints: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        names = sorted(name for name in (*dirnames, *filenames) if not name.startswith("."))
+        listing = hashlib.sha1("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         try:
-            prints[Path(dirpath).relative_to(root).as_posix()] = os.stat(dirpath).st_mtime_ns
+            prints[Path(dirpath).relative_to(root).as_posix()] = f"{os.stat(dirpath).st_mtime_ns}:{listing}"
         except OSError:
             continue
     # The knowledge base is edited in place by hand, which a folder's mtime does not show.
     try:
         kb = (root / KB_NAME).stat()
-        prints[":entities.toml"] = kb.st_mtime_ns
-        prints[":entities.toml:size"] = kb.st_size
+        prints[":entities.toml"] = f"{kb.st_mtime_ns}:{kb.st_size}"
     except OSError:
         pass
     return prints
