@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -17,9 +20,10 @@ from conftest import SAMPLE_CORPUS
 from tuibrowser.cli import main
 from tuibrowser.core import budget, indexer
 from tuibrowser.core import corpus as corpus_module
+from tuibrowser.core.importer import import_paths
 from tuibrowser.core.indexer import ensure_current, sync
 from tuibrowser.core.search import search
-from tuibrowser.core.store import index_state
+from tuibrowser.core.store import IndexLocked, index_state, write_lock
 
 ARTICLE = (
     "Foreign ministers met in Geneva on Tuesday to discuss the corridor, officials said.\n\n"
@@ -354,7 +358,67 @@ def test_leftovers_of_interrupted_writes_are_removed_by_the_next_sync(library, c
     assert run(capsys, library, "search", "corridor")[0] == 0
 
 
-# 7. An import that loses the lock to a rebuild; files added during a sync are missed.
+# 4. Name collisions silently replace other articles.
+
+
+def test_names_that_slug_alike_never_replace_each_other(tmp_path, library, capsys):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    names = ["a b.txt", "a-b.txt", "a_b.txt", "Case.txt", "case.txt", "caf\u00e9.txt", "cafe\u0301.txt"]
+    for number, name in enumerate(names):
+        (folder / name).write_bytes(article(f"Story {number} of the collision set"))
+    code, out, err = run(capsys, library, "import", str(folder), "--json")
+    assert code == 0, err
+    assert [v["status"] for v in json.loads(out)] == ["imported"] * len(names)
+    code, out, _ = run(capsys, library, "search", "collision", "--limit", "50", "--json")
+    assert json.loads(out)["total"] == len(names)
+
+    # Importing the folder again: all duplicates. A changed file: "updated", itself only.
+    code, out, _ = run(capsys, library, "import", str(folder), "--json")
+    assert [v["status"] for v in json.loads(out)] == ["duplicate"] * len(names)
+    (folder / "a_b.txt").write_bytes(article("Story 2 of the collision set, revised"))
+    code, out, _ = run(capsys, library, "import", str(folder), "--json")
+    statuses = {Path(v["path"]).name: v["status"] for v in json.loads(out)}
+    assert statuses == {name: "updated" if name == "a_b.txt" else "duplicate" for name in names}
+    code, out, _ = run(capsys, library, "search", "collision", "--limit", "50", "--json")
+    titles = sorted(hit["title"] for hit in json.loads(out)["hits"])
+    assert len(titles) == len(names) and "Story 2 of the collision set, revised" in titles
+    assert "Story 1 of the collision set" in titles and "Story 0 of the collision set" in titles
+
+
+# 7. An import that loses the lock to a rebuild.
+
+
+def test_an_import_holds_the_lock_so_no_rebuild_comes_between_copying_and_indexing(tmp_path, library):
+    corpus, index = library
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"{number}.txt").write_bytes(article(f"Locked report {number}"))
+    attempts: list[str] = []
+    tried = threading.Event()
+
+    def rival_indexer() -> None:
+        # Another process starting a rebuild while the files are being copied: it gets the
+        # lock only if the import does not hold it, and then keeps it for a while.
+        try:
+            with write_lock(index, timeout=0):
+                attempts.append("got the lock")
+                tried.set()
+                time.sleep(3)
+        except IndexLocked:
+            attempts.append("locked out")
+            tried.set()
+
+    def progress(done: int, total: int, path: str) -> None:
+        if done == 1:
+            threading.Thread(target=rival_indexer, daemon=True).start()
+            tried.wait(10)
+
+    verdicts = import_paths([folder], corpus, index, progress=progress, lock_timeout=0.5)
+    assert attempts == ["locked out"]
+    assert [v.status for v in verdicts] == ["imported"] * 5
+    assert search(index, '"locked report"').total == 5
 
 
 def test_files_added_during_a_sync_make_the_index_stale(library):
@@ -368,3 +432,25 @@ def test_files_added_during_a_sync_make_the_index_stale(library):
     assert index_state(index, corpus)[0] == "stale"
     ensure_current(corpus, index)
     assert search(index, "late arrival").total == 1
+
+
+def test_an_interrupted_import_leaves_no_temporary_copies_after_the_next_one(tmp_path, library):
+    corpus, index = library
+    stray = corpus / "imports" / "batch" / ".01.txt.k2j4h5g6.tmp"  # a copy killed before its rename
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"half a cop")
+    mine = corpus / "imports" / "batch" / "notes.tmp"
+    mine.write_bytes(b"mine")
+    (tmp_path / "new.txt").write_bytes(article("A new report"))
+    import_paths([tmp_path / "new.txt"], corpus, index)
+    assert not stray.exists() and mine.read_bytes() == b"mine"
+
+
+def test_imported_copies_keep_the_original_permissions(tmp_path, library):
+    corpus, index = library
+    for name, mode in (("shared.txt", 0o644), ("group.txt", 0o640)):
+        (tmp_path / name).write_bytes(article(f"Permissions {name}"))
+        (tmp_path / name).chmod(mode)
+    verdicts = import_paths([tmp_path / "shared.txt", tmp_path / "group.txt"], corpus, index)
+    modes = {Path(v.target).name: stat.S_IMODE((corpus / v.target).stat().st_mode) for v in verdicts}
+    assert modes == {"shared.txt": 0o644, "group.txt": 0o640}

@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Use -- before names that start with a dash.",
     )
     importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders (recursively)")
+    importing.add_argument(
+        "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
+    )
     importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
 
     config = commands.add_parser("config", help="where the settings and the reading state live")
@@ -167,7 +170,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         return _run_tui(where)
     if args.command == "import":
-        return _import(where, args.paths, args.json)
+        return _import(where, args.paths, args.json, args.wait)
     if args.command == "index":
         bar = _progress_bar()
         report = sync(where.corpus, where.index, rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
@@ -188,9 +191,10 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
-    """Import files; exit 2 when every input was rejected, else 0."""
-    from tuibrowser.core.importer import import_paths
+def _import(where: Locations, paths: list[Path], as_json: bool, wait: float) -> int:
+    """Import files; exit 2 when every input was rejected, else 0. The verdicts are printed
+    even when the copies could not be indexed (then the error follows, exit 1)."""
+    from tuibrowser.core.importer import ImportIncomplete, import_paths
 
     show = _progress_bar()
 
@@ -198,8 +202,19 @@ def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
         if show:
             show("importing", done, total)
 
-    verdicts = import_paths(paths, where.corpus, where.index, progress=progress)
+    try:
+        verdicts = import_paths(paths, where.corpus, where.index, progress=progress, lock_timeout=wait)
+    except ImportIncomplete as incomplete:
+        _clear_bar(show)
+        _print_verdicts(incomplete.verdicts, as_json)
+        raise
     _clear_bar(show)
+    _print_verdicts(verdicts, as_json)
+    # 2 only when everything was rejected (a mix with duplicates or imports is success).
+    return EXIT_USAGE if all(v.status == "rejected" for v in verdicts) else EXIT_OK
+
+
+def _print_verdicts(verdicts, as_json: bool) -> None:
     if as_json:
         _dump([{"path": v.path, "status": v.status, "ids": v.ids, "reason": v.reason} for v in verdicts])
     else:
@@ -211,8 +226,6 @@ def _import(where: Locations, paths: list[Path], as_json: bool) -> int:
             for status in ("imported", "updated", "duplicate", "rejected")
         }
         print(", ".join(f"{n} {status}" for status, n in counts.items()))
-    # 2 only when everything was rejected (a mix with duplicates or imports is success).
-    return EXIT_USAGE if all(v.status == "rejected" for v in verdicts) else EXIT_OK
 
 
 def _run_tui(where: Locations) -> int:
