@@ -3,6 +3,7 @@ nothing hangs. One test (or a few) per reproduced failure, all in temporary fold
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -15,6 +16,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from whoosh.filedb import filestore
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
 
 from conftest import SAMPLE_CORPUS
 from tuibrowser.cli import main
@@ -454,3 +458,177 @@ def test_imported_copies_keep_the_original_permissions(tmp_path, library):
     verdicts = import_paths([tmp_path / "shared.txt", tmp_path / "group.txt"], corpus, index)
     modes = {Path(v.target).name: stat.S_IMODE((corpus / v.target).stat().st_mode) for v in verdicts}
     assert modes == {"shared.txt": 0o644, "group.txt": 0o640}
+
+
+# 9. A corrupt index is not rebuilt.
+
+
+def whoosh_segment(index: Path) -> Path:
+    return max(index.glob("MAIN_*.seg"), key=lambda path: path.stat().st_size)
+
+
+def test_a_truncated_segment_is_detected_reported_and_rebuilt(library, capsys):
+    _, index = library
+    segment = whoosh_segment(index)
+    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    code, out, err = run(capsys, library, "list")
+    assert code == 0 and "russia-urges-baku" in out
+    assert "was changed or damaged" in err and "internal error" not in err
+    assert run(capsys, library, "index", "--rebuild")[0] == 0
+    whoosh_segment(index).write_bytes(b"\0" * 100)
+    code, out, _ = run(capsys, library, "index")
+    assert code == 0 and out.startswith("built a new index (")
+
+
+def test_a_garbled_segment_is_detected_and_rebuilt(library, capsys):
+    _, index = library
+    segment = whoosh_segment(index)
+    data = bytearray(segment.read_bytes())
+    for offset in range(1000, len(data) - 1000, 997):
+        data[offset] ^= 0x5A
+    segment.write_bytes(bytes(data))
+    code, out, err = run(capsys, library, "search", "corridor")
+    assert code == 0 and "5 results for 'corridor'" in out
+    assert "was changed or damaged" in err and "internal error" not in err
+
+
+def test_damage_seen_only_while_reading_is_reported_and_rebuilt(library, capsys, monkeypatch):
+    # A segment garbled so that it still opens, its file stamps put back: found only when
+    # a search reads the broken part (EOFError in issue 13's report).
+    real_search = Searcher.search
+    failures = iter([EOFError("Ran out of input")])
+
+    def failing_once(self, *args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "search", failing_once)
+    code, out, err = run(capsys, library, "search", "corridor")
+    assert code == 0 and "5 results for 'corridor'" in out
+    assert "is damaged (EOFError); rebuilding it" in err and "internal error" not in err
+
+
+def test_a_marker_file_with_a_non_integer_stamp_means_a_rebuild(library, capsys):
+    _, index = library
+    marker = json.loads((index / "tuibrowser-index.json").read_text(encoding="utf-8"))
+    marker["dirs"]["."] = "not a number"
+    (index / "tuibrowser-index.json").write_text(json.dumps(marker), encoding="utf-8")
+    for command in (["list"], ["index"], ["search", "corridor"]):
+        code, _, err = run(capsys, library, *command)
+        assert code == 0 and "internal error" not in err
+
+
+# 10. A full disk leaves partial segment files that keep it full.
+
+
+class _FillingDisk:
+    """Files Whoosh writes, on a disk with `room` bytes left: past it, writes fail with ENOSPC."""
+
+    def __init__(self, room: int):
+        self.room = room
+
+    def open(self, path, mode="r", *args, **kwargs):
+        real = open(path, mode, *args, **kwargs)  # noqa: SIM115 (handed to Whoosh, which closes it)
+        return _FillingFile(real, self) if "w" in mode or "a" in mode else real
+
+
+class _FillingFile:
+    def __init__(self, real, disk: _FillingDisk):
+        self._real, self._disk = real, disk
+
+    def write(self, data):
+        if len(data) > self._disk.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self._real.name)
+        self._disk.room -= len(data)
+        return self._real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def many_articles(corpus: Path, count: int) -> None:
+    words = "harvest council river budget frontier ministry station harbour tariff".split()
+    for number in range(count):
+        body = " ".join(f"{words[(number * 7 + i) % len(words)]}{i % 13}" for i in range(300))
+        (corpus / f"bulk-{number:03}.txt").write_bytes(article(f"Bulk report {number}: {body[:40]}") + body.encode())
+
+
+def test_a_full_disk_leaves_no_partial_files_and_the_old_index_answers(library, capsys, monkeypatch):
+    corpus, index = library
+    before = sorted(path.name for path in index.iterdir())
+    many_articles(corpus, 40)
+    monkeypatch.setattr(filestore, "open", _FillingDisk(room=20_000).open, raising=False)
+    code, _, err = run(capsys, library, "index")
+    assert code == 1
+    assert err.count("\n") == 1 and "No space left on device" in err and "left as it was" in err
+    assert sorted(path.name for path in index.iterdir()) == before  # no partial segments
+    code, out, err = run(capsys, library, "search", "corridor")  # the disk is still full
+    assert code == 0 and "5 results for 'corridor'" in out and "answering from the current index" in err
+    monkeypatch.undo()
+    code, out, _ = run(capsys, library, "index")
+    assert code == 0 and out.startswith("40 added")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB tmpfs (needs root and mount); skipped where it cannot be made."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {made.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        # Lazily: this process may still map index files in it until they are collected.
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def test_a_really_full_disk_leaves_the_old_index_usable(tmp_path, small_disk, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    library = (corpus, small_disk / "index")
+    assert run(capsys, library, "index")[0] == 0
+    before = sorted(path.name for path in (small_disk / "index").iterdir())
+    many_articles(corpus, 400)
+    code, _, err = run(capsys, library, "index")
+    assert code == 1 and "No space left on device" in err
+    assert sorted(path.name for path in (small_disk / "index").iterdir()) == before
+    code, out, _ = run(capsys, library, "search", "corridor")
+    assert code == 0 and "5 results for 'corridor'" in out
+
+
+# 11. Weaker faults: a bad entities.toml, a read-only index, a deleted registry.
+
+
+def test_a_bad_entities_toml_does_not_stop_search_on_the_current_index(library, capsys):
+    corpus, _ = library
+    (corpus / "entities.toml").write_text('[[entity]]\nname = "Broken"\ntype = "nonsense"\n', encoding="utf-8")
+    (corpus / "new.txt").write_bytes(article("A report that makes the index stale"))
+    code, out, err = run(capsys, library, "search", "corridor")
+    assert code == 0 and "5 results for 'corridor'" in out
+    assert "type must be one of" in err and "answering from the current index" in err
+
+
+def test_a_read_only_index_does_not_stop_search(library, capsys, monkeypatch):
+    corpus, _ = library
+    (corpus / "new.txt").write_bytes(article("A report that makes the index stale"))
+
+    def refused(self, blocking=False):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), self.filename)
+
+    monkeypatch.setattr(FileLock, "acquire", refused)  # what a read-only folder does to the lock
+    code, out, err = run(capsys, library, "search", "corridor")
+    assert code == 0 and "5 results for 'corridor'" in out
+    assert "Permission denied" in err and "answering from the current index" in err
+
+
+def test_a_deleted_entity_registry_is_rebuilt(library, capsys):
+    _, index = library
+    (index / "tuibrowser-entities.json").unlink()
+    code, out, _ = run(capsys, library, "entities", "--json")
+    assert code == 0 and len(json.loads(out)) > 10

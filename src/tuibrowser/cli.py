@@ -23,7 +23,7 @@ from tuibrowser.core.library import ArticleNotFound, get_article, list_articles
 from tuibrowser.core.paths import Locations, resolve_locations
 from tuibrowser.core.sanitize import printable, safe_json
 from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, SearchResult, search
-from tuibrowser.core.store import IndexProblem
+from tuibrowser.core.store import IndexDamaged, IndexProblem
 
 EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
 
@@ -178,6 +178,16 @@ def _run(args: argparse.Namespace) -> int:
         _print_report(report, args.json)
         return EXIT_OK
     _ensure_index(where)
+    try:
+        _answer(args, where)
+    except IndexDamaged as damaged:  # seen only when read; it is marked, so this rebuilds it
+        _fail(f"{damaged}; rebuilding it")
+        _ensure_index(where)
+        _answer(args, where)
+    return EXIT_OK
+
+
+def _answer(args: argparse.Namespace, where: Locations) -> None:
     if args.command == "list":
         _print_list(where, args.json)
     elif args.command == "search":
@@ -188,7 +198,6 @@ def _run(args: argparse.Namespace) -> int:
         _print_entities(where, args.json)
     elif args.command == "entity":
         _print_entity(where, args.name, args.json)
-    return EXIT_OK
 
 
 def _import(where: Locations, paths: list[Path], as_json: bool, wait: float) -> int:

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,10 +38,10 @@ from tuibrowser.core.corpus import (
     scan,
 )
 from tuibrowser.core.entities.discovery import Candidate
-from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
+from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.pipeline import EntityExtractor
-from tuibrowser.core.entities.registry import EntityRecord, write_registry
+from tuibrowser.core.entities.registry import REGISTRY_NAME, EntityRecord, write_registry
 from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.store import (
@@ -48,9 +49,12 @@ from tuibrowser.core.store import (
     ENTITY_CACHE_NAME,
     MANIFEST_NAME,
     IndexLocked,
+    IndexUnwritable,
     Marker,
     corpus_fingerprint,
     create_index,
+    error_kind,
+    index_file_stamps,
     index_state,
     open_index,
     read_marker,
@@ -198,19 +202,51 @@ def sync_locked(
     progress: Progress | None = None,
 ) -> SyncReport:
     """`sync`, for a caller that already holds `write_lock` (an import holds it from its
-    first look at the index to its last write, so no rebuild can come between)."""
-    report = SyncReport()
-    remove_leftovers(index_dir)  # of a sync that was killed or failed
+    first look at the index to its last write, so no rebuild can come between).
+
+    An index found damaged only while it is read (a garbled segment that still opens) is
+    built anew. A write that fails (a full disk) leaves the index as it was: the partial
+    files are removed.
+
+    Raises:
+        IndexUnwritable: the index cannot be written.
+    """
+    # Whoosh leaves the files of a failed or cancelled writer behind
+    # (https://github.com/whoosh-community/whoosh/issues/4): remove those of the last one.
+    remove_leftovers(index_dir)
     state, reason = index_state(index_dir, corpus_dir)
-    if state in ("missing", "broken"):
-        report.rebuilt_because = reason
-        ix = create_index(index_dir)
-        manifest = Manifest()
-    else:
-        ix = open_index(index_dir)
-        manifest = Manifest() if rebuild else load_manifest(index_dir)
     try:
-        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
+        if state not in ("missing", "broken"):
+            try:
+                return _sync_existing(corpus_dir, index_dir, kb, rebuild, progress)
+            except Exception as error:
+                if isinstance(error, OSError) or type(error).__module__.startswith("tuibrowser."):
+                    raise
+                reason = f"the index was damaged ({error_kind(error)})"
+        return _sync_new(corpus_dir, index_dir, kb, reason, progress, clear=state != "missing")
+    except OSError as error:
+        remove_leftovers(index_dir)
+        raise IndexUnwritable(
+            f"cannot write the index at {index_dir}: {error.strerror or error}; it was left as it was"
+        ) from None
+
+
+def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress) -> SyncReport:
+    report = SyncReport()
+    ix = open_index(index_dir)
+    try:
+        manifest = Manifest() if rebuild else load_manifest(index_dir)
+        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild)
+    finally:
+        ix.close()
+    return report
+
+
+def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, *, clear: bool) -> SyncReport:
+    report = SyncReport(rebuilt_because=reason)
+    ix = create_index(index_dir)
+    try:
+        _sync_into(ix, kb, corpus_dir, index_dir, Manifest(), report, progress, clear=clear)
     finally:
         ix.close()
     return report
@@ -226,15 +262,18 @@ def ensure_current(
 ) -> SyncReport | None:
     """Build a missing or broken index, or sync a stale one, before a face reads it.
 
-    Returns None when the index was already current, or when it is stale but another
-    indexer holds it (then it is read as it is, after `locked` is told why).
+    Returns None when the index was already current, or when it is stale but cannot be
+    updated now (then it is read as it is, after `locked` is told why).
 
     Args:
         starting: Called with the reason before any indexing work begins.
-        locked: Called when a stale index is locked by another indexer.
+        locked: Called with the error when a stale index cannot be updated: another
+            indexer holds it, it cannot be written (a full disk, a read-only folder), or
+            entities.toml is malformed.
 
     Raises:
-        IndexLocked: a missing or broken index is locked by another indexer.
+        IndexLocked, IndexUnwritable, KnowledgeBaseError: for a missing or broken index,
+            which cannot be answered from.
     """
     state, reason = index_state(index_dir, corpus_dir)
     if state == "ok":
@@ -243,7 +282,7 @@ def ensure_current(
         starting(reason)
     try:
         return sync(corpus_dir, index_dir, progress=progress)
-    except IndexLocked as error:
+    except (IndexLocked, IndexUnwritable, KnowledgeBaseError) as error:
         if state != "stale":
             raise
         if locked:
@@ -341,11 +380,13 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
 
     marker = read_marker(index_dir)
     done_manifest = Manifest(file_entries, items, given_up)
-    if not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version:
+    unchanged = not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version
+    if unchanged and _registry_intact(index_dir):
         # No article changed and the rules and KB are the ones the links were made with:
         # resolution would give the same result, so skip it (keeps a no-op sync cheap).
         _save_manifest(index_dir, done_manifest)
-        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=fingerprint))
+        stamps = index_file_stamps(index_dir)
+        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=fingerprint, files=stamps))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored = _StoredFields(ix)
@@ -403,7 +444,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
                 else:
                     writer.commit()
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
     finally:
         stored.close()
@@ -414,8 +455,32 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
     _save_manifest(index_dir, done_manifest)
     write_marker(
         index_dir,
-        Marker(corpus=str(corpus_dir.resolve()), dirs=fingerprint, entities=extractor.version),
+        Marker(
+            corpus=str(corpus_dir.resolve()),
+            dirs=fingerprint,
+            entities=extractor.version,
+            files=index_file_stamps(index_dir),
+        ),
     )
+
+
+def _abandon(writer) -> None:
+    """Cancel a failed writer. One that failed inside commit (a full disk) may refuse to
+    cancel; its lock is then released by hand, so the same process can build anew."""
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            with suppress(Exception):
+                lock.release()
+
+
+def _registry_intact(index_dir: Path) -> bool:
+    try:
+        return isinstance(json.loads((index_dir / REGISTRY_NAME).read_text(encoding="utf-8")), list)
+    except (OSError, ValueError):
+        return False
 
 
 class _StoredFields:

@@ -21,7 +21,7 @@ from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
 from tuibrowser.core.errors import QueryError
 from tuibrowser.core.schema import build_schema, spelling_analyzer
-from tuibrowser.core.store import open_index
+from tuibrowser.core.store import open_index, reading
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are refused with a message: no one types more, and parsing stays bounded."""
@@ -191,7 +191,7 @@ def search(
     ix = open_index(index_dir)
     try:
         parsed = parse_query(expanded, ix.schema)
-        with ix.searcher(weighting=weighting()) as searcher:
+        with reading(index_dir), ix.searcher(weighting=weighting()) as searcher:
             if parsed is query.NullQuery:
                 return SearchResult(
                     cleaned, 0, (), None, "the query has no searchable words (only operators or stop words)"

@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -44,11 +44,12 @@ OWN_FILES = frozenset({MARKER_NAME, MANIFEST_NAME, ENTITY_CACHE_NAME, REGISTRY_N
 """tuibrowser's own files in an index folder (the lock file stays: it may be held)."""
 
 # Whoosh's own names: the table of contents, the files of a segment (a 16-character id),
-# the TOC written before it is renamed, the pool files of its temporary folder.
+# the TOC written before it is renamed, the sorting runs and compound-file buffers of
+# its temporary folder.
 _TOC = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 _SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]{{16}})\.[A-Za-z0-9_.]+$")
 _TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.[0-9.]+$")
-_POOL_DIR, _POOL_FILE = f"{INDEX_NAME}.tmp", re.compile(r"^[0-9a-z]{28}\.run$")
+_POOL_DIR, _POOL_FILE = f"{INDEX_NAME}.tmp", re.compile(r"^[0-9a-z]{28}\.(?:run|ctmp)$")
 # fileio.write_bytes_atomic's temporary files for our own files.
 _OWN_TEMP = re.compile(r"^\.tuibrowser-[a-z-]+\.json\.[0-9a-z_]{8}\.tmp$")
 
@@ -66,6 +67,17 @@ class IndexLocked(IndexProblem):
     """Another process holds the index's write lock for longer than we are willing to wait."""
 
 
+class IndexUnwritable(IndexProblem):
+    """The index cannot be written (a full disk, a read-only folder); it is left as it was."""
+
+
+class IndexDamaged(IndexProblem):
+    """Reading the index failed in a way only damage explains (a truncated or garbled file).
+
+    The index is marked, so the next command rebuilds it.
+    """
+
+
 @dataclass
 class Marker:
     """What the marker file records about an index."""
@@ -76,6 +88,11 @@ class Marker:
     cheap staleness check (see corpus_fingerprint)."""
     entities: str = ""
     """Version of the entity rules and knowledge base the index's links were made with."""
+    files: dict[str, list[int]] = field(default_factory=dict)
+    """Whoosh's files as the last sync left them: name -> [size, mtime_ns]. Whoosh never
+    rewrites a file in place, so one that changed under the same name is damaged."""
+    damaged: str = ""
+    """Why reading the index failed, when it did: the next sync rebuilds it."""
 
 
 def read_marker(index_dir: Path) -> Marker | None:
@@ -87,11 +104,16 @@ def read_marker(index_dir: Path) -> Marker | None:
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_VERSION or raw.get("cleaner") != CLEANER_VERSION:
         return None
     corpus, dirs, entities = raw.get("corpus"), raw.get("dirs"), raw.get("entities", "")
+    files, damaged = raw.get("files", {}), raw.get("damaged", "")
     if not (isinstance(corpus, str) and isinstance(dirs, dict) and isinstance(entities, str)):
+        return None
+    if not (isinstance(files, dict) and isinstance(damaged, str)):
         return None
     if not all(isinstance(stamp, str) for stamp in dirs.values()):
         return None
-    return Marker(corpus=corpus, dirs=dirs, entities=entities)
+    if not all(isinstance(stamp, list) and all(isinstance(n, int) for n in stamp) for stamp in files.values()):
+        return None
+    return Marker(corpus=corpus, dirs=dirs, entities=entities, files=files, damaged=damaged)
 
 
 def write_marker(index_dir: Path, marker: Marker) -> None:
@@ -103,8 +125,53 @@ def write_marker(index_dir: Path, marker: Marker) -> None:
             "corpus": marker.corpus,
             "dirs": marker.dirs,
             "entities": marker.entities,
+            "files": marker.files,
+            "damaged": marker.damaged,
         },
     )
+
+
+def index_file_stamps(index_dir: Path) -> dict[str, list[int]]:
+    """[size, mtime_ns] of each of Whoosh's files in the folder (for Marker.files)."""
+    stamps: dict[str, list[int]] = {}
+    for name in _storage(index_dir).list():
+        try:
+            info = (index_dir / name).stat()
+        except OSError:
+            continue
+        stamps[name] = [info.st_size, info.st_mtime_ns]
+    return stamps
+
+
+def error_kind(error: BaseException) -> str:
+    """ "EOFError", "zlib.error": enough to tell kinds of damage apart in a message."""
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def mark_damaged(index_dir: Path, reason: str) -> None:
+    """Record that reading the index failed, so the next command rebuilds it (best effort:
+    an index that cannot be written is reported as damaged again next time)."""
+    marker = read_marker(index_dir)
+    if marker is not None and not marker.damaged:
+        with suppress(OSError):
+            write_marker(index_dir, replace(marker, damaged=reason))
+
+
+@contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Around reads of the index: what Whoosh raises on a damaged file (EOFError,
+    struct.error, zlib.error, KeyError, ...) becomes IndexDamaged, and the index is marked
+    for a rebuild. tuibrowser's own exceptions (an unknown id, a bad query) pass through.
+    """
+    try:
+        yield
+    except Exception as error:
+        if type(error).__module__.startswith("tuibrowser."):
+            raise
+        reason = f"the index at {index_dir} is damaged ({error_kind(error)})"
+        mark_damaged(index_dir, reason)
+        raise IndexDamaged(reason) from error
 
 
 def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
@@ -155,21 +222,38 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
         return "missing", "no index yet"
     marker = read_marker(index_dir)
     if marker is None:
-        return "broken", "the folder holds an index that tuibrowser did not build, or of an older format"
+        return "broken", "the folder holds an index that tuibrowser did not build, of an older format, or damaged"
+    if marker.damaged:
+        return "broken", marker.damaged
+    changed = _changed_in_place(marker.files, index_file_stamps(index_dir))
+    if changed:
+        return "broken", f"the index file {changed} was changed or damaged since it was written"
     try:
         ix = _storage(index_dir).open_index(INDEX_NAME)
         try:
             if set(ix.schema.names()) != set(build_schema().names()):
                 return "broken", "the index has another schema"
+            ix.reader().close()  # opens every segment: a truncated or garbled one fails here
         finally:
             ix.close()
     except Exception as error:  # Whoosh raises many kinds on a damaged index.
-        return "broken", f"the index cannot be read ({type(error).__name__})"
+        return "broken", f"the index cannot be read ({error_kind(error)})"
+    if not (index_dir / REGISTRY_NAME).is_file():
+        return "stale", "the entity registry is missing"
     if marker.corpus != str(corpus_dir.resolve()):
         return "stale", "the index was built from another corpus folder"
     if marker.dirs != corpus_fingerprint(corpus_dir):
         return "stale", "the corpus changed since the last index"
     return "ok", ""
+
+
+def _changed_in_place(recorded: dict[str, list[int]], current: dict[str, list[int]]) -> str | None:
+    """A file the last sync left that is missing or changed, if the index is still the one
+    it left (same table of contents). A newer table of contents means another process
+    committed since; that is an update, not damage."""
+    if not recorded or {n for n in recorded if _TOC.match(n)} != {n for n in current if _TOC.match(n)}:
+        return None
+    return next((name for name, stamp in sorted(recorded.items()) if current.get(name) != stamp), None)
 
 
 class _OwnFilesStorage(FileStorage):
@@ -282,9 +366,13 @@ def write_lock(index_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterat
     Raises:
         IndexLocked: when the lock is still held after `timeout` seconds.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK_NAME))
-    if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(index_dir / LOCK_NAME))
+        acquired = try_for(lock.acquire, timeout=timeout, delay=0.1)
+    except OSError as error:  # a read-only folder, a full disk
+        raise IndexUnwritable(f"cannot write the index at {index_dir}: {error.strerror or error}") from None
+    if not acquired:
         raise IndexLocked(
             f"another tuibrowser process is updating the index at {index_dir}; gave up after {timeout:g} s"
         )
