@@ -3,6 +3,7 @@ nothing hangs. One test (or a few) per reproduced failure, all in temporary fold
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -12,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,13 @@ from whoosh.filedb import filestore
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
-from conftest import SAMPLE_CORPUS
+from conftest import SAMPLE_CORPUS, terminal_unsafe
 from tuibrowser.cli import main
 from tuibrowser.core import budget, indexer
 from tuibrowser.core import corpus as corpus_module
 from tuibrowser.core.importer import import_paths
 from tuibrowser.core.indexer import ensure_current, sync
+from tuibrowser.core.library import get_article
 from tuibrowser.core.search import search
 from tuibrowser.core.store import IndexLocked, index_state, write_lock
 
@@ -49,18 +50,6 @@ def run(capsys, library, *args: str) -> tuple[int, str, str]:
     code = main(["--corpus", str(corpus), "--index", str(index), *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def terminal_unsafe(text: str) -> list[str]:
-    """Characters a terminal would act on or that hide or reorder text: C0 but line feed,
-    DEL, C1, format characters but ZWJ/ZWNJ, line/paragraph separators, surrogates."""
-    return [
-        f"U+{ord(c):04X}"
-        for c in text
-        if (ord(c) < 0x20 and c != "\n")
-        or 0x7F <= ord(c) <= 0x9F
-        or (unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp") and c not in "\u200c\u200d")
-    ]
 
 
 def article(title: str) -> bytes:
@@ -632,3 +621,51 @@ def test_a_deleted_entity_registry_is_rebuilt(library, capsys):
     (index / "tuibrowser-entities.json").unlink()
     code, out, _ = run(capsys, library, "entities", "--json")
     assert code == 0 and len(json.loads(out)) > 10
+
+
+# 11. Encodings and big fields.
+
+
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path, library):
+    corpus, index = library
+    text = "Café reopens\n\nThe café on the quay reopened; its naïve façade was repainted."
+    for name, encoding in (("le.txt", "utf-16-le"), ("be.txt", "utf-16-be"), ("u32.txt", "utf-32-le")):
+        mark = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE, "utf-32-le": codecs.BOM_UTF32_LE}
+        (tmp_path / name).write_bytes(mark[encoding] + text.replace("quay", f"quay {name}").encode(encoding))
+    verdicts = import_paths(sorted(tmp_path.glob("*.txt")), corpus, index)
+    assert [v.status for v in verdicts] == ["imported"] * 3
+    assert get_article(index, verdicts[0].ids[0]).paragraphs[0].startswith("The café on the quay")
+
+
+def test_mixed_utf8_and_latin1_reads_each_part_in_its_encoding(tmp_path, library):
+    corpus, index = library
+    utf8 = "Crème brûlée festival\n\nThe crème brûlée festival in Zürich drew a crowd.\n\n".encode()
+    latin1 = "Its naïve façade, “repainted” – said the œuvre’s author.".encode("cp1252")
+    (tmp_path / "mixed.txt").write_bytes(utf8 + latin1)
+    (verdict,) = import_paths([tmp_path / "mixed.txt"], corpus, index)
+    assert verdict.status == "imported"
+    assert get_article(index, verdict.ids[0]).paragraphs == (
+        "The crème brûlée festival in Zürich drew a crowd.",
+        "Its naïve façade, “repainted” – said the œuvre’s author.",
+    )
+
+
+def test_a_csv_field_over_128_kib_is_read(tmp_path, library):
+    corpus, index = library
+    body = " ".join(f"Paragraph word{number} of a very long feature." for number in range(6000))  # ~250 KiB
+    (tmp_path / "long.csv").write_text(f'title,text\nA long feature,"{body}"\n', encoding="utf-8")
+    (verdict,) = import_paths([tmp_path / "long.csv"], corpus, index)
+    assert verdict.status == "imported", verdict.reason
+    assert search(index, "word5999").total == 1
+
+
+# 11. Whoosh internals in query errors.
+
+
+@pytest.mark.parametrize("query", ["NOT NOT NOT oil", "text:oil", "hash:abc", "mentions:x", "byline:Smith"])
+def test_query_errors_never_show_whoosh_internals(library, capsys, query):
+    code, _, err = run(capsys, library, "search", query)
+    assert code in (0, 2)
+    assert not any(inside in err for inside in ("STORED", "format", "index out of range", "Error", "whoosh"))
+    if code == 2:
+        assert err.startswith("tuibrowser: cannot read the query: ") and err.count("\n") == 1

@@ -132,6 +132,9 @@ def read_jsonl(raw: bytes) -> list[RawItem]:
 
 def read_csv(raw: bytes) -> list[RawItem]:
     text = decode(raw)
+    # A whole article may sit in one cell; the csv module refuses fields over 128 KiB unless
+    # told otherwise (a process-wide setting, only ever raised here, to the file's size).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
