@@ -28,6 +28,7 @@ from tuibrowser.core.importer import import_paths
 from tuibrowser.core.indexer import ensure_current, sync
 from tuibrowser.core.library import get_article
 from tuibrowser.core.search import search
+from tuibrowser.core.settings import check_keymap, load_settings
 from tuibrowser.core.store import IndexLocked, index_state, write_lock
 
 ARTICLE = (
@@ -669,3 +670,53 @@ def test_query_errors_never_show_whoosh_internals(library, capsys, query):
     assert not any(inside in err for inside in ("STORED", "format", "index out of range", "Error", "whoosh"))
     if code == 2:
         assert err.startswith("tuibrowser: cannot read the query: ") and err.count("\n") == 1
+
+
+# 11. Settings: keymap problems, a byte order mark, deep nesting. (Item 1: keymap values
+# are outside strings too.)
+
+
+def test_keymap_conflicts_and_bad_key_names_are_reported(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[keymap]\n"
+        '"reader.next-mention" = "x"\n'
+        '"reader.scroll-down" = "x,j"\n'
+        '"app.back" = "left_square_bracket,backspace"\n'
+        '"reader.previous-mention" = "ctrl+nonsense"\n'
+        '"search.focus" = "\\u001b]52;c;cHduZWQ=\\u0007"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(path, environ={})
+    assert settings.keymap == {
+        "reader.next-mention": "x",
+        "reader.scroll-down": "x,j",
+        "app.back": "left_square_bracket,backspace",
+    }
+    problems = "\n".join(settings.problems)
+    assert "'x' is bound to both 'reader.next-mention' and 'reader.scroll-down'" in problems
+    assert "'ctrl+nonsense' is not a key name" in problems
+    assert "'\\x1b]52;c;cHduZWQ=\\x07' is not a key name" in problems
+    assert terminal_unsafe(problems) == []
+    # The TUI knows its binding ids and defaults: unknown ids and clashes with defaults too.
+    overrides = {"reader.next-mentoin": "m", "reader.find": "q"}
+    found = check_keymap(overrides, ["reader.next-mention", "app.quit", "reader.find"], {"app.quit": "q"})
+    assert found == [
+        "keymap: no binding is called 'reader.next-mentoin'; did you mean reader.next-mention?",
+        "keymap: 'q' is bound to both 'app.quit' and 'reader.find'",
+    ]
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(codecs.BOM_UTF8 + b'theme = "nord"\n')
+    settings = load_settings(path, environ={})
+    assert (settings.theme, settings.problems) == ("nord", [])
+
+
+def test_a_deeply_nested_config_is_reported_not_fatal(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("theme = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    settings = load_settings(path, environ={})
+    assert settings.theme == "textual-dark"
+    assert settings.problems == [f"{path} is nested too deeply to read; using defaults, file left as it is"]
