@@ -720,3 +720,144 @@ def test_a_deeply_nested_config_is_reported_not_fatal(tmp_path):
     settings = load_settings(path, environ={})
     assert settings.theme == "textual-dark"
     assert settings.problems == [f"{path} is nested too deeply to read; using defaults, file left as it is"]
+
+
+# 11. A locked sub-folder gets no verdict; (found while fixing) a folder nested 1,000 deep.
+
+
+def test_a_folder_that_cannot_be_read_gets_a_verdict(tmp_path, library, monkeypatch):
+    corpus, index = library
+    locked = tmp_path / "incoming" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "inside.txt").write_bytes(article("Behind a locked door"))
+    (tmp_path / "incoming" / "open.txt").write_bytes(article("In the open"))
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):  # root reads every folder: simulate a locked one
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    verdicts = {v.path: (v.status, v.reason) for v in import_paths([tmp_path / "incoming"], corpus, index)}
+    assert verdicts == {
+        str(locked): ("rejected", "cannot read the folder: Permission denied"),
+        str(tmp_path / "incoming" / "open.txt"): ("imported", None),
+    }
+
+
+def nested(folder: Path, levels: int) -> Path:
+    """folder/d/d/.../d, made one level at a time (pathlib, shutil and os.walk recurse)."""
+    folder.mkdir(exist_ok=True)
+    for _ in range(levels):
+        folder = folder / "d"
+        folder.mkdir()
+    return folder
+
+
+def remove_tree(top: Path) -> None:
+    """shutil.rmtree recurses too (and so does pytest's clean-up): remove bottom-up, iteratively."""
+    folders, pending = [], [top]
+    while pending:
+        folder = pending.pop()
+        folders.append(folder)
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            else:
+                os.unlink(entry.path)
+    for folder in reversed(folders):
+        folder.rmdir()
+
+
+@pytest.fixture
+def deep_trees():
+    """Folders to remove after the test, however deep."""
+    made: list[Path] = []
+    yield made
+    for top in made:
+        remove_tree(top)
+
+
+def test_a_folder_nested_a_thousand_deep_gets_a_verdict_and_the_rest_is_imported(tmp_path, library, capsys, deep_trees):
+    corpus, _ = library
+    folder = tmp_path / "incoming"
+    deep_trees.extend([folder, corpus / "nested"])
+    (nested(folder, 1000) / "bottom.txt").write_bytes(article("At the very bottom"))  # RecursionError before
+    (folder / "top.txt").write_bytes(article("At the top"))
+    code, out, err = run(capsys, library, "import", str(folder), "--json")
+    assert code == 0, err[:500]
+    assert sorted(v["status"] for v in json.loads(out)) == ["imported", "rejected"]
+    (nested(corpus / "nested", 1000) / "bottom.txt").write_bytes(article("At the very bottom"))
+    code, out, err = run(capsys, library, "index")
+    assert code == 0 and "levels deep" in out, err[:500]
+
+
+# The whole attack at once: a hostile folder.
+
+XXE_FEED = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    "<rss><channel><title>T</title><item><title>I</title><description>&xxe;</description></item></channel></rss>"
+)
+
+
+def test_a_hostile_folder_gets_a_verdict_for_every_file_and_loses_nothing(tmp_path, library, capsys, monkeypatch):
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    expected: dict[str, str] = {}
+
+    def add(name: str | bytes, data: bytes, status: str) -> None:
+        write_named(folder, os.fsencode(name), data)
+        expected[os.fsdecode(os.fsencode(folder) + b"/" + os.fsencode(name))] = status
+
+    for number, name in enumerate(HOSTILE_NAMES):
+        add(name, article(f"Hostile name {number}"), "imported")
+    add("a b.txt", article("Collision one"), "imported")
+    add("a_b.txt", article("Collision two"), "imported")
+    add("token.txt", b"Q" * 2**21, "imported")
+    add("utf16.txt", codecs.BOM_UTF16_LE + "Wide report\n\nA report in UTF-16.".encode("utf-16-le"), "imported")
+    add("long.csv", f'title,text\nLong,"{"word " * 40_000}"\n'.encode(), "imported")
+    add("bomb.md", (ALIAS_BOMB + "title: [*i]\n---\nBody.\n").encode(), "rejected")
+    add("deep.json", NESTED_JSON.encode(), "rejected")
+    add("xxe.xml", XXE_FEED.encode(), "rejected")
+    add("empty.txt", b"", "rejected")
+    add("binary.txt", b"\0\1\2" * 100, "rejected")
+    add("program.exe", b"MZ", "rejected")
+    add("copy.txt", next(SAMPLE_CORPUS.glob("000_*.txt")).read_bytes(), "duplicate")
+    for name, target in (("loop.txt", folder / "loop.txt"), ("outside.txt", Path("/etc/hostname"))):
+        (folder / name).symlink_to(target)
+        expected[str(folder / name)] = "rejected"
+    os.mkfifo(folder / "fifo.txt")
+    expected[str(folder / "fifo.txt")] = "rejected"
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "inside.txt").write_bytes(article("Behind a locked door"))
+    expected[str(locked)] = "rejected"
+    (nested(folder / "deep", 70) / "bottom.txt").write_bytes(article("At the bottom"))
+    expected[str(folder / "deep" / Path(*["d"] * 64))] = "rejected"  # 65 levels below the top
+
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    code, out, _ = run(capsys, library, "list", "--json")
+    earlier = {item["id"]: item["title"] for item in json.loads(out)}
+    monkeypatch.setattr(os, "scandir", scandir)  # root reads any folder: a locked one, simulated
+    code, out, err = run(capsys, library, "import", str(folder), "--json")
+    assert code == 0, err
+    assert terminal_unsafe(out + err) == []
+    verdicts = json.loads(out)
+    assert sorted(v["path"] for v in verdicts) == sorted(expected)  # every file, once
+    assert {v["path"]: v["status"] for v in verdicts} == expected
+    assert all(v["reason"] for v in verdicts if v["status"] == "rejected")
+    monkeypatch.undo()
+    # Nothing earlier was lost: every earlier article is still listed and found by its title.
+    code, out, _ = run(capsys, library, "list", "--json")
+    articles = json.loads(out)
+    assert len(articles) == len(earlier) + sum(status == "imported" for status in expected.values())
+    for article_id, title in earlier.items():
+        code, out, _ = run(capsys, library, "search", "--json", "--limit", "50", "--", f'"{title}"')
+        assert code == 0 and article_id in [hit["id"] for hit in json.loads(out)["hits"]], title

@@ -6,7 +6,6 @@ import datetime as dt
 import email.utils
 import errno
 import hashlib
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from tuibrowser.core.article import Article
 from tuibrowser.core.cleaning import CLEANER_VERSION, clean_text
 from tuibrowser.core.dates import parse_date
 from tuibrowser.core.formats import SUFFIXES, FormatError, RawItem, read_items
+from tuibrowser.core.walk import MAX_DEPTH, walk
 
 ARTICLE_SUFFIXES = frozenset(SUFFIXES)
 """File kinds the corpus loader reads as articles (see core.formats)."""
@@ -57,7 +57,8 @@ def scan(corpus_dir: Path, problems: list[tuple[str, str]] | None = None) -> lis
 
     Args:
         problems: Gets (path, reason) for what cannot be indexed at all: a folder that
-            cannot be listed, a file name that is not UTF-8, a symlink loop.
+            cannot be listed or is nested too deep, a file name that is not UTF-8, a
+            symlink loop.
     """
     root = corpus_dir.resolve()
     problems = [] if problems is None else problems
@@ -68,7 +69,12 @@ def scan(corpus_dir: Path, problems: list[tuple[str, str]] | None = None) -> lis
         shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
         problems.append((f"{shown}/", f"cannot read the folder: {error.strerror or error}"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
+    def too_deep(folder: str) -> None:
+        problems.append(
+            (f"{Path(folder).relative_to(root).as_posix()}/", f"folder nested more than {MAX_DEPTH} levels deep")
+        )
+
+    for dirpath, dirnames, filenames in walk(root, unlistable, too_deep=too_deep):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_SUFFIXES:

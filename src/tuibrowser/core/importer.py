@@ -37,6 +37,7 @@ from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import Manifest, load_manifest, sync_locked, text_hash
 from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT, IndexProblem, write_lock
+from tuibrowser.core.walk import MAX_DEPTH, walk
 
 IMPORTS_DIR = "imports"
 SUPERSEDED_DIR = ".superseded"
@@ -81,10 +82,13 @@ def expand(inputs: list[Path]) -> Iterator[tuple[str, Path | None, str | None, s
 def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
     root = folder.resolve()
     unreadable: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append, followlinks=False):
+    too_deep: list[str] = []
+    for dirpath, dirnames, filenames in walk(folder, unreadable.append, too_deep=too_deep.append):
         while unreadable:
             error = unreadable.pop()
             yield str(error.filename or dirpath), None, f"cannot read the folder: {error.strerror or error}", ""
+        while too_deep:
+            yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for link in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
             dirnames.remove(link)  # followed through its target when that is inside the tree
@@ -101,9 +105,11 @@ def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
             path = Path(dirpath, name)
             relative = (Path(root.name) / path.relative_to(folder)).as_posix()
             yield from _one(str(path), path, root, relative)
-    while unreadable:  # the top folder itself
+    while unreadable:  # the top folder itself, or the last one listed
         error = unreadable.pop()
         yield str(error.filename or folder), None, f"cannot read the folder: {error.strerror or error}", ""
+    while too_deep:
+        yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
 
 
 def _one(shown: str, path: Path, root: Path, relative: str) -> Iterator[tuple[str, Path | None, str | None, str]]:
@@ -223,7 +229,7 @@ def remove_stale_copies(corpus_dir: Path) -> None:
 
     Call it holding the write lock: no import is then at work.
     """
-    for folder, _, names in os.walk(corpus_dir / IMPORTS_DIR):
+    for folder, _, names in walk(corpus_dir / IMPORTS_DIR, lambda error: None):
         for name in names:
             if _COPY_TEMP.match(name):
                 Path(folder, name).unlink(missing_ok=True)

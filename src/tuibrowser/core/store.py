@@ -27,6 +27,7 @@ from tuibrowser.core.cleaning import CLEANER_VERSION
 from tuibrowser.core.entities.registry import REGISTRY_NAME
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
+from tuibrowser.core.walk import walk
 
 MARKER_NAME = "tuibrowser-index.json"
 """Small file: format versions and the corpus folders' fingerprint, read at start-up."""
@@ -187,7 +188,7 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
     """
     root = corpus_dir.resolve()
     prints: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in walk(root, lambda error: None):  # what scan cannot list, it skips
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         names = sorted(name for name in (*dirnames, *filenames) if not name.startswith("."))
         listing = hashlib.sha1("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()[:16]
