@@ -29,7 +29,7 @@ from tuibrowser.core.indexer import ensure_current, sync
 from tuibrowser.core.library import get_article
 from tuibrowser.core.search import search
 from tuibrowser.core.settings import check_keymap, load_settings
-from tuibrowser.core.store import IndexLocked, index_state, write_lock
+from tuibrowser.core.store import IndexLocked, index_state, mark_damaged, write_lock
 
 ARTICLE = (
     "Foreign ministers met in Geneva on Tuesday to discuss the corridor, officials said.\n\n"
@@ -121,6 +121,18 @@ def test_entities_toml_names_and_descriptions_are_cleaned_before_any_output(libr
         assert terminal_unsafe(out + err) == []
     code, out, _ = run(capsys, library, "entity", "jonas-keller")
     assert out.startswith("Jonas Keller (person)\nChair of the council\n")
+
+
+def test_folder_paths_with_terminal_sequences_are_printed_escaped(tmp_path, capsys):
+    corpus = tmp_path / "corpus\x1b]0;owned\x07"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    index = tmp_path / "index\x1b[2J"
+    library = (corpus, index)
+    code, out, err = run(capsys, library, "search", "corridor")
+    assert code == 0 and terminal_unsafe(out + err) == [] and "corpus\\x1b]0;owned\\x07" in err
+    mark_damaged(index, f"the index at {index} is damaged (EOFError)")  # a reason quoting the path
+    code, out, err = run(capsys, library, "index")
+    assert code == 0 and terminal_unsafe(out + err) == [] and out.startswith("built a new index (the index at ")
 
 
 # 2. One long run without whitespace makes the corpus unindexable and freezes everything.

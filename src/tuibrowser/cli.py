@@ -310,7 +310,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         _dump(data)
         return
     if report.rebuilt_because:
-        print(f"built a new index ({report.rebuilt_because})")
+        print(printable(f"built a new index ({report.rebuilt_because})"))  # the reason may quote the path
     print(report.summary())
     for path, why in report.skipped:
         print(printable(f"skipped {path}: {why}"))
