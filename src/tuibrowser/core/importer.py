@@ -2,11 +2,14 @@
 
 Every input ends as imported, updated, duplicate or rejected (with a reason); one bad file
 never stops the batch. Originals are copied byte for byte into `corpus/imports/` (each
-file written atomically); a file replaced by a newer version is first copied to
-`corpus/.superseded/`, so nothing is ever lost. The index is then brought up to date by the
-ordinary incremental sync, so imported articles get the same cleaning, entity linking and
-discovery as the rest. An import killed at any point leaves whole files only; the next
-command syncs the index with them.
+file written atomically, with the original's permissions) under names that never collide:
+`imports/.origins.jsonl` records which input each copy came from, so a copy is replaced
+("updated") only by a newer version of the same input. A replaced file is first copied to
+`corpus/.superseded/`, so nothing is ever lost. The index is then brought up to date by
+the ordinary incremental sync, so imported articles get the same cleaning, entity linking
+and discovery as the rest; the index's lock is held throughout, so no other indexer comes
+between. An import killed at any point leaves whole files only; the next command syncs the
+index with them.
 """
 
 from __future__ import annotations
@@ -173,6 +176,7 @@ def import_paths(
     Raises:
         IndexLocked: another process kept the index for `lock_timeout` seconds (nothing
             was imported).
+        IndexUnwritable: the index cannot be written (nothing was imported).
         KnowledgeBaseError: entities.toml is malformed (nothing was imported).
         ImportIncomplete: the copies were made but could not be indexed; it carries the
             verdicts.
@@ -265,8 +269,8 @@ class _Batch:
         if kind_of(path.name) is None:
             return Verdict(shown, "rejected", reason=f"unsupported file type ({path.suffix or 'no extension'})")
         try:
-            stat = path.stat()
-            if stat.st_size > MAX_ARTICLE_BYTES:
+            info = path.stat()
+            if info.st_size > MAX_ARTICLE_BYTES:
                 return Verdict(shown, "rejected", reason=f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB")
             raw = path.read_bytes()
         except OSError as error:
@@ -285,13 +289,13 @@ class _Batch:
             return Verdict(shown, "duplicate", ids=ids, reason="same content as articles already in the corpus")
 
         url = parsed[0].url if len(parsed) == 1 else None
-        target, status = self.target_for(relative), "imported"
-        if (self.corpus_dir / target).exists():
-            status = "updated"  # the same source, a newer version
-        elif url and url in self.by_url:
-            target, status = self.by_url[url], "updated"  # the same article (same URL), a newer version
         try:
-            self._copy(target, relative, raw, stat.st_mode, replacing=status == "updated")
+            target, status = self.target_for(relative), "imported"
+            if (self.corpus_dir / target).exists():
+                status = "updated"  # the same source, a newer version
+            elif url and url in self.by_url:
+                target, status = self.by_url[url], "updated"  # the same article (same URL), a newer version
+            self._copy(target, relative, raw, info.st_mode, replacing=status == "updated")
         except OSError as error:
             return Verdict(shown, "rejected", reason=f"cannot copy into the corpus: {error.strerror or error}")
         self.by_hash[digest] = target

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
+from whoosh.query import QueryError as WhooshQueryError
 from whoosh.util.filelock import FileLock, try_for
 
 from tuibrowser.core.cleaning import CLEANER_VERSION
 from tuibrowser.core.entities.registry import REGISTRY_NAME
+from tuibrowser.core.errors import QueryError
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
 from tuibrowser.core.walk import walk
@@ -145,7 +147,7 @@ def index_file_stamps(index_dir: Path) -> dict[str, list[int]]:
 
 
 def error_kind(error: BaseException) -> str:
-    """ "EOFError", "zlib.error": enough to tell kinds of damage apart in a message."""
+    """A short name for the kind of an error ("EOFError", "zlib.error"), for messages."""
     kind = type(error)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
@@ -167,6 +169,8 @@ def reading(index_dir: Path) -> Iterator[None]:
     """
     try:
         yield
+    except WhooshQueryError:  # a query Whoosh cannot run on these fields: not damage
+        raise QueryError("cannot run this query: a phrase or pattern on a field that does not allow it") from None
     except Exception as error:
         if type(error).__module__.startswith("tuibrowser."):
             raise
@@ -216,7 +220,7 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     try:
         exists = index_exists(index_dir)
     except Exception as error:  # Whoosh opens the TOC and raises on a garbled one.
-        return "broken", f"the index cannot be read ({type(error).__name__})"
+        return "broken", f"the index cannot be read ({error_kind(error)})"
     if not exists:
         if (index_dir / MARKER_NAME).exists():
             return "broken", "the index files are missing"
@@ -366,6 +370,7 @@ def write_lock(index_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterat
 
     Raises:
         IndexLocked: when the lock is still held after `timeout` seconds.
+        IndexUnwritable: when the lock file cannot be made (a read-only folder, a full disk).
     """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
