@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,16 @@ def seed_index(tmp_path_factory) -> Path:
 def seed_path(prefix: str) -> Path:
     """The sample file whose name starts with `prefix` ("000" ... "004")."""
     return next(SAMPLE_CORPUS.glob(f"{prefix}_*.txt"))
+
+
+def terminal_unsafe(text: str) -> list[str]:
+    """What a terminal would act on, or what hides or reorders text, in program output: C0
+    controls but line feed, DEL, C1, format characters but ZWJ/ZWNJ, line and paragraph
+    separators, surrogates. Written here independently of core.sanitize, to check it."""
+    return [
+        f"U+{ord(c):04X}"
+        for c in text
+        if (ord(c) < 0x20 and c != "\n")
+        or 0x7F <= ord(c) <= 0x9F
+        or (unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp") and c not in "\u200c\u200d")
+    ]

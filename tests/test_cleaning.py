@@ -191,8 +191,17 @@ def test_hard_wrapped_newswire_is_rejoined():
 
 def test_control_and_escape_sequences_removed():
     cleaned = clean_text("Title \x1b[31mred\x1b]52;c;aGk=\x07\n\nBody\x9b2J text \x00here.\u202e")
-    assert "\x1b" not in cleaned.title and "\x07" not in cleaned.title
-    assert cleaned.paragraphs == ("Body2J text here.",)
+    # Whole sequences go, so no "[31m" or "2J" is left behind in the words.
+    assert cleaned.title == "Title red"
+    assert cleaned.paragraphs == ("Body text here.",)
+
+
+def test_invisible_format_characters_removed_joiners_kept():
+    # U+061C (Arabic letter mark), tag characters, a soft hyphen, a zero-width space.
+    cleaned = clean_text(
+        "Title\n\nan\u061c \U000e0041\U000e0042hidden news\u00adpaper\u200b here; 👩\u200d💻 \u0645\u200c\u0627"
+    )
+    assert cleaned.paragraphs == ("an hidden newspaper here; 👩\u200d💻 \u0645\u200c\u0627",)
 
 
 def test_derive_title_cuts_at_clause_or_word_boundary():

@@ -10,7 +10,6 @@ commands that read the index, when they run; Textual only when the browser is la
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,10 +18,12 @@ from typing import TYPE_CHECKING, NoReturn
 from tuibrowser import __version__
 from tuibrowser.core.entities.kb import KnowledgeBaseError
 from tuibrowser.core.entities.registry import EntityNotFound
-from tuibrowser.core.errors import ArticleNotFound, IndexProblem, QueryError
+from tuibrowser.core.errors import ArticleNotFound, IndexDamaged, IndexProblem, QueryError
 from tuibrowser.core.paths import resolve_locations
+from tuibrowser.core.sanitize import printable, safe_json
 
 if TYPE_CHECKING:
+    from tuibrowser.core.importer import Verdict
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import Services
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Use -- before names that start with a dash.",
     )
     importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders (recursively)")
+    importing.add_argument(
+        "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
+    )
     importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
 
     trail = commands.add_parser(
@@ -161,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(message: str) -> None:
-    print(f"tuibrowser: {message}", file=sys.stderr)
+    """One line on stderr; messages quote file names and paths, so they are made printable."""
+    print(f"tuibrowser: {printable(message)}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -169,7 +174,7 @@ def _run(args: argparse.Namespace) -> int:
         from tuibrowser.core.settings import EXAMPLE, config_path
 
         path = config_path()
-        print(path)
+        print(printable(path))
         if not path.exists():
             print(f"(not created yet; an example:)\n{EXAMPLE}", file=sys.stderr)
         return EXIT_OK
@@ -188,7 +193,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         return _run_tui(services)
     if args.command == "import":
-        return _import(services, args.paths, args.json)
+        return _import(services, args.paths, args.json, args.wait)
     if args.command == "index":
         bar = _progress_bar()
         report = services.sync(rebuild=args.rebuild, progress=bar, lock_timeout=args.wait)
@@ -196,6 +201,16 @@ def _run(args: argparse.Namespace) -> int:
         _print_report(report, args.json)
         return EXIT_OK
     _ensure_index(services)
+    try:
+        _answer(args, services)
+    except IndexDamaged as damaged:  # seen only when read; it is marked, so this rebuilds it
+        _fail(f"{damaged}; rebuilding it")
+        _ensure_index(services)
+        _answer(args, services)
+    return EXIT_OK
+
+
+def _answer(args: argparse.Namespace, services: Services) -> None:
     if args.command == "list":
         _print_list(services, args.json)
     elif args.command == "search":
@@ -206,12 +221,12 @@ def _run(args: argparse.Namespace) -> int:
         _print_entities(services, args.json)
     elif args.command == "entity":
         _print_entity(services, args.name, args.json, by=args.by, first=args.first, last=args.last)
-    return EXIT_OK
 
 
-def _import(services: Services, paths: list[Path], as_json: bool) -> int:
-    """Import files; exit 2 when every input was rejected, else 0."""
-    from tuibrowser.core.jsonshapes import import_json
+def _import(services: Services, paths: list[Path], as_json: bool, wait: float) -> int:
+    """Import files; exit 2 when every input was rejected, else 0. The verdicts are printed
+    even when the copies could not be indexed (then the error follows, exit 1)."""
+    from tuibrowser.core.importer import ImportIncomplete
 
     show = _progress_bar()
 
@@ -219,21 +234,31 @@ def _import(services: Services, paths: list[Path], as_json: bool) -> int:
         if show:
             show("importing", done, total)
 
-    verdicts = services.import_paths(paths, progress=progress)
+    try:
+        verdicts = services.import_paths(paths, progress=progress, lock_timeout=wait)
+    except ImportIncomplete as incomplete:
+        _clear_bar(show)
+        _print_verdicts(incomplete.verdicts, as_json)
+        raise
     _clear_bar(show)
-    if as_json:
-        _dump(import_json(verdicts))
-    else:
-        for verdict in verdicts:
-            detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
-            print(f"{verdict.status:<9} {verdict.path}" + (f"  ({detail})" if detail else ""))
-        counts = {
-            status: sum(v.status == status for v in verdicts)
-            for status in ("imported", "updated", "duplicate", "rejected")
-        }
-        print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    _print_verdicts(verdicts, as_json)
     # 2 only when everything was rejected (a mix with duplicates or imports is success).
     return EXIT_USAGE if all(v.status == "rejected" for v in verdicts) else EXIT_OK
+
+
+def _print_verdicts(verdicts: list[Verdict], as_json: bool) -> None:
+    if as_json:
+        from tuibrowser.core.jsonshapes import import_json
+
+        _dump(import_json(verdicts))
+        return
+    for verdict in verdicts:
+        detail = ", ".join(verdict.ids) if verdict.status in ("imported", "updated") else verdict.reason
+        print(printable(f"{verdict.status:<9} {verdict.path}" + (f"  ({detail})" if detail else "")))
+    counts = {
+        status: sum(v.status == status for v in verdicts) for status in ("imported", "updated", "duplicate", "rejected")
+    }
+    print(", ".join(f"{n} {status}" for status, n in counts.items()))
 
 
 def _run_tui(services: Services) -> int:
@@ -295,7 +320,7 @@ def _clear_bar(bar: Progress | None) -> None:
 
 
 def _dump(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(safe_json(data))
 
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
@@ -305,10 +330,10 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         _dump(report_json(report))
         return
     if report.rebuilt_because:
-        print(f"built a new index ({report.rebuilt_because})")
+        print(printable(f"built a new index ({report.rebuilt_because})"))  # the reason may quote the path
     print(report.summary())
     for path, why in report.skipped:
-        print(f"skipped {path}: {why}")
+        print(printable(f"skipped {path}: {why}"))
 
 
 def _print_list(services: Services, as_json: bool) -> None:

@@ -13,9 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tuibrowser.core import budget
 from tuibrowser.core.dates import parse_date
+from tuibrowser.core.sanitize import strip_unsafe
 
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -27,12 +29,24 @@ TAIL_ZONE = 3
 DERIVED_TITLE_MAX = 90
 """Longest title derived from the lead, in characters, before an ellipsis."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+METADATA_MAX_CHARS = 1000
+"""Stated metadata (title, source, byline, URL, date) longer than this is cut: no real title
+is longer, and a hostile one would otherwise be shown on every line of a listing."""
+
+TRAILER_WINDOW = 600
+"""Characters at the end of a paragraph searched for a tweet trailer or a photo credit: both
+end the paragraph and are short, and a bounded window keeps each search linear."""
+
+# Every pattern here runs over untrusted text, so each is linear: no two adjacent quantified
+# parts can match the same characters, unbounded parts start only where a word or a
+# space run starts, and searches for endings look only at the end.
+
+# Every kind of horizontal space becomes one space, so no rule below ever meets a run of them.
+_SPACES = re.compile(r"[^\S\n]+")
 
 # A header fused onto the first sentence: " date 2023-05-29 Russia's President ...".
 _FUSED_DATE = re.compile(
-    r"^\s*(?:date|published|updated|posted)\s*:?\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
+    r"^\s*(?:date|published|updated|posted)\s*(?::\s*)?(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
     re.IGNORECASE,
 )
 # "Key: value" header lines at the very top of a file (front matter written by hand or tools).
@@ -112,13 +126,13 @@ _SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<source>\S.{0,80})$", re.IGNORECASE
 _URL_LINE = re.compile(r"^https?://\S+$")
 # An embedded tweet ends "... pic.twitter.com/xyz — Display Name (@handle) May 19, 2023".
 _TWEET_TRAILER = re.compile(
-    r"\s*(?:(?:pic\.twitter\.com|https?://t\.co)/\S+\s*)?[—–]\s*(?P<name>[^()\n—–]{1,80}?)\s*"
+    r"(?<!\s)\s*(?:(?<!\S)(?:pic\.twitter\.com|https?://t\.co)/\S+\s*)?[—–]\s*(?P<name>[^()\n—–]{1,80}?)\s*"
     r"\(@\w{1,15}\)\s*(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})\s*$"
 )
-_TWEET_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|https?://t\.co)/\S+")
+_TWEET_LINK = re.compile(r"(?<!\s)\s*\b(?:pic\.twitter\.com|https?://t\.co)/\S+")
 # A caption's credit: "... Akera River. Credit: Twitter/@FrontArtsakh", "... 2023. / Photo: AFP / AFP".
 _CREDIT = re.compile(
-    r"(?:(?<=[.!?\"”’)])|^)\s*/?\s*(?:photo|image|picture|video)?\s*(?:credits?|photo|image|picture|courtesy)\s*:"
+    r"(?:(?<=[.!?\"”’)])|^)\s*(?:/\s*)?(?:(?:photo|image|picture|video)\s*)?(?:credits?|photo|image|picture|courtesy)\s*:"
     r"\s*[^.!?\"“”]{1,80}$",
     re.IGNORECASE,
 )
@@ -190,14 +204,14 @@ class CleanedText:
 
 
 def normalize(raw: str) -> str:
-    """Make text safe and uniform: NFC, LF line ends, no control or bidi characters.
+    """Make text safe and uniform: NFC, LF line ends, no terminal sequences or invisible controls.
 
-    Control characters (ESC, BEL, C1 codes and the like) are removed here, once, so no face
-    of the app can ever send them to a terminal and all offsets refer to the safe text.
+    What is unsafe is defined once, in core.sanitize; it is removed here, once, so no face of
+    the app can ever send it to a terminal and all offsets refer to the safe text.
     """
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text)
+    text = strip_unsafe(text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
@@ -210,14 +224,18 @@ def clean_text(raw: str, known: dict[str, str] | None = None) -> CleanedText:
             what it lacks.
     """
     text = normalize(raw)
-    meta: dict[str, str] = {key: normalize(value).strip() for key, value in (known or {}).items() if value}
+    meta: dict[str, str] = {key: _bounded(value) for key, value in (known or {}).items() if value}
     text = _take_header_lines(text, meta)
     fused = _FUSED_DATE.match(text)
     if fused:
         meta.setdefault("date", fused.group(1))
         text = text[fused.end() :]
+    budget.check()
 
-    paragraphs = [_strip_inline_chrome(p) for p in split_paragraphs(text)]
+    paragraphs = []
+    for paragraph in split_paragraphs(text):
+        paragraphs.append(_strip_inline_chrome(paragraph))
+        budget.check()
     paragraphs = _drop_chrome(paragraphs)
     title, paragraphs = _take_head(paragraphs, meta)
     paragraphs = _take_tail(paragraphs, meta)
@@ -236,6 +254,12 @@ def clean_text(raw: str, known: dict[str, str] | None = None) -> CleanedText:
         url=meta.get("url"),
         paragraphs=tuple(p for p in paragraphs if p),
     )
+
+
+def _bounded(value: str) -> str:
+    """Stated metadata, normalised and cut to METADATA_MAX_CHARS."""
+    value = normalize(value[: METADATA_MAX_CHARS * 4]).strip()
+    return value if len(value) <= METADATA_MAX_CHARS else value[: METADATA_MAX_CHARS - 1].rstrip() + "…"
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -276,7 +300,7 @@ def _take_header_lines(text: str, meta: dict[str, str]) -> str:
         match = _HEADER_LINE.match(line)
         if not match:
             break
-        key, value = match.group(1).lower(), match.group(2).strip()
+        key, value = match.group(1).lower(), _bounded(match.group(2))
         if key in ("date", "published"):
             iso = parse_date(value)
             if iso is None:
@@ -296,12 +320,15 @@ def _take_header_lines(text: str, meta: dict[str, str]) -> str:
 
 def _strip_inline_chrome(paragraph: str) -> str:
     """Remove tweet embed trailers, tweet photo links and caption credits; keep the words."""
-    tweet = _TWEET_TRAILER.search(paragraph)
+    tail = max(0, len(paragraph) - TRAILER_WINDOW)
+    tweet = _TWEET_TRAILER.search(paragraph, tail)
     if tweet:
         name = _display_name(tweet.group("name"))
         paragraph = paragraph[: tweet.start()].rstrip() + (f" — {name}" if name else "")
     paragraph = _TWEET_LINK.sub("", paragraph)
-    paragraph = _CREDIT.sub("", paragraph)
+    credit = _CREDIT.search(paragraph, max(0, len(paragraph) - TRAILER_WINDOW))
+    if credit:
+        paragraph = paragraph[: credit.start()]
     return paragraph.strip()
 
 
@@ -422,7 +449,9 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(paragraph):
-        before = paragraph[start : match.start()].rstrip(".!?\"”’')] ")
+        # Only the last word matters; a bounded look keeps a paragraph of many skipped
+        # breaks ("Mr. A, Mr. B, ...") linear.
+        before = paragraph[max(start, match.start() - 40) : match.start()].rstrip(".!?\"”’')] ")
         last_word = before.rsplit(" ", 1)[-1].casefold() if before else ""
         if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
             continue
@@ -447,10 +476,12 @@ def derive_title(paragraphs: list[str]) -> str:
     sentence = sentences[0].rstrip(" .")
     if len(sentence) <= DERIVED_TITLE_MAX:
         return sentence
-    clause = re.split(r",\s+|\s+[—–]\s+|;\s+", sentence, maxsplit=1)[0]
+    clause = re.split(r",\s+|\s+[—–]\s+|;\s+", sentence[: DERIVED_TITLE_MAX + 11], maxsplit=1)[0]
     if 30 <= len(clause) <= DERIVED_TITLE_MAX + 10:
         return clause
     words = sentence[: DERIVED_TITLE_MAX + 1].split()[:-1]
     while words and words[-1].casefold().strip(",;:") in _WEAK_ENDINGS:
         words.pop()
+    if not words:  # one enormous word: cut it
+        return sentence[:DERIVED_TITLE_MAX] + "…"
     return " ".join(words).rstrip(",;:") + "…"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import errno
 import hashlib
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,10 +14,12 @@ from pathlib import Path
 
 from slugify import slugify
 
+from tuibrowser.core import budget
 from tuibrowser.core.article import Article
 from tuibrowser.core.cleaning import CLEANER_VERSION, clean_text
 from tuibrowser.core.dates import parse_date
 from tuibrowser.core.formats import SUFFIXES, FormatError, RawItem, read_items
+from tuibrowser.core.walk import MAX_DEPTH, walk
 
 ARTICLE_SUFFIXES = frozenset(SUFFIXES)
 """File kinds the corpus loader reads as articles (see core.formats)."""
@@ -32,6 +34,10 @@ class ArticleError(ValueError):
     """A corpus file cannot be read as an article; the message says why, in one line."""
 
 
+class ArticleUnreadable(ArticleError):
+    """The file could not be read at all (permissions, a vanished file): worth trying again."""
+
+
 @dataclass(frozen=True, slots=True)
 class CorpusFile:
     """An article file found in the corpus, with what a cheap change check needs."""
@@ -42,30 +48,79 @@ class CorpusFile:
     mtime_ns: int
 
 
-def scan(corpus_dir: Path) -> list[CorpusFile]:
+def scan(corpus_dir: Path, problems: list[tuple[str, str]] | None = None) -> list[CorpusFile]:
     """List the article files under `corpus_dir`, sorted by path.
 
     Hidden files and folders are skipped (superseded imports are kept in `.superseded/`),
     and so are symlinks that lead outside the corpus, so a link can never pull a private
     file into the index.
+
+    Args:
+        problems: Gets (path, reason) for what cannot be indexed at all: a folder that
+            cannot be listed or is nested too deep, a file name that is not UTF-8, a
+            symlink loop.
     """
     root = corpus_dir.resolve()
+    problems = [] if problems is None else problems
     found: list[CorpusFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unlistable(error: OSError) -> None:
+        where = Path(error.filename or root)
+        shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        problems.append((f"{shown}/", f"cannot read the folder: {error.strerror or error}"))
+
+    def too_deep(folder: str) -> None:
+        problems.append(
+            (f"{Path(folder).relative_to(root).as_posix()}/", f"folder nested more than {MAX_DEPTH} levels deep")
+        )
+
+    for dirpath, dirnames, filenames in walk(root, unlistable, too_deep=too_deep):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
             full = Path(dirpath, name)
+            relative = full.relative_to(root).as_posix()
+            if not _is_utf8(relative):
+                problems.append((relative, "the file name is not valid UTF-8; rename the file to index it"))
+                continue
             try:
-                if full.is_symlink() and not full.resolve().is_relative_to(root):
+                if full.is_symlink() and not resolve_link(full).is_relative_to(root):
                     continue
                 stat = full.stat()
+            except SymlinkLoop:
+                problems.append((relative, "symlink loop"))
+                continue
             except OSError:
                 continue
-            found.append(CorpusFile(full.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
+            found.append(CorpusFile(relative, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda f: f.path)
     return found
+
+
+class SymlinkLoop(OSError):
+    """A symlink that leads, through others, back to itself."""
+
+
+def resolve_link(path: Path) -> Path:
+    """`path.resolve()`, with a symlink loop reported as SymlinkLoop (Python 3.11 raises
+    RuntimeError for it, 3.13 OSError), so a loop in a folder never stops a batch."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise SymlinkLoop(f"symlink loop: {path}") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SymlinkLoop(f"symlink loop: {path}") from None
+        raise
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode kept undecodable bytes as surrogates
+        return False
+    return True
 
 
 def content_hash(raw: bytes) -> str:
@@ -86,7 +141,7 @@ def read_raw(corpus_dir: Path, path: str) -> bytes:
             raise ArticleError(f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB")
         return full.read_bytes()
     except OSError as error:
-        raise ArticleError(f"cannot read: {error.strerror or error}") from None
+        raise ArticleUnreadable(f"cannot read: {error.strerror or error}") from None
 
 
 def base_slug(title: str, path: str) -> str:
@@ -98,13 +153,26 @@ def parse_articles(raw: bytes, path: str) -> list[Article]:
     """Every article in a corpus file, cleaned; a file of one article keeps its path as the
     article's path, the items of a multi-article file (a feed, a CSV) get "path#n".
 
+    The work runs under a time budget that grows with the file's size (see core.budget).
+
     Raises:
-        ArticleError: when the file holds no readable article.
+        ArticleError: when the file holds no readable article, or took longer than its budget.
     """
     try:
-        items = read_items(raw, path)
+        with budget.time_budget(budget.seconds_for(len(raw))):
+            articles = _parse(raw, path)
     except FormatError as error:
         raise ArticleError(str(error)) from None
+    except budget.OverBudget as error:
+        raise ArticleError(str(error)) from None
+    if not articles:
+        raise ArticleError("no article text after cleaning")
+    return articles
+
+
+def _parse(raw: bytes, path: str) -> list[Article]:
+    items = read_items(raw, path)
+    budget.check()
     digest = content_hash(raw)
     articles = []
     for number, item in enumerate(items, start=1):
@@ -112,8 +180,6 @@ def parse_articles(raw: bytes, path: str) -> list[Article]:
         article = _article(item, item_path, digest if len(items) == 1 else f"{digest}#{number}")
         if article is not None:
             articles.append(article)
-    if not articles:
-        raise ArticleError("no article text after cleaning")
     return articles
 
 

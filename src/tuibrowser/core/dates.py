@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+MAX_DATE_LINE = 100
+"""Longer lines are never date lines ("Updated: Friday, 23 June 2023, 10:00 a.m. BST" is 45)."""
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -29,7 +32,7 @@ _MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4}|\s*[+-]\d{2}:?\d{2})?)?"
-_PREFIX = r"(?:(?:published|updated|posted|date)\s*(?:on)?\s*:?\s*)?"
+_PREFIX = r"(?:(?:published|updated|posted|date)\s*(?:on\s*)?(?::\s*)?)?"  # no two runs of \s meet
 
 _DATE_FORMS = [
     # 2023-05-26, 2023-05-26T10:00:00Z
@@ -50,6 +53,8 @@ def parse_date(text: str) -> str | None:
     A line that merely contains a date ("signed on 7 October 2022") is not a date line:
     only whole-line matches count, so dates in the body never become metadata.
     """
+    if len(text) > MAX_DATE_LINE:
+        return None  # a paragraph, not a date line; and the patterns never see long input
     candidate = text.strip().rstrip(".").strip()
     lowered = candidate.lower()
     prefix = re.match(_PREFIX, lowered)

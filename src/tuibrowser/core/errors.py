@@ -17,6 +17,17 @@ class IndexLocked(IndexProblem):
     """Another process holds the index's write lock for longer than we are willing to wait."""
 
 
+class IndexUnwritable(IndexProblem):
+    """The index cannot be written (a full disk, a read-only folder); it is left as it was."""
+
+
+class IndexDamaged(IndexProblem):
+    """Reading the index failed in a way only damage explains (a truncated or garbled file).
+
+    The index is marked, so the next command rebuilds it.
+    """
+
+
 class ArticleNotFound(LookupError):
     """No article has the id; `close` lists ids that look like it."""
 

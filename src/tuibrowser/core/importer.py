@@ -2,17 +2,24 @@
 
 Every input ends as imported, updated, duplicate or rejected (with a reason); one bad file
 never stops the batch. Originals are copied byte for byte into `corpus/imports/` (each
-file written atomically); a file replaced by a newer version is first copied to
-`corpus/.superseded/`, so nothing is ever lost. The index is then brought up to date by the
-ordinary incremental sync, so imported articles get the same cleaning, entity linking and
-discovery as the rest. An import killed at any point leaves whole files only; the next
-command syncs the index with them.
+file written atomically, with the original's permissions) under names that never collide:
+`imports/.origins.jsonl` records which input each copy came from, so a copy is replaced
+("updated") only by a newer version of the same input. A replaced file is first copied to
+`corpus/.superseded/`, so nothing is ever lost. The index is then brought up to date by
+the ordinary incremental sync, so imported articles get the same cleaning, entity linking
+and discovery as the rest; the index's lock is held throughout, so no other indexer comes
+between. An import killed at any point leaves whole files only; the next command syncs the
+index with them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,11 +27,20 @@ from pathlib import Path
 
 from slugify import slugify
 
-from tuibrowser.core.corpus import MAX_ARTICLE_BYTES, ArticleError, content_hash, parse_articles
+from tuibrowser.core.corpus import (
+    MAX_ARTICLE_BYTES,
+    ArticleError,
+    SymlinkLoop,
+    content_hash,
+    parse_articles,
+    resolve_link,
+)
+from tuibrowser.core.entities.kb import load_kb
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
-from tuibrowser.core.indexer import load_manifest, sync, text_hash
-from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT
+from tuibrowser.core.indexer import Manifest, load_manifest, sync_locked, text_hash
+from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT, IndexProblem, write_lock
+from tuibrowser.core.walk import MAX_DEPTH, walk
 
 IMPORTS_DIR = "imports"
 SUPERSEDED_DIR = ".superseded"
@@ -52,7 +68,8 @@ def expand(inputs: list[Path]) -> Iterator[tuple[str, Path | None, str | None, s
     business/001.txt).
 
     Hidden files and folders inside a directory are passed over. A symlink that leads
-    outside the tree it was found in is refused, so a link cannot pull in private files.
+    outside the tree it was found in is refused, so a link cannot pull in private files; a
+    symlink loop and a folder that cannot be listed get a verdict of their own.
     """
     for given in inputs:
         shown = str(given)
@@ -60,26 +77,51 @@ def expand(inputs: list[Path]) -> Iterator[tuple[str, Path | None, str | None, s
             yield shown, None, "no such file or directory", ""
             continue
         if given.is_dir() and not given.is_symlink():
-            root = given.resolve()
-            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for link in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
-                    dirnames.remove(link)
-                    if not Path(dirpath, link).resolve().is_relative_to(root):
-                        yield str(Path(dirpath, link)), None, "symlink leads outside the imported folder", ""
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    path = Path(dirpath, name)
-                    relative = (Path(given.resolve().name) / path.relative_to(given)).as_posix()
-                    yield from _one(str(path), path, root, relative)
+            yield from _walk(given)
         else:
             yield from _one(shown, given, given.parent.resolve(), given.name)
 
 
+def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
+    root = folder.resolve()
+    unreadable: list[OSError] = []
+    too_deep: list[str] = []
+    for dirpath, dirnames, filenames in walk(folder, unreadable.append, too_deep=too_deep.append):
+        while unreadable:
+            error = unreadable.pop()
+            yield str(error.filename or dirpath), None, f"cannot read the folder: {error.strerror or error}", ""
+        while too_deep:
+            yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for link in [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+            dirnames.remove(link)  # followed through its target when that is inside the tree
+            try:
+                inside = resolve_link(Path(dirpath, link)).is_relative_to(root)
+            except OSError as error:
+                yield str(Path(dirpath, link)), None, _link_problem(error), ""
+                continue
+            if not inside:
+                yield str(Path(dirpath, link)), None, "symlink leads outside the imported folder", ""
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            relative = (Path(root.name) / path.relative_to(folder)).as_posix()
+            yield from _one(str(path), path, root, relative)
+    while unreadable:  # the top folder itself, or the last one listed
+        error = unreadable.pop()
+        yield str(error.filename or folder), None, f"cannot read the folder: {error.strerror or error}", ""
+    while too_deep:
+        yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
+
+
 def _one(shown: str, path: Path, root: Path, relative: str) -> Iterator[tuple[str, Path | None, str | None, str]]:
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = resolve_link(path)
+        except OSError as error:
+            yield shown, None, _link_problem(error), relative
+            return
         if not target.is_relative_to(root):
             yield shown, None, "symlink leads outside the imported folder", relative
             return
@@ -92,28 +134,27 @@ def _one(shown: str, path: Path, root: Path, relative: str) -> Iterator[tuple[st
     yield shown, path, None, relative
 
 
+def _link_problem(error: OSError) -> str:
+    return "symlink loop" if isinstance(error, SymlinkLoop) else f"cannot follow the symlink: {error.strerror or error}"
+
+
 def safe_name(relative: str) -> str:
     """A corpus path for an imported file: each folder and the stem slugged (no spaces,
-    no leading dashes, ASCII), the suffix kept."""
+    no leading dashes, ASCII), the suffix kept. Different names can share one ("a b.txt",
+    "a_b.txt"); `_Batch.target_for` makes the final name unique."""
     parts = Path(relative).parts
     folders = [slugify(part, max_length=60) or "folder" for part in parts[:-1]]
     name = Path(parts[-1])
     return "/".join([*folders, f"{slugify(name.stem, max_length=80) or 'file'}{name.suffix.lower()}"])
 
 
-def _write_atomic(target: Path, raw: bytes) -> None:
-    write_bytes_atomic(target, raw)
+class ImportIncomplete(IndexProblem):
+    """Files were copied into the corpus but the index could not be brought up to date (a
+    full disk, a read-only index). The copies are whole; the next command indexes them."""
 
-
-def _keep_old_version(corpus_dir: Path, relative: str) -> None:
-    """Copy a file about to be replaced into .superseded/ (the original bytes stay kept)."""
-    source = corpus_dir / relative
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    # The old bytes' hash keeps two versions replaced within one second apart.
-    digest = content_hash(source.read_bytes())[:8]
-    aside = corpus_dir / SUPERSEDED_DIR / f"{stamp}-{digest}-{relative.replace('/', '__')}"
-    aside.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, aside)
+    def __init__(self, verdicts: list[Verdict], error: Exception):
+        super().__init__(f"the files were copied into the corpus but not indexed yet: {_one_line(error)}")
+        self.verdicts = verdicts
 
 
 def import_paths(
@@ -126,81 +167,230 @@ def import_paths(
 ) -> list[Verdict]:
     """Import files and folders into the corpus and the index; one verdict per input file.
 
+    The index's write lock is held from the first look at the index to the last write, so
+    no other indexer (a rebuild) can come between copying files and indexing them.
+
+    Args:
+        lock_timeout: Seconds to wait for another indexer before giving up.
+
     Raises:
-        IndexLocked: another process holds the index (nothing was imported).
+        IndexLocked: another process kept the index for `lock_timeout` seconds (nothing
+            was imported).
+        IndexUnwritable: the index cannot be written (nothing was imported).
         KnowledgeBaseError: entities.toml is malformed (nothing was imported).
+        ImportIncomplete: the copies were made but could not be indexed; it carries the
+            verdicts.
     """
-    sync(corpus_dir, index_dir, lock_timeout=lock_timeout)  # know exactly what is there
-    files, articles = load_manifest(index_dir)
-    by_hash = {entry.hash: path for path, entry in files.items()}
-    by_text = {item.text_hash: item.id for item in articles.values() if item.text_hash}
-    by_url: dict[str, str] = {}
-    for item in articles.values():
-        single = item.file in files and len(files[item.file].articles) == 1
-        if item.url and single and item.file.startswith(f"{IMPORTS_DIR}/"):
-            by_url[item.url] = item.file
-
-    verdicts: list[Verdict] = []
-    found = list(expand(inputs))
-    for done, (shown, path, rejection, relative) in enumerate(found, start=1):
-        verdict = (
-            Verdict(shown, "rejected", reason=rejection)
-            if rejection
-            else _examine(shown, path, relative, corpus_dir, by_hash, by_text, by_url)
-        )
-        verdicts.append(verdict)
-        if progress:
-            progress(done, len(found), shown)
-
-    if any(v.status in ("imported", "updated") for v in verdicts):
-        sync(corpus_dir, index_dir, lock_timeout=lock_timeout)
-        files, articles = load_manifest(index_dir)
-        for verdict in verdicts:
-            if verdict.status in ("imported", "updated"):
-                entry = files.get(verdict.target or "")
-                if entry is None:  # the indexer could not read what import could
-                    verdict.status, verdict.reason = "rejected", "the indexer could not read it"
-                    continue
-                verdict.ids = [articles[a].id for a in entry.articles if a in articles]
+    kb = load_kb(corpus_dir)
+    with write_lock(index_dir, lock_timeout):
+        remove_stale_copies(corpus_dir)
+        sync_locked(corpus_dir, index_dir, kb)  # know exactly what is there
+        batch = _Batch(corpus_dir, load_manifest(index_dir))
+        verdicts: list[Verdict] = []
+        found = list(expand(inputs))
+        for done, (shown, path, rejection, relative) in enumerate(found, start=1):
+            verdicts.append(
+                Verdict(shown, "rejected", reason=rejection) if rejection else batch.examine(shown, path, relative)
+            )
+            if progress:
+                progress(done, len(found), shown)
+        if any(v.status in ("imported", "updated") for v in verdicts):
+            try:
+                _index_copies(corpus_dir, index_dir, kb, verdicts, batch)
+            except (IndexProblem, OSError) as error:
+                raise ImportIncomplete(verdicts, error) from None
     return verdicts
 
 
-def _examine(shown, path: Path, relative: str, corpus_dir: Path, by_hash, by_text, by_url) -> Verdict:
-    """Decide one file's fate and, if it is new or newer, keep its original bytes."""
-    if kind_of(path.name) is None:
-        return Verdict(shown, "rejected", reason=f"unsupported file type ({path.suffix or 'no extension'})")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            return Verdict(shown, "rejected", reason=f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB")
-        raw = path.read_bytes()
-    except OSError as error:
-        return Verdict(shown, "rejected", reason=f"cannot read: {error.strerror or error}")
-    try:
-        parsed = parse_articles(raw, path.name)
-    except ArticleError as error:
-        return Verdict(shown, "rejected", reason=str(error))
+def _index_copies(corpus_dir: Path, index_dir: Path, kb, verdicts: list[Verdict], batch: _Batch) -> None:
+    """Index the copied files; a copy the indexer gives up on is taken back out of the corpus
+    (its original is where it came from) and its verdict says why."""
+    report = sync_locked(corpus_dir, index_dir, kb)
+    reasons = dict(report.skipped)
+    withdrawn = False
+    manifest = load_manifest(index_dir)
+    for verdict in verdicts:
+        if verdict.status not in ("imported", "updated"):
+            continue
+        entry = manifest.files.get(verdict.target or "")
+        if entry is None:
+            batch.withdraw(verdict)
+            verdict.status = "rejected"
+            verdict.reason = reasons.get(verdict.target or "", "the indexer could not read it")
+            withdrawn = True
+            continue
+        verdict.ids = [manifest.items[a].id for a in entry.articles if a in manifest.items]
+    if withdrawn:
+        sync_locked(corpus_dir, index_dir, kb)
 
-    digest = content_hash(raw)
-    if digest in by_hash:
-        return Verdict(shown, "duplicate", reason=f"same file as {by_hash[digest]}")
-    texts = [text_hash(a.text) for a in parsed]
-    if all(t in by_text for t in texts):
-        ids = sorted({by_text[t] for t in texts} - {""})  # "" marks an article imported in this batch
-        return Verdict(shown, "duplicate", ids=ids, reason="same content as articles already in the corpus")
 
-    target = f"{IMPORTS_DIR}/{safe_name(relative)}"
-    status = "imported"
-    url = parsed[0].url if len(parsed) == 1 else None
-    if (corpus_dir / target).exists():
-        status = "updated"  # the same source file, a newer version
-    elif url and url in by_url:
-        target, status = by_url[url], "updated"  # the same article (same URL), a newer version
-    if status == "updated":
-        _keep_old_version(corpus_dir, target)
-    _write_atomic(corpus_dir / target, raw)
-    by_hash[digest] = target
-    by_text.update({t: "" for t in texts})
-    if url:
-        by_url[url] = target
-    return Verdict(shown, status, target=target)
+_COPY_TEMP = re.compile(r"^\..+\.[0-9a-z_]{8}\.tmp$")
+"""fileio.write_bytes_atomic's temporary files."""
+
+
+def remove_stale_copies(corpus_dir: Path) -> None:
+    """Delete the temporary files of copies an interrupted import left in `imports/`.
+
+    Call it holding the write lock: no import is then at work.
+    """
+    for folder, _, names in walk(corpus_dir / IMPORTS_DIR, lambda error: None):
+        for name in names:
+            if _COPY_TEMP.match(name):
+                Path(folder, name).unlink(missing_ok=True)
+
+
+ORIGINS_NAME = ".origins.jsonl"
+"""In `imports/`: which input name each imported file came from, one JSON line per copy."""
+
+
+class _Batch:
+    """What the corpus already holds, updated as files are examined: the copies' hashes and
+    texts (duplicates), URLs (new versions of one article), and where each imported name
+    came from (so "updated" is said only of the same source)."""
+
+    def __init__(self, corpus_dir: Path, manifest: Manifest):
+        self.corpus_dir = corpus_dir
+        files, articles = manifest.files, manifest.items
+        self.by_hash = {entry.hash: path for path, entry in files.items()}
+        self.by_text = {item.text_hash: item.id for item in articles.values() if item.text_hash}
+        self.by_url: dict[str, str] = {}
+        for item in articles.values():
+            single = item.file in files and len(files[item.file].articles) == 1
+            if item.url and single and item.file.startswith(f"{IMPORTS_DIR}/"):
+                self.by_url[item.url] = item.file
+        self.origins = _read_origins(corpus_dir / IMPORTS_DIR / ORIGINS_NAME)
+        """target -> the input name it was imported from."""
+        self.target_of = {source: target for target, source in self.origins.items()}
+        self.aside: dict[str, Path] = {}
+        """target -> where its previous version was kept, for a copy replaced in this batch."""
+
+    def examine(self, shown: str, path: Path, relative: str) -> Verdict:
+        """Decide one file's fate and, if it is new or newer, keep its original bytes."""
+        if kind_of(path.name) is None:
+            return Verdict(shown, "rejected", reason=f"unsupported file type ({path.suffix or 'no extension'})")
+        try:
+            info = path.stat()
+            if info.st_size > MAX_ARTICLE_BYTES:
+                return Verdict(shown, "rejected", reason=f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MiB")
+            raw = path.read_bytes()
+        except OSError as error:
+            return Verdict(shown, "rejected", reason=f"cannot read: {error.strerror or error}")
+        try:
+            parsed = parse_articles(raw, path.name)
+        except ArticleError as error:
+            return Verdict(shown, "rejected", reason=str(error))
+
+        digest = content_hash(raw)
+        if digest in self.by_hash:
+            return Verdict(shown, "duplicate", reason=f"same file as {self.by_hash[digest]}")
+        texts = [text_hash(a.text) for a in parsed]
+        if all(t in self.by_text for t in texts):
+            ids = sorted({self.by_text[t] for t in texts} - {""})  # "" marks an article imported in this batch
+            return Verdict(shown, "duplicate", ids=ids, reason="same content as articles already in the corpus")
+
+        url = parsed[0].url if len(parsed) == 1 else None
+        try:
+            target, status = self.target_for(relative), "imported"
+            if (self.corpus_dir / target).exists():
+                status = "updated"  # the same source, a newer version
+            elif url and url in self.by_url:
+                target, status = self.by_url[url], "updated"  # the same article (same URL), a newer version
+            self._copy(target, relative, raw, info.st_mode, replacing=status == "updated")
+        except OSError as error:
+            return Verdict(shown, "rejected", reason=f"cannot copy into the corpus: {error.strerror or error}")
+        self.by_hash[digest] = target
+        self.by_text.update({t: "" for t in texts})
+        if url:
+            self.by_url[url] = target
+        return Verdict(shown, status, target=target)
+
+    def target_for(self, relative: str) -> str:
+        """The corpus path for input `relative`: the one it was imported to before, else its
+        safe name, else (a name another input already has) the safe name with a hash of
+        `relative`, so "a b.txt", "a-b.txt", "a_b.txt", "Case.txt" and "case.txt" never
+        replace each other. A file imported before origins were recorded counts as taken."""
+        if relative in self.target_of:
+            return self.target_of[relative]
+        target = f"{IMPORTS_DIR}/{safe_name(relative)}"
+        stem, suffix = target[: -len(Path(target).suffix) or None], Path(target).suffix
+        digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape")).hexdigest()
+        for length in (0, 8, 16, 64):
+            candidate = f"{stem}-{digest[:length]}{suffix}" if length else target
+            if not self._taken(candidate):
+                return candidate
+        raise OSError(f"no free name for {relative}")  # 64 hex digits of SHA-256 taken: never
+
+    def _taken(self, target: str) -> bool:
+        return target in self.origins or (self.corpus_dir / target).exists()
+
+    def _copy(self, target: str, relative: str, raw: bytes, mode: int, *, replacing: bool) -> None:
+        """Record where the copy comes from, keep the version it replaces, then write it."""
+        if target not in self.origins:
+            self.origins[target] = relative
+            self.target_of[relative] = target
+            _append_origin(self.corpus_dir / IMPORTS_DIR / ORIGINS_NAME, target, relative)
+        if replacing:
+            self.aside[target] = _keep_old_version(self.corpus_dir, target)
+        # The original's permissions, readable by its owner (so the indexer can read it).
+        _write_atomic(self.corpus_dir / target, raw, mode=stat.S_IMODE(mode) | stat.S_IRUSR)
+
+    def withdraw(self, verdict: Verdict) -> None:
+        """Take a copy back out of the corpus: an update gets the version it replaced back."""
+        target = self.corpus_dir / (verdict.target or "")
+        kept = self.aside.get(verdict.target or "")
+        if verdict.status == "updated" and kept is not None:
+            write_bytes_atomic(target, kept.read_bytes(), mode=stat.S_IMODE(kept.stat().st_mode))
+        else:
+            target.unlink(missing_ok=True)
+
+
+def _write_atomic(target: Path, raw: bytes, mode: int | None = None) -> None:
+    """Every copy into the corpus goes through here (a test kills an import at the n-th)."""
+    write_bytes_atomic(target, raw, mode=mode)
+
+
+def _keep_old_version(corpus_dir: Path, relative: str) -> Path:
+    """Copy a file about to be replaced into .superseded/ (the original bytes stay kept)."""
+    source = corpus_dir / relative
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    # The old bytes' hash keeps two versions replaced within one second apart.
+    digest = content_hash(source.read_bytes())[:8]
+    aside = corpus_dir / SUPERSEDED_DIR / f"{stamp}-{digest}-{relative.replace('/', '__')}"
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, aside)
+    return aside
+
+
+def _read_origins(path: Path) -> dict[str, str]:
+    """target -> source from the origins file; lines that cannot be read are passed over."""
+    origins: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return origins
+    for line in lines:
+        try:
+            record = json.loads(line)
+            target, source = record["target"], record["source"]
+        except (ValueError, TypeError, KeyError):
+            continue  # a line cut by a killed import
+        if isinstance(target, str) and isinstance(source, str):
+            origins.setdefault(target, source)
+    return origins
+
+
+def _append_origin(path: Path, target: str, source: str) -> None:
+    """One line per copy, flushed to disk before the copy is written: a killed import leaves
+    at most a claim on a name it never wrote, which is harmless."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"target": target, "source": source}, ensure_ascii=True) + "\n"
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _one_line(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error).splitlines()[0] if str(error) else type(error).__name__

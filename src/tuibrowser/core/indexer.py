@@ -19,36 +19,49 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import writing
 
+from tuibrowser.core import budget
 from tuibrowser.core.article import Article
-from tuibrowser.core.corpus import ArticleError, assign_ids, base_slug, content_hash, parse_articles, read_raw, scan
+from tuibrowser.core.corpus import (
+    ArticleError,
+    ArticleUnreadable,
+    assign_ids,
+    base_slug,
+    content_hash,
+    parse_articles,
+    read_raw,
+    scan,
+)
 from tuibrowser.core.entities.discovery import Candidate
-from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
+from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.pipeline import EntityExtractor
-from tuibrowser.core.entities.registry import EntityRecord, write_registry
+from tuibrowser.core.entities.registry import REGISTRY_NAME, EntityRecord, write_registry
 from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
+    ENTITY_CACHE_NAME,
     MANIFEST_NAME,
     IndexLocked,
+    IndexUnwritable,
     Marker,
     corpus_fingerprint,
     create_index,
+    error_kind,
+    index_file_stamps,
     index_state,
     open_index,
     read_marker,
+    remove_leftovers,
     write_lock,
     write_marker,
 )
-
-ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
-"""Per-article extraction results, so unchanged articles are never analysed again."""
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
@@ -103,30 +116,54 @@ class _Item:
     url: str | None = None
 
 
+@dataclass
+class _Skipped:
+    """A file given up on for its content (not for a failed read): not read again while unchanged."""
+
+    size: int
+    mtime_ns: int
+    reason: str
+
+
+@dataclass
+class Manifest:
+    """The indexer's bookkeeping: files as last read, the articles they held, files given up on."""
+
+    files: dict[str, _File] = field(default_factory=dict)
+    items: dict[str, _Item] = field(default_factory=dict)
+    skipped: dict[str, _Skipped] = field(default_factory=dict)
+
+
 def text_hash(text: str) -> str:
     """Same cleaned text, same hash: how a re-imported article is recognised."""
     return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:24]
 
 
-def load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
-    """What the index holds, by file and by article (for import's duplicate checks)."""
-    return _load_manifest(index_dir)
-
-
-def _load_manifest(index_dir: Path) -> tuple[dict[str, _File], dict[str, _Item]]:
+def load_manifest(index_dir: Path) -> Manifest:
+    """What the index holds, by file and by article; empty when missing or damaged (the next
+    sync then reads every file again, which is slow but right)."""
     try:
         raw = json.loads((index_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        files = {path: _File(*values) for path, values in raw["files"].items()}
-        items = {path: _Item(*values) for path, values in raw["articles"].items()}
-        return files, items
+        manifest = Manifest(
+            {path: _File(*values) for path, values in raw["files"].items()},
+            {path: _Item(*values) for path, values in raw["articles"].items()},
+            {path: _Skipped(*values) for path, values in raw.get("skipped", {}).items()},
+        )
+        for entry in manifest.files.values():
+            if not (isinstance(entry.articles, list) and all(isinstance(a, str) for a in entry.articles)):
+                raise TypeError("articles of a file")
+        return manifest
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}, {}
+        return Manifest()
 
 
-def _save_manifest(index_dir: Path, files: dict[str, _File], items: dict[str, _Item]) -> None:
+def _save_manifest(index_dir: Path, manifest: Manifest) -> None:
     data = {
-        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(files.items())},
-        "articles": {path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(items.items())},
+        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(manifest.files.items())},
+        "articles": {
+            path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(manifest.items.items())
+        },
+        "skipped": {path: [k.size, k.mtime_ns, k.reason] for path, k in sorted(manifest.skipped.items())},
     }
     write_json_atomic(index_dir / MANIFEST_NAME, data)
 
@@ -152,20 +189,66 @@ def sync(
         KnowledgeBaseError: entities.toml is malformed; the index is left as it was.
     """
     kb = load_kb(corpus_dir)
-    report = SyncReport()
     with write_lock(index_dir, lock_timeout):
-        state, reason = index_state(index_dir, corpus_dir)
-        if state in ("missing", "broken"):
-            report.rebuilt_because = reason
-            ix = create_index(index_dir)
-            manifest: tuple[dict[str, _File], dict[str, _Item]] = ({}, {})
-        else:
-            ix = open_index(index_dir)
-            manifest = ({}, {}) if rebuild else _load_manifest(index_dir)
-        try:
-            _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild and state != "missing")
-        finally:
-            ix.close()
+        return sync_locked(corpus_dir, index_dir, kb, rebuild=rebuild, progress=progress)
+
+
+def sync_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    kb: KnowledgeBase,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """`sync`, for a caller that already holds `write_lock` (an import holds it from its
+    first look at the index to its last write, so no rebuild can come between).
+
+    An index found damaged only while it is read (a garbled segment that still opens) is
+    built anew. A write that fails (a full disk) leaves the index as it was: the partial
+    files are removed.
+
+    Raises:
+        IndexUnwritable: the index cannot be written.
+    """
+    # Whoosh leaves the files of a failed or cancelled writer behind
+    # (https://github.com/whoosh-community/whoosh/issues/4): remove those of the last one.
+    remove_leftovers(index_dir)
+    state, reason = index_state(index_dir, corpus_dir)
+    try:
+        if state not in ("missing", "broken"):
+            try:
+                return _sync_existing(corpus_dir, index_dir, kb, rebuild, progress)
+            except Exception as error:
+                if isinstance(error, OSError) or type(error).__module__.startswith("tuibrowser."):
+                    raise
+                reason = f"the index was damaged ({error_kind(error)})"
+        return _sync_new(corpus_dir, index_dir, kb, reason, progress, clear=state != "missing")
+    except OSError as error:
+        remove_leftovers(index_dir)
+        raise IndexUnwritable(
+            f"cannot write the index at {index_dir}: {error.strerror or error}; it was left as it was"
+        ) from None
+
+
+def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress) -> SyncReport:
+    report = SyncReport()
+    ix = open_index(index_dir)
+    try:
+        manifest = Manifest() if rebuild else load_manifest(index_dir)
+        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild)
+    finally:
+        ix.close()
+    return report
+
+
+def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, *, clear: bool) -> SyncReport:
+    report = SyncReport(rebuilt_because=reason)
+    ix = create_index(index_dir)
+    try:
+        _sync_into(ix, kb, corpus_dir, index_dir, Manifest(), report, progress, clear=clear)
+    finally:
+        ix.close()
     return report
 
 
@@ -179,15 +262,18 @@ def ensure_current(
 ) -> SyncReport | None:
     """Build a missing or broken index, or sync a stale one, before a face reads it.
 
-    Returns None when the index was already current, or when it is stale but another
-    indexer holds it (then it is read as it is, after `locked` is told why).
+    Returns None when the index was already current, or when it is stale but cannot be
+    updated now (then it is read as it is, after `locked` is told why).
 
     Args:
         starting: Called with the reason before any indexing work begins.
-        locked: Called when a stale index is locked by another indexer.
+        locked: Called with the error when a stale index cannot be updated: another
+            indexer holds it, it cannot be written (a full disk, a read-only folder), or
+            entities.toml is malformed.
 
     Raises:
-        IndexLocked: a missing or broken index is locked by another indexer.
+        IndexLocked, IndexUnwritable, KnowledgeBaseError: for a missing or broken index,
+            which cannot be answered from.
     """
     state, reason = index_state(index_dir, corpus_dir)
     if state == "ok":
@@ -196,7 +282,7 @@ def ensure_current(
         starting(reason)
     try:
         return sync(corpus_dir, index_dir, progress=progress)
-    except IndexLocked as error:
+    except (IndexLocked, IndexUnwritable, KnowledgeBaseError) as error:
         if state != "stale":
             raise
         if locked:
@@ -204,16 +290,28 @@ def ensure_current(
         return None
 
 
-def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, clear: bool) -> None:
-    old_files, old_items = manifest
-    files = scan(corpus_dir)
+def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool) -> None:
+    old_files, old_items, old_skipped = manifest.files, manifest.items, manifest.skipped
+    fingerprint = corpus_fingerprint(corpus_dir)  # before reading: later changes show as stale
+    files = scan(corpus_dir, problems=report.skipped)
+    extractor = EntityExtractor(kb)
     fresh: dict[str, Article] = {}
+    fresh_extractions: dict[str, Extraction] = {}
     file_entries: dict[str, _File] = {}
     items: dict[str, _Item] = {}
+    given_up: dict[str, _Skipped] = {}
 
     def derive(path: str, raw: bytes | None = None) -> list[Article]:
-        """Parse a file and take all its articles as fresh."""
-        articles = parse_articles(raw if raw is not None else read_raw(corpus_dir, path), path)
+        """Parse a file and find its articles' entities, all within the file's time budget,
+        and take its articles as fresh."""
+        raw = raw if raw is not None else read_raw(corpus_dir, path)
+        try:
+            with budget.time_budget(budget.seconds_for(len(raw))):
+                articles = parse_articles(raw, path)
+                extracted = {article.path: extractor.extract(article.text) for article in articles}
+        except budget.OverBudget as error:
+            raise ArticleError(str(error)) from None
+        fresh_extractions.update(extracted)
         for article in articles:
             fresh[article.path] = article
             items[article.path] = _Item(
@@ -231,6 +329,12 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
         path = corpus_file.path
         old = old_files.get(path)
         unchanged = old is not None and (old.size, old.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns)
+        gave_up = old_skipped.get(path)
+        if gave_up is not None and (gave_up.size, gave_up.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns):
+            # Given up on for its content before and unchanged since: say so again, cheaply.
+            report.skipped.append((path, gave_up.reason))
+            given_up[path] = gave_up
+            continue
         try:
             if not unchanged:
                 raw = read_raw(corpus_dir, path)
@@ -243,8 +347,11 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
                 articles = derive(path, raw if not unchanged else None)
                 digest = digest if not unchanged else old.hash
                 file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, digest, [a.path for a in articles])
+        except ArticleUnreadable as error:  # may read next time: not remembered
+            report.skipped.append((path, str(error)))
         except ArticleError as error:
             report.skipped.append((path, str(error)))
+            given_up[path] = _Skipped(corpus_file.size, corpus_file.mtime_ns, str(error))
         if progress and (done % 50 == 0 or done == total):
             progress("reading", done, total)
 
@@ -271,31 +378,40 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
             report.added += 1
     report.unchanged = len(items) - len(fresh)
 
-    extractor = EntityExtractor(kb)
     marker = read_marker(index_dir)
-    if not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version:
+    done_manifest = Manifest(file_entries, items, given_up)
+    unchanged = not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version
+    if unchanged and _registry_intact(index_dir):
         # No article changed and the rules and KB are the ones the links were made with:
         # resolution would give the same result, so skip it (keeps a no-op sync cheap).
-        _save_manifest(index_dir, file_entries, items)
-        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir)))
+        _save_manifest(index_dir, done_manifest)
+        stamps = index_file_stamps(index_dir)
+        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=fingerprint, files=stamps))
         return
     cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
     stored = _StoredFields(ix)
     try:
         extractions: dict[str, Extraction] = {}
-        for path, entry in items.items():
-            cached = cache.get(path)
+        for path in list(items):
+            if path not in items or path in extractions:
+                continue  # dropped, or re-derived with its file below
+            entry, cached = items[path], cache.get(path)
             if path in fresh:
-                extractions[path] = extractor.extract(fresh[path].text)
+                extractions[path] = fresh_extractions[path]
             elif cached and cached.hash == entry.hash:
                 extractions[path] = cached.extraction
             else:
                 fields = stored.get(path)
-                if fields is None:  # in the manifest but not in the index: re-derive its file
-                    for article in derive(entry.file):
-                        extractions[article.path] = extractor.extract(article.text)
-                else:
+                if fields is not None:
                     extractions[path] = extractor.extract(fields.get("text") or "")
+                    continue
+                try:  # in the manifest but not in the index: re-derive its file
+                    extractions.update({a.path: fresh_extractions[a.path] for a in derive(entry.file)})
+                except ArticleError as error:  # changed or gone since the scan
+                    report.skipped.append((entry.file, str(error)))
+                    for article in file_entries.pop(entry.file).articles:
+                        items.pop(article, None)
+                        extractions.pop(article, None)
         resolution = resolve(kb, extractions)
 
         def links_changed(path: str) -> bool:
@@ -328,7 +444,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
                 else:
                     writer.commit()
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
     finally:
         stored.close()
@@ -336,11 +452,35 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, *, cle
     # is written only after the entity data derived from them, and the marker last.
     _save_entity_cache(index_dir, extractor.version, items, extractions, resolution)
     write_registry(index_dir, _records(kb, resolution))
-    _save_manifest(index_dir, file_entries, items)
+    _save_manifest(index_dir, done_manifest)
     write_marker(
         index_dir,
-        Marker(corpus=str(corpus_dir.resolve()), dirs=corpus_fingerprint(corpus_dir), entities=extractor.version),
+        Marker(
+            corpus=str(corpus_dir.resolve()),
+            dirs=fingerprint,
+            entities=extractor.version,
+            files=index_file_stamps(index_dir),
+        ),
     )
+
+
+def _abandon(writer) -> None:
+    """Cancel a failed writer. One that failed inside commit (a full disk) may refuse to
+    cancel; its lock is then released by hand, so the same process can build anew."""
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            with suppress(Exception):
+                lock.release()
+
+
+def _registry_intact(index_dir: Path) -> bool:
+    try:
+        return isinstance(json.loads((index_dir / REGISTRY_NAME).read_text(encoding="utf-8")), list)
+    except (OSError, ValueError):
+        return False
 
 
 class _StoredFields:

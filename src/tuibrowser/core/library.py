@@ -10,7 +10,7 @@ from whoosh import query, sorting
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
 from tuibrowser.core.errors import ArticleNotFound as ArticleNotFound
-from tuibrowser.core.store import open_index
+from tuibrowser.core.store import open_index, reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def list_articles(index_dir: Path, limit: int | None = None) -> list[ArticleSumm
     """Articles newest first (undated last, ties by id); `limit` reads only that many."""
     ix = open_index(index_dir)
     try:
-        with ix.searcher() as searcher:
+        with reading(index_dir), ix.searcher() as searcher:
             results = searcher.search(query.Every(), sortedby=_NEWEST_FIRST, limit=limit)
             summaries = [_summary(hit.fields()) for hit in results]
     finally:
@@ -58,7 +58,7 @@ def get_article(index_dir: Path, article_id: str) -> Article:
     """
     ix = open_index(index_dir)
     try:
-        with ix.searcher() as searcher:
+        with reading(index_dir), ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
             if fields is None:
                 known = [term.decode() for term in searcher.lexicon("id")]

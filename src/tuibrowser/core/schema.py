@@ -6,21 +6,36 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when fields or analyzers change: an index of another version is rebuilt."""
 
 TITLE_BOOST = 2.0
 """Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
 
+MAX_TOKEN_CHARS = 100
+"""Longer "words" are not indexed (the text keeps them): no one searches for them, and a file
+of one 19 MiB word would otherwise put a 19 MiB term in the index and the spelling list."""
+
 
 def text_analyzer():
     """Words, lower-cased, accents folded (Shushi == Shūshi), stop words dropped, stemmed."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(maxsize=MAX_TOKEN_CHARS)
+        | StemFilter()
+    )
 
 
 def spelling_analyzer():
     """Whole words, unstemmed: the vocabulary "did you mean" draws real words from."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=(), minsize=1, maxsize=MAX_TOKEN_CHARS)
+    )
 
 
 def build_schema() -> Schema:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import highlight, query, scoring
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup, QueryParser
 from whoosh.searching import Searcher
 
@@ -21,7 +22,7 @@ from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
 from tuibrowser.core.errors import QueryError
 from tuibrowser.core.schema import build_schema, spelling_analyzer
-from tuibrowser.core.store import open_index
+from tuibrowser.core.store import open_index, reading
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are refused with a message: no one types more, and parsing stays bounded."""
@@ -49,6 +50,11 @@ _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
 _ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+SEARCHABLE_FIELDS = ("title", "body", "source", "date", "entities")
+"""Fields a query may name (`entity:` is rewritten to `entities:`). Any other `name:` is
+read as words: the stored-only fields (text, hash, url, ...) made Whoosh's parser fail with
+its internals in the message."""
 _OPERATORS = frozenset({"and", "or", "not", "to", "andnot", "andmaybe"})
 
 
@@ -116,7 +122,7 @@ def parse_query(text: str, schema=None) -> query.Query:
     Raises:
         QueryError: when a clause cannot be understood (for example a bad date).
     """
-    schema = schema or build_schema()
+    schema = _searchable(schema or build_schema())
     _check_dates(text, schema)
     try:
         all_words = make_parser(schema, AndGroup).parse(text)
@@ -125,11 +131,19 @@ def parse_query(text: str, schema=None) -> query.Query:
             # "Bayramov NOT Munich" would match every article without Munich.
             return all_words
         any_words = make_parser(schema, OrGroup).parse(text)
-    except Exception as error:  # Whoosh's parser raises assorted errors on odd input.
-        raise QueryError(f"cannot parse the query: {error}") from None
+    except Exception:  # Whoosh's parser raises assorted errors (IndexError ...) on odd input.
+        raise QueryError(
+            "cannot read the query: check that AND, OR and NOT stand between words, "
+            "and that quotes and parentheses are paired"
+        ) from None
     if all_words == any_words or any_words is query.NullQuery:
         return any_words
     return query.Or([all_words.with_boost(ALL_WORDS_BOOST), any_words])
+
+
+def _searchable(schema) -> Schema:
+    """The schema as queries see it: only SEARCHABLE_FIELDS."""
+    return Schema(**{name: schema[name] for name in SEARCHABLE_FIELDS})
 
 
 def _check_dates(text: str, schema) -> None:
@@ -191,7 +205,7 @@ def search(
     ix = open_index(index_dir)
     try:
         parsed = parse_query(expanded, ix.schema)
-        with ix.searcher(weighting=weighting()) as searcher:
+        with reading(index_dir), ix.searcher(weighting=weighting()) as searcher:
             if parsed is query.NullQuery:
                 return SearchResult(
                     cleaned, 0, (), None, "the query has no searchable words (only operators or stop words)"

@@ -148,12 +148,23 @@ class Services:
             self._registry = None
             self._all_articles = None
 
-    def import_paths(self, paths: list[Path], progress: ImportProgress | None = None) -> list[Verdict]:
-        """`tuibrowser import`: every input gets a verdict; the index is synced after."""
-        from tuibrowser.core.importer import import_paths
+    def import_paths(
+        self, paths: list[Path], progress: ImportProgress | None = None, *, lock_timeout: float | None = None
+    ) -> list[Verdict]:
+        """`tuibrowser import`: every input gets a verdict; the index is synced after.
 
+        Raises:
+            ImportIncomplete: the files were copied (its verdicts say which) but the index
+                could not be updated (another indexer held it past `lock_timeout`).
+        """
+        from tuibrowser.core.importer import import_paths
+        from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT
+
+        timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         try:
-            return import_paths(paths, self.locations.corpus, self.locations.index, progress=progress)
+            return import_paths(
+                paths, self.locations.corpus, self.locations.index, progress=progress, lock_timeout=timeout
+            )
         finally:
             self.forget_derived()
 

@@ -2,20 +2,29 @@
 
 A missing file means defaults. An unreadable or invalid file is never rewritten: its
 problems are reported as messages and the defaults (or the valid parts) are used, so a
-typo in the config can never stop the app or destroy what the user wrote.
+typo in the config can never stop the app or destroy what the user wrote. Messages quote
+what the file says through core.sanitize.printable, so they are safe to show anywhere.
+
+Key names are checked here without Textual (the core never imports it): against the key
+names Textual understands (written out below) and each other. Whether a binding id exists
+only the TUI knows; it passes its ids and default keys to `check_keymap`.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 import platformdirs
 
 from tuibrowser.core.paths import APP_NAME
+from tuibrowser.core.sanitize import printable
 
 DEFAULT_THEME = "textual-dark"
 
@@ -51,19 +60,24 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     environ = os.environ if environ is None else environ
     settings = Settings()
     raw: dict = {}
+    shown = printable(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # an editor's byte order mark is fine
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as error:
-        settings.problems.append(f"cannot read {path}: {error}; using defaults")
+        settings.problems.append(f"cannot read {shown}: {printable(str(error))}; using defaults")
         text = ""
     if text.strip():
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            settings.problems.append(f"{path} is not valid TOML ({error}); using defaults, file left as it is")
-    _apply(settings, raw, str(path))
+            settings.problems.append(
+                f"{shown} is not valid TOML ({printable(str(error))}); using defaults, file left as it is"
+            )
+        except RecursionError:  # tomllib recurses into nested arrays and tables
+            settings.problems.append(f"{shown} is nested too deeply to read; using defaults, file left as it is")
+    _apply(settings, raw, shown)
     env: dict[str, object] = {}
     if "TUIBROWSER_THEME" in environ:
         env["theme"] = environ["TUIBROWSER_THEME"]
@@ -76,7 +90,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
 
 def _apply(settings: Settings, raw: dict, where: str) -> None:
     if "theme" in raw:
-        if isinstance(raw["theme"], str) and raw["theme"].strip():
+        if isinstance(raw["theme"], str) and raw["theme"].strip() and printable(raw["theme"]) == raw["theme"]:
             settings.theme = raw["theme"].strip()
         else:
             settings.problems.append(f"{where}: theme must be a theme name")
@@ -89,11 +103,102 @@ def _apply(settings: Settings, raw: dict, where: str) -> None:
     if not isinstance(keymap, dict):
         settings.problems.append(f'{where}: [keymap] must be a table of binding id = "keys"')
         keymap = {}
+    entries: dict[str, str] = {}
     for binding_id, keys in keymap.items():
         if isinstance(keys, str) and keys.strip():
-            settings.keymap[str(binding_id)] = keys.strip()
+            entries[str(binding_id)] = keys.strip()
         else:
-            settings.problems.append(f"{where}: keymap entry {binding_id!r} must be a string of keys")
+            settings.problems.append(f"{where}: keymap entry {_quoted(binding_id)} must be a string of keys")
+    for binding_id, keys in entries.items():
+        bad = invalid_keys(keys)
+        if bad:
+            settings.problems.append(
+                f"{where}: keymap entry {_quoted(binding_id)}: {', '.join(map(_quoted, bad))} is not a key name; "
+                "entry ignored"
+            )
+        else:
+            settings.keymap[binding_id] = keys
+    settings.problems.extend(f"{where}: {problem}" for problem in check_keymap(settings.keymap))
     unknown = set(raw) - {"theme", "search_as_you_type", "keymap"}
     if unknown:
-        settings.problems.append(f"{where}: unknown settings ignored: {', '.join(sorted(unknown))}")
+        settings.problems.append(f"{where}: unknown settings ignored: {', '.join(map(printable, sorted(unknown)))}")
+
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+NAMED_KEYS = frozenset(
+    {"escape", "enter", "return", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup"}
+    | {"pagedown", "up", "down", "left", "right", "newline"}
+    | {f"f{number}" for number in range(1, 25)}
+    # Textual's short names for some characters (textual.keys.KEY_NAME_REPLACEMENTS).
+    | {"slash", "backslash", "at", "minus", "plus", "underscore"}
+)
+"""Keys Textual names by word; a printable character is named by itself ("m", "[") or by its
+Unicode name in lower case with underscores ("left_square_bracket", "question_mark")."""
+
+
+def invalid_keys(keys: str) -> list[str]:
+    """The alternatives of a comma-separated key list that Textual would not recognise."""
+    return [key for key in (part.strip() for part in keys.split(",")) if not _is_key(key)]
+
+
+def _is_key(key: str) -> bool:
+    *modifiers, name = key.split("+") if len(key) > 1 else [key]
+    if not name or not all(modifier in MODIFIERS for modifier in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in NAMED_KEYS:
+        return True
+    try:
+        unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
+def check_keymap(
+    keymap: Mapping[str, str],
+    known_ids: Iterable[str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Problems with keymap overrides, one line each, safe to show.
+
+    For the TUI, which knows its bindings: pass every binding id and its default keys, and
+    unknown ids and conflicts with unchanged defaults are reported too.
+
+    Args:
+        keymap: binding id -> comma-separated keys (the user's overrides).
+        known_ids: every binding id there is; None skips the check for unknown ids.
+        defaults: binding id -> its default keys; None checks the overrides only
+            against each other.
+
+    A conflict is one key given to two bindings of the same scope (the id's first part,
+    "reader" in "reader.next-mention"), or to an "app" binding and any other.
+    """
+    problems: list[str] = []
+    if known_ids is not None:
+        known = sorted(set(known_ids))
+        for binding_id in sorted(set(keymap) - set(known)):
+            close = difflib.get_close_matches(binding_id, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            problems.append(f"keymap: no binding is called {_quoted(binding_id)}{hint}")
+    effective = {**(defaults or {}), **keymap}
+    holders: dict[str, list[str]] = {}
+    for binding_id, keys in sorted(effective.items()):
+        for key in {part.strip() for part in keys.split(",") if part.strip()}:
+            holders.setdefault(key, []).append(binding_id)
+    for key, ids in sorted(holders.items()):
+        for first, second in combinations(sorted(ids), 2):
+            if (first in keymap or second in keymap) and _same_scope(first, second):
+                problems.append(f"keymap: {_quoted(key)} is bound to both {_quoted(first)} and {_quoted(second)}")
+    return problems
+
+
+def _same_scope(first: str, second: str) -> bool:
+    one, other = first.split(".", 1)[0], second.split(".", 1)[0]
+    return one == other or "app" in (one, other)
+
+
+def _quoted(value: object) -> str:
+    return f"'{printable(str(value))}'"

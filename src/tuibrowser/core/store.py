@@ -2,29 +2,38 @@
 
 An index folder is ours when it holds our marker file with the current format. Anything
 else there (a half-built index, another program's files, an old format, corruption) is
-reported and rebuilt. Only Whoosh's own files and ours are ever deleted, so pointing
-`--index` at the wrong folder cannot destroy unrelated files.
+reported and rebuilt. Only files named exactly as Whoosh and tuibrowser name their own are
+ever deleted, so pointing `--index` at the wrong folder, or keeping notes in the index
+folder, cannot destroy unrelated files. Whatever an interrupted or failed write left behind
+(partial segments, temporary files) is removed by the next writer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex
+from whoosh.query import QueryError as WhooshQueryError
 from whoosh.util.filelock import FileLock, try_for
 
 from tuibrowser.core.cleaning import CLEANER_VERSION
+from tuibrowser.core.entities.registry import REGISTRY_NAME
+from tuibrowser.core.errors import IndexDamaged as IndexDamaged
 from tuibrowser.core.errors import IndexLocked as IndexLocked
 from tuibrowser.core.errors import IndexProblem as IndexProblem
+from tuibrowser.core.errors import IndexUnwritable as IndexUnwritable
+from tuibrowser.core.errors import QueryError
 from tuibrowser.core.fileio import write_json_atomic
 from tuibrowser.core.schema import SCHEMA_VERSION, build_schema
+from tuibrowser.core.walk import walk
 
 MARKER_NAME = "tuibrowser-index.json"
 """Small file: format versions and the corpus folders' fingerprint, read at start-up."""
@@ -32,9 +41,24 @@ MARKER_NAME = "tuibrowser-index.json"
 MANIFEST_NAME = "tuibrowser-manifest.json"
 """Per-article bookkeeping for the indexer (size, mtime, hash, id), read only when indexing."""
 
+ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
+"""Per-article extraction results, so unchanged articles are never analysed again."""
+
 LOCK_NAME = "tuibrowser.lock"
 INDEX_NAME = "MAIN"
-_WHOOSH_FILE = re.compile(rf"^_?{INDEX_NAME}_.*$|^{INDEX_NAME}_WRITELOCK$")
+
+OWN_FILES = frozenset({MARKER_NAME, MANIFEST_NAME, ENTITY_CACHE_NAME, REGISTRY_NAME})
+"""tuibrowser's own files in an index folder (the lock file stays: it may be held)."""
+
+# Whoosh's own names: the table of contents, the files of a segment (a 16-character id),
+# the TOC written before it is renamed, the sorting runs and compound-file buffers of
+# its temporary folder.
+_TOC = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+_SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]{{16}})\.[A-Za-z0-9_.]+$")
+_TOC_TEMP = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\.[0-9.]+$")
+_POOL_DIR, _POOL_FILE = f"{INDEX_NAME}.tmp", re.compile(r"^[0-9a-z]{28}\.(?:run|ctmp)$")
+# fileio.write_bytes_atomic's temporary files for our own files.
+_OWN_TEMP = re.compile(r"^\.tuibrowser-[a-z-]+\.json\.[0-9a-z_]{8}\.tmp$")
 
 KB_NAME = "entities.toml"
 
@@ -47,26 +71,37 @@ class Marker:
     """What the marker file records about an index."""
 
     corpus: str
-    dirs: dict[str, int] = field(default_factory=dict)
-    """Corpus folder (relative path) -> mtime_ns at the last sync: a cheap staleness check."""
+    dirs: dict[str, str] = field(default_factory=dict)
+    """Corpus folder (relative path) -> its mtime and names when the last sync began: a
+    cheap staleness check (see corpus_fingerprint)."""
     entities: str = ""
     """Version of the entity rules and knowledge base the index's links were made with."""
+    files: dict[str, list[int]] = field(default_factory=dict)
+    """Whoosh's files as the last sync left them: name -> [size, mtime_ns]. Whoosh never
+    rewrites a file in place, so one that changed under the same name is damaged."""
+    damaged: str = ""
+    """Why reading the index failed, when it did: the next sync rebuilds it."""
 
 
 def read_marker(index_dir: Path) -> Marker | None:
-    """The marker, or None when it is missing, unreadable or of another format."""
+    """The marker, or None when it is missing, unreadable, damaged or of another format."""
     try:
         raw = json.loads((index_dir / MARKER_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_VERSION or raw.get("cleaner") != CLEANER_VERSION:
         return None
-    dirs = raw.get("dirs")
-    if not isinstance(raw.get("corpus"), str) or not isinstance(dirs, dict):
+    corpus, dirs, entities = raw.get("corpus"), raw.get("dirs"), raw.get("entities", "")
+    files, damaged = raw.get("files", {}), raw.get("damaged", "")
+    if not (isinstance(corpus, str) and isinstance(dirs, dict) and isinstance(entities, str)):
         return None
-    return Marker(
-        corpus=raw["corpus"], dirs={str(k): int(v) for k, v in dirs.items()}, entities=str(raw.get("entities", ""))
-    )
+    if not (isinstance(files, dict) and isinstance(damaged, str)):
+        return None
+    if not all(isinstance(stamp, str) for stamp in dirs.values()):
+        return None
+    if not all(isinstance(stamp, list) and all(isinstance(n, int) for n in stamp) for stamp in files.values()):
+        return None
+    return Marker(corpus=corpus, dirs=dirs, entities=entities, files=files, damaged=damaged)
 
 
 def write_marker(index_dir: Path, marker: Marker) -> None:
@@ -78,30 +113,82 @@ def write_marker(index_dir: Path, marker: Marker) -> None:
             "corpus": marker.corpus,
             "dirs": marker.dirs,
             "entities": marker.entities,
+            "files": marker.files,
+            "damaged": marker.damaged,
         },
     )
 
 
-def corpus_fingerprint(corpus_dir: Path) -> dict[str, int]:
-    """mtime of every folder in the corpus: adding, removing or renaming a file changes it.
+def index_file_stamps(index_dir: Path) -> dict[str, list[int]]:
+    """[size, mtime_ns] of each of Whoosh's files in the folder (for Marker.files)."""
+    stamps: dict[str, list[int]] = {}
+    for name in _storage(index_dir).list():
+        try:
+            info = (index_dir / name).stat()
+        except OSError:
+            continue
+        stamps[name] = [info.st_size, info.st_mtime_ns]
+    return stamps
 
-    This grows with the number of folders, not of articles, so checking it at start-up stays
-    cheap for an archive of any size. An edit that rewrites a file in place is not seen here;
-    `tuibrowser index` picks it up (the full sync compares sizes, mtimes and hashes).
+
+def error_kind(error: BaseException) -> str:
+    """A short name for the kind of an error ("EOFError", "zlib.error"), for messages."""
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def mark_damaged(index_dir: Path, reason: str) -> None:
+    """Record that reading the index failed, so the next command rebuilds it (best effort:
+    an index that cannot be written is reported as damaged again next time)."""
+    marker = read_marker(index_dir)
+    if marker is not None and not marker.damaged:
+        with suppress(OSError):
+            write_marker(index_dir, replace(marker, damaged=reason))
+
+
+@contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Around reads of the index: what Whoosh raises on a damaged file (EOFError,
+    struct.error, zlib.error, KeyError, ...) becomes IndexDamaged, and the index is marked
+    for a rebuild. tuibrowser's own exceptions (an unknown id, a bad query) pass through.
+    """
+    try:
+        yield
+    except WhooshQueryError:  # a query Whoosh cannot run on these fields: not damage
+        raise QueryError("cannot run this query: a phrase or pattern on a field that does not allow it") from None
+    except Exception as error:
+        if type(error).__module__.startswith("tuibrowser."):
+            raise
+        reason = f"the index at {index_dir} is damaged ({error_kind(error)})"
+        mark_damaged(index_dir, reason)
+        raise IndexDamaged(reason) from error
+
+
+def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
+    """Each corpus folder's mtime and the names in it, and the knowledge base's size and mtime.
+
+    Adding, removing or renaming a file changes its folder's names, even when the folder's
+    mtime does not move (two changes within the file system's timestamp granularity, one
+    of them during a sync); replacing a file atomically changes the mtime. Reading a folder's
+    names costs a directory read, not a look at each file, so the check stays cheap for an
+    archive of any size. An edit that rewrites a file in place is not seen here; `tuibrowser
+    index` picks it up (the full sync compares sizes, mtimes and hashes). Take it before
+    reading the corpus, so whatever changes during a sync shows at the next check.
     """
     root = corpus_dir.resolve()
-    prints: dict[str, int] = {}
-    for dirpath, dirnames, _ in os.walk(root):
+    prints: dict[str, str] = {}
+    for dirpath, dirnames, filenames in walk(root, lambda error: None):  # what scan cannot list, it skips
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        names = sorted(name for name in (*dirnames, *filenames) if not name.startswith("."))
+        listing = hashlib.sha1("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         try:
-            prints[Path(dirpath).relative_to(root).as_posix()] = os.stat(dirpath).st_mtime_ns
+            prints[Path(dirpath).relative_to(root).as_posix()] = f"{os.stat(dirpath).st_mtime_ns}:{listing}"
         except OSError:
             continue
     # The knowledge base is edited in place by hand, which a folder's mtime does not show.
     try:
         kb = (root / KB_NAME).stat()
-        prints[":entities.toml"] = kb.st_mtime_ns
-        prints[":entities.toml:size"] = kb.st_size
+        prints[":entities.toml"] = f"{kb.st_mtime_ns}:{kb.st_size}"
     except OSError:
         pass
     return prints
@@ -116,30 +203,74 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
     if not index_dir.is_dir():
         return "missing", "no index yet"
     try:
-        exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
-    except Exception as error:  # exists_in opens the TOC and raises on a garbled one.
-        return "broken", f"the index cannot be read ({type(error).__name__})"
+        exists = index_exists(index_dir)
+    except Exception as error:  # Whoosh opens the TOC and raises on a garbled one.
+        return "broken", f"the index cannot be read ({error_kind(error)})"
     if not exists:
         if (index_dir / MARKER_NAME).exists():
             return "broken", "the index files are missing"
         return "missing", "no index yet"
     marker = read_marker(index_dir)
     if marker is None:
-        return "broken", "the folder holds an index that tuibrowser did not build, or of an older format"
+        return "broken", "the folder holds an index that tuibrowser did not build, of an older format, or damaged"
+    if marker.damaged:
+        return "broken", marker.damaged
+    changed = _changed_in_place(marker.files, index_file_stamps(index_dir))
+    if changed:
+        return "broken", f"the index file {changed} was changed or damaged since it was written"
     try:
-        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        ix = _storage(index_dir).open_index(INDEX_NAME)
         try:
             if set(ix.schema.names()) != set(build_schema().names()):
                 return "broken", "the index has another schema"
+            ix.reader().close()  # opens every segment: a truncated or garbled one fails here
         finally:
             ix.close()
     except Exception as error:  # Whoosh raises many kinds on a damaged index.
-        return "broken", f"the index cannot be read ({type(error).__name__})"
+        return "broken", f"the index cannot be read ({error_kind(error)})"
+    if not (index_dir / REGISTRY_NAME).is_file():
+        return "stale", "the entity registry is missing"
     if marker.corpus != str(corpus_dir.resolve()):
         return "stale", "the index was built from another corpus folder"
     if marker.dirs != corpus_fingerprint(corpus_dir):
         return "stale", "the corpus changed since the last index"
     return "ok", ""
+
+
+def _changed_in_place(recorded: dict[str, list[int]], current: dict[str, list[int]]) -> str | None:
+    """A file the last sync left that is missing or changed, if the index is still the one
+    it left (same table of contents). A newer table of contents means another process
+    committed since; that is an update, not damage."""
+    if not recorded or {n for n in recorded if _TOC.match(n)} != {n for n in current if _TOC.match(n)}:
+        return None
+    return next((name for name, stamp in sorted(recorded.items()) if current.get(name) != stamp), None)
+
+
+class _OwnFilesStorage(FileStorage):
+    """Whoosh's FileStorage, seeing only Whoosh's own files in the folder.
+
+    At every commit Whoosh deletes the files that look like segments no longer in use, but
+    its pattern, `(MAIN_[0-9a-z]+)[.][A-Za-z0-9_.]+`, is not anchored at the end and takes
+    any length of id, so "MAIN_report.docx" beside an index is deleted as a stale segment
+    (whoosh-reloaded 2.7.5, `whoosh.index.clean_files`; no upstream issue found). Listing
+    only exact Whoosh names keeps its clean-up away from everything else.
+    """
+
+    def list(self) -> list[str]:
+        return [name for name in super().list() if _TOC.match(name) or _SEGMENT_FILE.match(name)]
+
+
+def _storage(index_dir: Path) -> _OwnFilesStorage:
+    return _OwnFilesStorage(str(index_dir))
+
+
+def index_exists(index_dir: Path) -> bool:
+    """True when the folder holds a Whoosh table of contents for our index name.
+
+    Raises:
+        Exception: whatever Whoosh raises on a garbled table of contents.
+    """
+    return _storage(index_dir).index_exists(INDEX_NAME)
 
 
 def open_index(index_dir: Path) -> FileIndex:
@@ -149,18 +280,70 @@ def open_index(index_dir: Path) -> FileIndex:
         IndexProblem: when there is no readable index.
     """
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        return _storage(index_dir).open_index(INDEX_NAME)
     except Exception as error:
         raise IndexProblem(f"cannot open the index at {index_dir}: {type(error).__name__}") from None
 
 
 def create_index(index_dir: Path) -> FileIndex:
-    """Create an empty index, deleting only Whoosh's and tuibrowser's files in the folder."""
+    """Create an empty index, deleting only Whoosh's and tuibrowser's own files in the folder."""
     index_dir.mkdir(parents=True, exist_ok=True)
     for entry in index_dir.iterdir():
-        if entry.is_file() and (_WHOOSH_FILE.match(entry.name) or entry.name.startswith("tuibrowser-")):
+        if entry.is_file() and _is_own(entry.name):
             entry.unlink(missing_ok=True)
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    _remove_pool(index_dir)
+    return _storage(index_dir).create_index(build_schema(), INDEX_NAME)
+
+
+def _is_own(name: str) -> bool:
+    return bool(
+        name in OWN_FILES
+        or _TOC.match(name)
+        or _SEGMENT_FILE.match(name)
+        or _TOC_TEMP.match(name)
+        or _OWN_TEMP.match(name)
+    )
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what an interrupted or failed write left: Whoosh segment files that the current
+    table of contents does not list, half-written tables of contents, Whoosh's sorting pool,
+    and our own temporary files. Call it holding the write lock (no writer is then at work).
+
+    With no readable table of contents the segments are left alone (a rebuild deletes them).
+    """
+    try:
+        names = [entry.name for entry in index_dir.iterdir() if entry.is_file()]
+    except OSError:
+        return
+    in_use = _segments_in_use(index_dir)
+    for name in names:
+        segment = _SEGMENT_FILE.match(name)
+        stale_segment = segment is not None and in_use is not None and segment.group(1) not in in_use
+        if stale_segment or _TOC_TEMP.match(name) or _OWN_TEMP.match(name):
+            (index_dir / name).unlink(missing_ok=True)
+    _remove_pool(index_dir)
+
+
+def _segments_in_use(index_dir: Path) -> set[str] | None:
+    """The ids of the segments the latest table of contents lists; None if it cannot be read."""
+    try:
+        toc = TOC.read(_storage(index_dir), INDEX_NAME)
+        return {segment.segment_id() for segment in toc.segments}
+    except Exception:  # no index, or a garbled TOC: Whoosh raises many kinds
+        return None
+
+
+def _remove_pool(index_dir: Path) -> None:
+    """Whoosh's temporary sorting folder, if a killed writer left it (only its own files)."""
+    pool = index_dir / _POOL_DIR
+    if not pool.is_dir() or pool.is_symlink():
+        return
+    for entry in pool.iterdir():
+        if _POOL_FILE.match(entry.name) and entry.is_file():
+            entry.unlink(missing_ok=True)
+    with suppress(OSError):
+        pool.rmdir()  # only when empty
 
 
 @contextmanager
@@ -172,10 +355,15 @@ def write_lock(index_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterat
 
     Raises:
         IndexLocked: when the lock is still held after `timeout` seconds.
+        IndexUnwritable: when the lock file cannot be made (a read-only folder, a full disk).
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK_NAME))
-    if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(index_dir / LOCK_NAME))
+        acquired = try_for(lock.acquire, timeout=timeout, delay=0.1)
+    except OSError as error:  # a read-only folder, a full disk
+        raise IndexUnwritable(f"cannot write the index at {index_dir}: {error.strerror or error}") from None
+    if not acquired:
         raise IndexLocked(
             f"another tuibrowser process is updating the index at {index_dir}; gave up after {timeout:g} s"
         )

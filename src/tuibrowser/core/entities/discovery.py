@@ -11,8 +11,10 @@ than a missed one, so a lone capitalised word with no evidence is never a name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from tuibrowser.core import budget
 from tuibrowser.core.cleaning import is_headline_like
 from tuibrowser.core.entities.lexicon import (
     COMMON_WORDS,
@@ -34,7 +36,9 @@ from tuibrowser.core.entities.lexicon import (
 )
 from tuibrowser.core.entities.text import Token, is_acronym, tokenize
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|@\w+|#\w+")
+# An e-mail address is matched only from the start of a word: "\S+@\S+" tried at every
+# position of a long word without "@" costs the square of its length (11 s for 64 KiB).
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+|@\w+|#\w+")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"“”‘\n]|^\s*[—–-]\s*$")
 _NAME_GAP = re.compile(r"^(?:\s|-)*$")
 _STRIPPABLE = PERSON_TITLES | DEMONYMS | CONNECTORS
@@ -76,17 +80,45 @@ def find_candidates(
             name ("Lachin" of "Lachin Corridor") is not a new entity.
         tokens: `tokenize(text)`, when the caller already has it.
     """
-    blocked = sorted([*covered, *((m.start(), m.end()) for m in _URL.finditer(text))])
+    blocked = Spans([*covered, *((m.start(), m.end()) for m in _URL.finditer(text))])
     tokens = tokenize(text) if tokens is None else tokens
     lowercase_seen = {t.folded for t in tokens if t.text[:1].islower()}
     capital_inside = {t.folded for i, t in enumerate(tokens) if t.text[:1].isupper() and not _initial(text, tokens, i)}
-    skip = _headline_spans(text)
+    skip = Spans(_headline_spans(text))
+    budget.check()
     candidates: list[Candidate] = []
-    for run in _runs(text, tokens, blocked, skip):
+    for number, run in enumerate(_runs(text, tokens, blocked, skip)):
+        if number % 256 == 0:
+            budget.check()
         candidate = _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens)
         if candidate is not None:
             candidates.append(candidate)
     return candidates
+
+
+class Spans:
+    """Character spans, asked whether a range overlaps any of them in O(log n).
+
+    Asking a plain list for every token made discovery quadratic: an article of many
+    mentions and URLs compared each of its words with each of them.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some span s has s.start < end and start < s.end."""
+        # Merged spans are disjoint and sorted, so of those starting before `end`, the
+        # last one reaches furthest.
+        last = bisect_left(self._starts, end) - 1
+        return last >= 0 and self._ends[last] > start
 
 
 def _headline_spans(text: str) -> list[tuple[int, int]]:
@@ -101,10 +133,6 @@ def _headline_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((position, position + len(paragraph)))
         position += len(paragraph) + 2
     return spans
-
-
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
 
 
 def _initial(text: str, tokens: list[Token], i: int) -> bool:
@@ -122,12 +150,12 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and len(token.text) > 1 and not _PLURAL_ACRONYM.match(token.text)
 
 
-def _runs(text: str, tokens: list[Token], blocked, skip) -> list[list[int]]:
+def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[list[int]]:
     """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside)."""
 
     def free(i: int) -> bool:
         token = tokens[i]
-        return not _inside(blocked, token.start, token.end) and not _inside(skip, token.start, token.end)
+        return not blocked.overlaps(token.start, token.end) and not skip.overlaps(token.start, token.end)
 
     def joins(i: int, j: int) -> bool:
         return bool(_NAME_GAP.match(text[tokens[i].end : tokens[j].start]))

@@ -10,6 +10,7 @@ from pathlib import Path
 from slugify import slugify
 
 from tuibrowser.core.entities.text import fold
+from tuibrowser.core.sanitize import strip_unsafe
 
 KB_FILE_NAME = "entities.toml"
 ENTITY_TYPES = ("person", "organization", "place", "event", "group")
@@ -80,14 +81,15 @@ def _entity(path: Path, number: int, item: object) -> Entity:
     where = f"{path}: entity #{number}"
     if not isinstance(item, dict):
         raise KnowledgeBaseError(f"{where} is not a table")
-    name = item.get("name")
-    if not isinstance(name, str) or not name.strip():
+    name = _shown(item.get("name"))
+    if not name:
         raise KnowledgeBaseError(f"{where} needs a name")
     kind = item.get("type")
     if kind not in ENTITY_TYPES:
         raise KnowledgeBaseError(f"{where} ({name}): type must be one of {', '.join(ENTITY_TYPES)}, not {kind!r}")
-    aliases = item.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+    listed = item.get("aliases", [])
+    aliases = [_shown(alias) for alias in listed] if isinstance(listed, list) else []
+    if not isinstance(listed, list) or not all(aliases):
         raise KnowledgeBaseError(f"{where} ({name}): aliases must be a list of non-empty strings")
     entity_id = item.get("id") or slugify(name)
     if not isinstance(entity_id, str) or slugify(entity_id) != entity_id:
@@ -97,8 +99,19 @@ def _entity(path: Path, number: int, item: object) -> Entity:
         if value is not None and not isinstance(value, str):
             raise KnowledgeBaseError(f"{where} ({name}): {key} must be a string")
     return Entity(
-        entity_id, name.strip(), kind, tuple(a.strip() for a in aliases), optional["description"], optional["wikidata"]
+        entity_id,
+        name,
+        kind,
+        tuple(aliases),
+        _shown(optional["description"]) or None,
+        _shown(optional["wikidata"]) or None,
     )
+
+
+def _shown(value: object) -> str:
+    """A name, alias or description as it is matched and shown: one line, no terminal
+    sequences or invisible controls (the rule article text gets); "" for a non-string."""
+    return " ".join(strip_unsafe(value).split()) if isinstance(value, str) else ""
 
 
 def _check_unique(path: Path, entities: list[Entity]) -> None:

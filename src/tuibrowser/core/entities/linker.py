@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from tuibrowser.core import budget
 from tuibrowser.core.entities.text import Token, canonical_gap, is_acronym, strip_accents, tokenize
 
 
@@ -73,6 +74,8 @@ class AliasMatcher:
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
+            if i % 4096 == 0:
+                budget.check()
             best = self._longest_at(text, tokens, i)
             if best is None:
                 i += 1

@@ -119,12 +119,13 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
 
     accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := _accept(tally, key))}
     taken = set(kb.by_id)
+    next_number: dict[str, int] = {}
     ids: dict[str, str] = {}
     entities: list[Entity] = []
     for key, kind in accepted.items():
         tally = tallies[key]
         name = _display_name(tally.forms)
-        entity_id = _unique_id(slugify(name) or "entity", taken)
+        entity_id = _unique_id(slugify(name) or "entity", taken, next_number)
         ids[key] = entity_id
         aliases = tuple(sorted({form for form in tally.forms if form != name}))
         entities.append(Entity(entity_id, name, kind, aliases, discovered=True))
@@ -181,10 +182,13 @@ def _display_name(forms: Counter) -> str:
     return sorted(forms.items(), key=lambda item: (-len(item[0].split()), -item[1], item[0]))[0][0]
 
 
-def _unique_id(base: str, taken: set[str]) -> str:
-    candidate, number = base, 2
+def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """`base`, or `base-2`, `base-3`, ...; `next_number` remembers where each base's count
+    stands, so thousands of names that slug alike cost no more than one each."""
+    candidate, number = base, next_number.get(base, 2)
     while candidate in taken:
         candidate = f"{base}-{number}"
         number += 1
+    next_number[base] = number
     taken.add(candidate)
     return candidate

@@ -16,7 +16,7 @@ from whoosh import query
 from tuibrowser.core.entities.kb import Entity
 from tuibrowser.core.entities.registry import Registry, read_registry
 from tuibrowser.core.library import ArticleNotFound
-from tuibrowser.core.store import open_index
+from tuibrowser.core.store import open_index, reading
 
 CONTEXT_CHARS = 70
 """Characters of context on each side of a mention in a concordance line."""
@@ -99,7 +99,7 @@ def article_entities(index_dir: Path, article_id: str, registry: Registry | None
     registry = registry or read_registry(index_dir)
     ix = open_index(index_dir)
     try:
-        with ix.searcher() as searcher:
+        with reading(index_dir), ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
     finally:
         ix.close()
@@ -121,7 +121,7 @@ def _articles_mentioning(index_dir: Path, entity_id: str) -> list[dict]:
     """Stored fields of every article that mentions the entity (one index scan)."""
     ix = open_index(index_dir)
     try:
-        with ix.searcher() as searcher:
+        with reading(index_dir), ix.searcher() as searcher:
             return [hit.fields() for hit in searcher.search(query.Term("entities", entity_id), limit=None)]
     finally:
         ix.close()

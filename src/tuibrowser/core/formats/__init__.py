@@ -8,6 +8,7 @@ encodings. Cleaning and ids come afterwards, the same for every kind (corpus.par
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from tuibrowser.core.formats.items import FormatError, RawItem
@@ -38,29 +39,46 @@ def read_items(raw: bytes, path: str) -> list[RawItem]:
     """The article items in a file's bytes.
 
     Raises:
-        FormatError: a one-line reason when the file holds no readable article.
+        FormatError: a one-line reason when the file holds no readable article. The
+            libraries that read each kind raise many kinds of errors on hostile files (a
+            RecursionError for deep nesting, a parser's own exceptions); every one becomes a
+            FormatError here, so one bad file is a verdict, never the end of a batch.
     """
     kind = kind_of(path)
     if kind is None:
         raise FormatError(f"unsupported file type ({PurePosixPath(path).suffix or 'no extension'})")
     if not raw.strip():
         raise FormatError("empty file")
+    try:
+        return _reader(kind)(raw)
+    except FormatError:
+        raise
+    except RecursionError:
+        raise FormatError(f"nested too deeply to read as {kind}") from None
+    except MemoryError:
+        raise FormatError(f"too large to read as {kind} in memory") from None
+    except Exception as error:
+        raise FormatError(f"cannot be read as {kind} ({type(error).__name__}: {error})") from None
+
+
+def _reader(kind: str) -> Callable[[bytes], list[RawItem]]:
+    """The reader of one kind, imported on first use (the libraries are slow to import)."""
     if kind == "text":
         from tuibrowser.core.formats.text import read_text
 
-        return read_text(raw)
+        return read_text
     if kind == "markdown":
         from tuibrowser.core.formats.markdown import read_markdown
 
-        return read_markdown(raw)
+        return read_markdown
     if kind == "html":
         from tuibrowser.core.formats.html import read_html
 
-        return read_html(raw)
+        return read_html
     if kind == "feed":
         from tuibrowser.core.formats.feeds import read_feed
 
-        return read_feed(raw)
+        return read_feed
     from tuibrowser.core.formats.records import read_csv, read_json, read_jsonl
 
-    return {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}[kind](raw)
+    return {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}[kind]

@@ -1,27 +1,31 @@
-"""Markdown, with or without YAML front matter: metadata from the front matter, text from
-the rendered document (markup removed), the first heading as title when none is given."""
+"""Markdown, with or without front matter: metadata from the front matter, text from the
+rendered document (markup removed), the first heading as title when none is given.
+
+Front matter is untrusted: YAML aliases are refused (an alias "bomb" of nested references
+expands a few lines into gigabytes), and its size and nesting are bounded.
+"""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+
 from tuibrowser.core.formats.items import FormatError, RawItem
-from tuibrowser.core.formats.records import metadata_from
+from tuibrowser.core.formats.records import MAX_NESTING, metadata_from, parse_json
 from tuibrowser.core.formats.text import decode
+
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+"""Front matter is a few lines of metadata; more is refused."""
 
 
 def read_markdown(raw: bytes) -> list[RawItem]:
-    import frontmatter
-    import yaml
     from markdown_it import MarkdownIt
 
-    text = decode(raw)
-    try:
-        post = frontmatter.loads(text)
-    except (yaml.YAMLError, ValueError) as error:
-        raise FormatError(f"front matter is not valid YAML: {str(error).splitlines()[0]}") from None
-    meta = metadata_from({str(k): v for k, v in post.metadata.items()})
+    metadata, content = _split_front_matter(decode(raw).strip())
+    meta = metadata_from({str(k): v for k, v in metadata.items()})
     paragraphs: list[str] = []
     first_heading: str | None = None
-    tokens = MarkdownIt("commonmark").parse(post.content)
+    tokens = MarkdownIt("commonmark").parse(content)
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
@@ -49,3 +53,61 @@ def read_markdown(raw: bytes) -> list[RawItem]:
             url=meta.get("url"),
         )
     ]
+
+
+def _split_front_matter(text: str) -> tuple[dict, str]:
+    """(metadata, the Markdown after it); python-frontmatter finds the front matter (YAML
+    between --- lines, or JSON between { and }), and it is read here with the bounds."""
+    import frontmatter
+    from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+    handler = frontmatter.detect_format(text, [YAMLHandler(), JSONHandler()])
+    if handler is None:
+        return {}, text
+    try:
+        front, content = handler.split(text)
+    except ValueError:  # an opening line and no closing one: no front matter
+        return {}, text
+    if len(front.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
+        raise FormatError(f"front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+    data = _load_json(front) if isinstance(handler, JSONHandler) else _load_yaml(front)
+    return (data if isinstance(data, dict) else {}), content.strip()
+
+
+def _load_yaml(front: str) -> object:
+    import yaml
+
+    try:
+        return yaml.load(front, Loader=_yaml_loader_class())  # a SafeLoader, restricted further
+    except yaml.YAMLError as error:
+        raise FormatError(f"front matter is not valid YAML: {str(error).splitlines()[0]}") from None
+
+
+def _load_json(front: str) -> object:
+    try:
+        return parse_json(front, "front matter")
+    except json.JSONDecodeError as error:
+        raise FormatError(f"front matter is not valid JSON: {error.msg}") from None
+
+
+@cache
+def _yaml_loader_class():
+    """yaml.SafeLoader that refuses aliases and deep nesting (built on first use: PyYAML is
+    imported only when a Markdown file is read)."""
+    import yaml
+
+    class BoundedYamlLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise FormatError("front matter uses YAML aliases (*name), which are refused")
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:
+                    raise FormatError(f"front matter nested more than {MAX_NESTING} levels deep")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return BoundedYamlLoader

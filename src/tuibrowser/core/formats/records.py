@@ -27,6 +27,37 @@ FIELDS = {
 MAX_RECORDS = 100_000
 """More records than this in one file is not a batch of articles; refused with a message."""
 
+MAX_NESTING = 32
+"""Deeper JSON (or Markdown front matter) is refused: articles are flat records, and
+Python's parsers and printers recurse, so 100,000 levels would stop the whole batch."""
+
+
+def check_nesting(data: object, where: str) -> None:
+    """Refuse data nested deeper than MAX_NESTING (walked without recursion).
+
+    Raises:
+        FormatError: naming `where`.
+    """
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise FormatError(f"{where} nested more than {MAX_NESTING} levels deep")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def parse_json(text: str, where: str) -> object:
+    """json.loads, with nesting bounded and every failure a FormatError."""
+    try:
+        data = json.loads(text)
+    except RecursionError:  # the C parser gives up near Python's recursion limit
+        raise FormatError(f"{where} nested more than {MAX_NESTING} levels deep") from None
+    check_nesting(data, where)
+    return data
+
 
 def _plain(value: object) -> str | None:
     if value is None:
@@ -77,7 +108,7 @@ def _items(records: list, where: str) -> list[RawItem]:
 
 def read_json(raw: bytes) -> list[RawItem]:
     try:
-        data = json.loads(decode(raw))
+        data = parse_json(decode(raw), "JSON")
     except json.JSONDecodeError as error:
         raise FormatError(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     if isinstance(data, dict):
@@ -93,7 +124,7 @@ def read_jsonl(raw: bytes) -> list[RawItem]:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(parse_json(line, f"JSON on line {number}"))
         except json.JSONDecodeError as error:
             raise FormatError(f"malformed JSON on line {number}: {error.msg}") from None
     return _items(records, "JSON Lines")
@@ -101,6 +132,9 @@ def read_jsonl(raw: bytes) -> list[RawItem]:
 
 def read_csv(raw: bytes) -> list[RawItem]:
     text = decode(raw)
+    # A whole article may sit in one cell; the csv module refuses fields over 128 KiB unless
+    # told otherwise (a process-wide setting, only ever raised here, to the file's size).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 
 from tuibrowser.core.formats.items import FormatError, RawItem
@@ -21,18 +22,41 @@ MIN_TEXTUAL = 0.95
 """Share of letters, digits, spaces, punctuation and symbols a decoded file must have."""
 
 
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose mark begins it
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+MIXED_SHARE = 0.1
+"""A file that is not valid UTF-8 but has at least this many valid UTF-8 characters (beyond
+ASCII) per invalid byte is taken for UTF-8 with Latin-1/Windows-1252 parts (pasted text,
+concatenated files); fewer, and the valid ones are accidents of a legacy encoding."""
+
+
 def decode(raw: bytes) -> str:
-    """Text from bytes: UTF-8 when valid, else a detected legacy encoding.
+    """Text from bytes: by its byte order mark (UTF-8, UTF-16, UTF-32), UTF-8 when valid,
+    UTF-8 with Windows-1252 for the bytes that are not (a mixed file), else a detected
+    legacy encoding.
 
     Raises:
         FormatError: for binary data or bytes that no text encoding reads plausibly.
     """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise FormatError(f"not valid {encoding.upper()} despite its byte order mark") from None
     if b"\0" in raw[:8192]:
         raise FormatError("binary file (contains NUL bytes)")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         utf8_error = error
+    if _mostly_utf8(raw):
+        return raw.decode("utf-8-sig", errors=_WINDOWS_1252_BYTES)
     from charset_normalizer import from_bytes
 
     matches = [m for m in from_bytes(raw) if m.percent_chaos <= MAX_CHAOS]
@@ -46,6 +70,29 @@ def decode(raw: bytes) -> str:
         if _textual_share(text) >= MIN_TEXTUAL:
             return text
     raise FormatError(f"not valid UTF-8 (byte {utf8_error.start}) and not text in any encoding tried")
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """True for UTF-8 text with some bytes of another encoding (see MIXED_SHARE)."""
+    text = raw.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - raw.count("\ufffd".encode())
+    valid = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    return invalid > 0 and valid >= MIXED_SHARE * invalid
+
+
+# Windows-1252 leaves five bytes undefined; Latin-1 reads them as C1 controls, which
+# cleaning removes.
+_CP1252 = [chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in range(256)]
+
+
+def _windows_1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 cannot read, read as Windows-1252."""
+    assert isinstance(error, UnicodeDecodeError)
+    return "".join(_CP1252[b] for b in error.object[error.start : error.end]), error.end
+
+
+_WINDOWS_1252_BYTES = "tuibrowser-windows-1252-bytes"
+codecs.register_error(_WINDOWS_1252_BYTES, _windows_1252_bytes)
 
 
 def _textual_share(text: str) -> float:
