@@ -52,10 +52,14 @@ def make_app(tmp_path, built_corpus):
 
 
 async def settle(app, pilot) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish and the screen catch up (a result's preview, which waits for the
+    highlight to rest, included)."""
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
+    while getattr(app.main, "_preview_timer", None) is not None:
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
