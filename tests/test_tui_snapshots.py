@@ -31,13 +31,20 @@ def scenario(steps):
                 await pilot.press(*step.split())
             await settle(app, pilot)
         app.clear_notifications()  # toasts come and go with time: not part of the picture
+        for box in app.query(Input):
+            # The cursor as a steady block: pausing the blink leaves it in whatever phase it
+            # had; turning it on and off again shows it.
+            box.cursor_blink = True
+            box.cursor_blink = False
         await settle(app, pilot)
 
     return run_before
 
 
 async def _paste_bad_query(pilot) -> None:
-    pilot.app.query_one("#query", Input).value = "Lachin date:bogus"
+    box = pilot.app.query_one("#query", Input)
+    box.value = "Lachin date:bogus"
+    box.cursor_position = len(box.value)  # where a paste leaves it (else it depends on timing)
 
 
 def _entity(name: str):
