@@ -124,6 +124,7 @@ def score(article: Article, gold: list[list[str]], counts: Counter, show_errors:
     counts["found"] += len(article.quotes)
     counts["matched"] += len(matched)
     counts["gold named"] += sum(1 for _, speaker in gold if speaker)
+    counts["gold named, linked"] += sum(1 for _, speaker in gold if speaker and _linked(article, speaker))
     for number, quote in enumerate(article.quotes):
         gold_number = found_for.get(number)
         wanted = gold[gold_number][1] if gold_number is not None else None
@@ -140,6 +141,11 @@ def score(article: Article, gold: list[list[str]], counts: Counter, show_errors:
     for number, (starts, speaker) in enumerate(gold):
         if number not in matched and show_errors:
             print(f"  missed: {article.file}: {starts!r} ({speaker or 'none'})")
+
+
+def _linked(article: Article, wanted: str) -> bool:
+    """Is the gold speaker one of the article's entities at all (else no rule can name it)?"""
+    return any(_same(article, entity_id, wanted) for entity_id in article.names)
 
 
 def _same(article: Article, entity_id: str, wanted: str) -> bool:
@@ -175,6 +181,11 @@ def report(title: str, counts: Counter) -> None:
     print(
         f"  of matched quotes, speaker right (none = none counts): "
         f"{_ratio(counts['matched right or none'], counts['matched']):.3f}"
+    )
+    print(
+        f"  gold speakers that are entities of their article (the ceiling for recall): "
+        f"{counts['gold named, linked']}/{counts['gold named']}"
+        f" = {_ratio(counts['gold named, linked'], counts['gold named']):.3f}"
     )
 
 
