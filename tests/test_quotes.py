@@ -226,6 +226,40 @@ def test_they_said_is_the_organisation():
     ]
 
 
+def test_attribution_that_closes_a_sentence_of_reported_speech():
+    # bbc/politics/075.txt: the quote is inside the reported clause, the speaker at its end
+    text = (
+        'Ken Livingstone should "stick to his guns" and not apologise for his "Nazi" comment to a Jewish '
+        "reporter, Tory MP Boris Johnson has insisted."
+    )
+    speakers = spans(
+        text, ("ken-livingstone", "person", "Ken Livingstone"), ("boris-johnson", "person", "Boris Johnson")
+    )
+    assert attributed(find_quotes(text, speakers)) == [("stick to his guns", "boris-johnson", "insisted")]
+
+
+def test_apposition_between_dashes_and_a_place_that_is_not_a_speaker():
+    # bbc/politics/040.txt
+    text = (
+        "On Thursday, Lord Bingham - a senior law lord - said the rules were incompatible with the European "
+        'Convention on Human Rights as they allowed detentions "in a way that discriminates on the ground of '
+        'nationality or immigration status" by justifying detention without trial for foreign suspects, but not '
+        "Britons.\n\nIn a statement, detainee 'A' in Woodhill Prison said: \"I hope now that the government will "
+        "act upon this decision, scrap this illegal 'law' and release me and the other internees to return to "
+        'our families and loved ones."'
+    )
+    speakers = spans(
+        text,
+        ("lord-bingham", "person", "Bingham"),
+        ("echr", "organization", "European Convention on Human Rights"),
+        ("woodhill-prison", "place", "Woodhill Prison"),
+    )
+    assert attributed(find_quotes(text, speakers)) == [
+        ("in a way that", "lord-bingham", "said"),
+        ("I hope now that", None, "said"),  # the detainee is named by no mention; the prison is where
+    ]
+
+
 # Shapes of quotes ---------------------------------------------------------------------------
 
 

@@ -299,59 +299,66 @@ def _utterance(quoted: str) -> bool:
 # Verbs of attribution, as written, and the form a Quote reports.
 _CUE_FORMS = {
     "said": ("said", "says", "say", "saying"),
-    "told": ("told", "tells", "telling"),
-    "added": ("added", "adds", "adding"),
+    "told": ("told", "tells", "tell", "telling"),
+    "added": ("added", "adds", "add", "adding"),
     "stated": ("stated", "states"),
-    "warned": ("warned", "warns", "warning"),
-    "argued": ("argued", "argues", "arguing"),
+    "warned": ("warned", "warns", "warn", "warning"),
+    "argued": ("argued", "argues", "argue", "arguing"),
     "claimed": ("claimed", "claims", "claiming"),
-    "insisted": ("insisted", "insists", "insisting"),
-    "wrote": ("wrote", "writes", "writing"),
-    "explained": ("explained", "explains"),
-    "admitted": ("admitted", "admits", "admitting"),
-    "denied": ("denied", "denies"),
+    "insisted": ("insisted", "insists", "insist", "insisting"),
+    "wrote": ("wrote", "writes", "write", "writing"),
+    "explained": ("explained", "explains", "explain"),
+    "admitted": ("admitted", "admits", "admit", "admitting"),
+    "denied": ("denied", "denies", "deny"),
     "replied": ("replied", "replies", "replying"),
     "responded": ("responded", "responds"),
-    "asked": ("asked", "asks", "asking"),
-    "declared": ("declared", "declares"),
-    "announced": ("announced", "announces"),
+    "asked": ("asked", "asks", "ask", "asking"),
+    "declared": ("declared", "declares", "declare"),
+    "announced": ("announced", "announces", "announce"),
     "continued": ("continued", "continues"),
     "noted": ("noted", "notes", "noting"),
     "observed": ("observed",),
     "commented": ("commented",),
-    "suggested": ("suggested", "suggests", "suggesting"),
-    "urged": ("urged", "urges", "urging"),
+    "suggested": ("suggested", "suggests", "suggest", "suggesting"),
+    "urged": ("urged", "urges", "urge", "urging"),
     "stressed": ("stressed", "stresses", "stressing"),
     "emphasised": ("emphasised", "emphasized", "emphasises", "emphasizes"),
-    "acknowledged": ("acknowledged", "acknowledges"),
-    "conceded": ("conceded", "concedes"),
-    "predicted": ("predicted", "predicts"),
+    "acknowledged": ("acknowledged", "acknowledges", "acknowledge"),
+    "conceded": ("conceded", "concedes", "concede"),
+    "predicted": ("predicted", "predicts", "predict"),
     "promised": ("promised", "promises"),
     "pledged": ("pledged", "pledges"),
     "vowed": ("vowed", "vows"),
     "recalled": ("recalled", "recalls"),
-    "confirmed": ("confirmed", "confirms"),
-    "complained": ("complained", "complains"),
+    "confirmed": ("confirmed", "confirms", "confirm"),
+    "complained": ("complained", "complains", "complain"),
     "concluded": ("concluded", "concludes"),
     "confided": ("confided",),
     "implored": ("implored",),
     "advised": ("advised",),
-    "agreed": ("agreed", "agrees"),
-    "accused": ("accused", "accuses", "accusing"),
+    "agreed": ("agreed", "agrees", "agree"),
+    "accused": ("accused", "accuses", "accuse", "accusing"),
     "called": ("called", "calls", "calling"),
-    "described": ("described", "describes", "describing"),
+    "described": ("described", "describes", "describe", "describing"),
     "branded": ("branded", "brands"),
-    "dismissed": ("dismissed", "dismisses"),
+    "dismissed": ("dismissed", "dismisses", "dismiss"),
     "cited": ("cited", "cites"),
     "joked": ("joked", "jokes"),
     "cautioned": ("cautioned",),
     "maintained": ("maintained", "maintains"),
-    "revealed": ("revealed", "reveals"),
+    "revealed": ("revealed", "reveals", "reveal"),
     "remembered": ("remembered", "remembers"),
-    "confessed": ("confessed", "confesses"),
+    "confessed": ("confessed", "confesses", "confess"),
 }
 _CUES = {form: lemma for lemma, forms in _CUE_FORMS.items() for form in forms} | {"according": "according to"}
 _PARTICIPLES = frozenset(form for form in _CUES if form.endswith("ing"))
+# Forms that are as often plural nouns ("the claims were"): never the nearest verb of speech on their own.
+_NOUN_LIKE = frozenset(
+    {"claims", "calls", "states", "notes", "brands", "vows", "pledges", "promises", "warning", "writing"}
+)
+_CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "then", "or"})
+# Title words that make a different office: "Deputy Prime Minister" is not "the prime minister".
+_OTHER_OFFICE = frozenset({"deputy", "vice", "shadow", "former", "ex", "acting", "junior", "assistant", "under"})
 _BE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
 
 # Words between a subject and its verb that are not the subject: "Microsoft on Tuesday said".
@@ -383,11 +390,40 @@ _NOT_IN_NAME_PHRASE = frozenset(
 _SOLE_BODIES = frozenset({"company", "firm", "group"})
 _MALE = frozenset({"mr", "sir", "lord", "king", "prince", "duke", "baron", "earl"})
 _FEMALE = frozenset({"mrs", "ms", "miss", "lady", "dame", "baroness", "queen", "princess", "duchess"})
+# Given names that say "she" (or "he") when no honorific does; names given to both are in neither.
+_FEMALE_NAMES = frozenset(
+    """aisha alice alison amanda amy ana angela angelina ann anna anne annie barbara beverley carol caroline
+    catherine charlotte cherie christine claire clare deborah diana diane elena elizabeth ellen emily emma
+    estelle eva fatima gillian glenda gloria harriet hazel heather helen hillary irene jane janet jennifer
+    jessica joan joyce judith julia julie karen kate katherine kathleen laura lauren linda lisa liz louise
+    lucy margaret maria marie mary melanie michelle nancy natalie nicola olivia pamela patricia paula rachel
+    rebecca rita rosa ruth sally sandra sara sarah sharon sheila sophie sue susan teresa tessa theresa
+    valerie vanessa victoria wendy yvette zoe""".split()
+)
+_MALE_NAMES = frozenset(
+    """aaron abdul abdullah adam adrian ahmad ahmed alan alastair albert alexander alexei alexey alfred ali
+    amir andrei andrew andrey anthony antonio antony arnold arthur ayman barack barry ben benjamin bernard
+    bernie bill billy bob boris brad brendan brian bruce carl carlos charles charlie christian christopher
+    colin craig dan daniel danny dave david dean denis dennis derek dick dmitry dominic don donald doug
+    douglas duncan ed eddie edward emmanuel eric ernest frank fred frederick gareth gary gavin geoff geoffrey
+    george gerald gerhard gerry gordon graham greg gregory hamid hans harold harry hassan henry howard hugh
+    hugo ian igor ilham imran isaac ivan jack jacob jacques james jason jeff jeremy jerry jim jimmy joe john
+    johnny jon jonathan jose joseph josh joshua juan julian justin keith ken kenneth kevin kofi lars leo leon
+    leonard lewis liam louis luis mahmoud malcolm marcus mario mark martin matt matthew maurice michael
+    michel mike mikhail mohamed mohammad mohammed muhammad neil nelson nicholas nick nicolas nigel nikol
+    nikolai noel norman oliver omar oscar owen patrick paul pavel pedro peter philip phillip pierre ralph
+    raymond recep richard rick rob robert roger ronald ross roy ryan saddam sadiq samuel scott sean
+    sebastian sergei sergey shaun silvio simon stephen steve steven stuart tariq ted thomas tim timothy tom
+    tommy tony trevor victor viktor vince vincent vladimir walter wayne william yasser yuri yusuf""".split()
+)
 _SUBJECT_OPENERS = frozenset({"but", "and", "however", "meanwhile", "earlier", "later", "now", "yet", "so", "the", "a"})
 _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "sgt", "rep", "sen", "gov"})
 
 WINDOW = 400
 """Characters looked at on each side of a quote or a verb: attribution is never further away."""
+
+PRONOUN_REACH = 800
+"""How far back (in characters) a pronoun or "the statement" looks for whom it means: a few sentences."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +504,7 @@ class _Attributor:
             groups.setdefault(piece.group, []).append(piece)
         found: dict[int, _Attribution] = {}
         for group, pieces in sorted(groups.items(), key=lambda item: item[1][0].start):
-            attribution = self._explicit(pieces) or self._from_context(pieces[0])
+            attribution = self._explicit(pieces) or self._from_context(pieces)
             if attribution is not None:
                 found[group] = attribution
         return found
@@ -494,6 +530,8 @@ class _Attributor:
                 candidates += self._before(piece)
             if piece.close_at is not None:
                 candidates += self._after(piece)
+        if not any(c.speaker is not None for c in candidates):
+            candidates += self._trailing(pieces[-1])
         named = [c for c in candidates if c.speaker is not None]
         return named[0] if named else (candidates[0] if candidates else None)
 
@@ -501,9 +539,16 @@ class _Attributor:
         """`X said: "..."`, `X said the plan was "..."`: the last verb of speech before the quote."""
         start = max(self._sentence_start(piece.open_at), piece.open_at - WINDOW)
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, piece.open_at)
-        found = [self.cue_at[i] for i in range(hi - 1, lo - 1, -1) if i in self.cue_at]
-        named = [f for f in found if f.speaker is not None]
-        return named[:1] or found[:1]
+        for index in range(hi - 1, lo - 1, -1):
+            found = self.cue_at.get(index)
+            if found is None or (found.speaker is None and self._not_a_clause_verb(index)):
+                continue
+            return [found]  # the nearest verb: `Mr Telford added it was hard when people asked "..."`
+        return []
+
+    def _not_a_clause_verb(self, index: int) -> bool:
+        """ "the claims were", "urged him to admit": a noun, or an infinitive whose subject is elsewhere."""
+        return self.tokens[index].text in _NOUN_LIKE or (index > 0 and self.tokens[index - 1].folded == "to")
 
     def _after(self, piece: _Piece) -> list[_Attribution]:
         """`"...," X said` and `"...," said X`: a verb of speech just after the closing mark."""
@@ -513,11 +558,24 @@ class _Attributor:
             sentence_end = self._sentence_end(sentence_end)
         end = min(sentence_end, self._next_region(piece.close_at + 1), piece.close_at + WINDOW)
         lo, hi = bisect_left(self.starts, piece.close_at + 1), bisect_left(self.starts, end)
+        clause = bisect_left(self.starts, min(sentence_end, piece.close_at + WINDOW)) - lo
         for offset, index in enumerate(range(lo, min(hi, lo + 14))):
             if index in self.cue_at:
-                if self._attached(piece, offset, hi - lo):
+                if self._attached(piece, offset, clause):
                     return [self.cue_at[index]]
                 return []
+        return []
+
+    def _trailing(self, piece: _Piece) -> list[_Attribution]:
+        """`Everyone could see the chancellor's "sweeteners", but ..., he said.`: the sentence's last clause."""
+        after = piece.close_at if piece.close_at is not None else piece.end
+        end = min(self._sentence_end(after + 1), after + WINDOW)
+        hi = bisect_left(self.starts, end)
+        for index in range(hi - 1, max(bisect_left(self.starts, after), hi - 8) - 1, -1):
+            if "," in self._gap(index) or self._quoted(self.tokens[index].start):
+                break
+            if index in self.cue_at and self.cue_at[index].speaker is not None:
+                return [self.cue_at[index]]
         return []
 
     def _attached(self, piece: _Piece, cue_offset: int, clause_tokens: int) -> bool:
@@ -530,17 +588,22 @@ class _Attributor:
         last = self.text[piece.start : piece.end].rstrip("\"”’')]")[-1:]
         after = self.text[piece.close_at + 1 : piece.close_at + 3].lstrip()[:1] if piece.close_at is not None else ""
         raw_end = self.text[piece.end : (piece.close_at or piece.end)].strip()
-        if last in ".…" and raw_end != ",":
-            return cue_offset <= 3 and clause_tokens <= 8
+        if last in ".…" and raw_end != ",":  # `"...." Zakharova said.`, not `"...." But Ms Kelly said she ...`
+            first = bisect_left(self.starts, (piece.close_at or piece.end) + 1)
+            opener = first < len(self.tokens) and self.tokens[first].folded in _CONJUNCTIONS
+            return cue_offset <= 3 and clause_tokens <= 6 and not opener
         if raw_end == "," or last in ",?!—-:" or after == ",":
             return True
         return cue_offset <= 2
 
-    def _from_context(self, first: _Piece) -> _Attribution | None:
+    def _from_context(self, pieces: list[_Piece]) -> _Attribution | None:
         """A quote that is a sentence of its own takes the speaker of the sentence before."""
+        first, last = pieces[0], pieces[-1]
         start = self._sentence_start(first.open_at)
         if self._tokens_between(start, first.open_at) or start == 0:
             return None
+        if last.close_at is not None and self._tokens_between(last.close_at, self._sentence_end(last.close_at)):
+            return None  # `"...," is the dry assessment of Graham Lane.`: the sentence goes on
         previous = self._sentence_start(self._outside_quotes(start - 1))
         if start - previous > 2 * WINDOW:
             return None
@@ -586,9 +649,14 @@ class _Attributor:
         lo = bisect_left(self.starts, clause_start)
         participle = token.text in _PARTICIPLES
         if not participle and index - 1 >= lo and self.tokens[index - 1].folded in _BE:
-            return _Attribution(None, lemma, token.start)  # "was asked:": someone unnamed asked
+            asked = self._subject(lo, index - 1, token.start)  # "Mr Johnson was asked": someone unnamed asked
+            heard = _Event(asked.at, asked.entity_id, asked.kind, asked.gender, False) if asked else None
+            return _Attribution(None, lemma, token.start, heard)
+        pronoun = self._trailing_pronoun(index, lo)
         if participle:  # "..., adding:", "wrote to the watchdog saying:": the sentence's speaker
             subject = self._sentence_subject(bisect_left(self.starts, sentence_start), index)
+        elif pronoun is not None:  # "Mr Blair has failed, he claimed": "he" is not Mr Blair
+            subject = self._pronoun(pronoun, token.start, reported_from=sentence_start)
         else:
             subject = self._subject(lo, index, token.start)
         if subject is None and not participle and not self._content_between(lo, index):
@@ -600,6 +668,17 @@ class _Attributor:
         document = self._mentions_document(index, token.start)
         event = _Event(token.start, subject.entity_id, subject.kind, subject.gender, True, lemma, document)
         return _Attribution(subject.entity_id, lemma, token.start, event)
+
+    def _trailing_pronoun(self, verb: int, lo: int) -> str | None:
+        """The pronoun of an attribution that closes a sentence of reported speech: `..., he said.`"""
+        before = verb - 1
+        while before > lo and self.tokens[before].folded in _SKIPPED:
+            before -= 1
+        if before <= lo or self.tokens[before].folded not in _PRONOUNS or "," not in self._gap(before):
+            return None
+        end = bisect_left(self.starts, self._sentence_end(self.tokens[verb].start))
+        closes = end - verb <= 4 or any("," in self._gap(i) for i in range(verb + 1, min(end, verb + 5)))
+        return self.tokens[before].folded if closes else None
 
     def _according(self, index: int) -> _Attribution:
         if index + 1 >= len(self.tokens) or self.tokens[index + 1].folded != "to":
@@ -618,6 +697,8 @@ class _Attributor:
             segments.pop()  # "Maria Zakharova, who also told reporters": the name before "who"
         if not segments:
             return None
+        if all(t.folded in _CONJUNCTIONS for t in self.tokens[slice(*segments[-1])]):
+            return self._sentence_subject(lo, verb)  # "The chancellor would not comment, but insisted"
         if not self._comma_before(verb):
             if len(segments) >= 2 and self._is_name(*segments[-2]):
                 return self._head(*segments[-2], at)  # "Colin Asplin, Blackpool Hotel Association said"
@@ -635,20 +716,31 @@ class _Attributor:
             earlier = self.cue_at.get(index)
             if earlier is not None and earlier.event is not None:
                 return earlier.event
+        at = self.tokens[verb].start
         for start, end in self._segments(lo, verb):  # "But in an interview, Mr Blair refused ..., saying"
             index = start
-            while index < min(end, start + 4) and self._mention_of(index) is None and self._preamble(index):
+            while index < end and self.tokens[index].folded in _SUBJECT_OPENERS:
                 index += 1
-            if index < end:
-                found = self._resolve_token(index, self.tokens[index].start)
+            if index < end and self.tokens[index].folded in _PRONOUNS:
+                return self._pronoun(self.tokens[index].folded, at)
+            stop = index
+            while stop < min(end, index + 8) and self._in_name_phrase(stop):
+                stop += 1
+            if stop > index:  # "UK Independence Party leader Roger Knapman": the phrase's last name
+                found = self._head(start, stop, at)
                 if found is not None:
                     return found
         return None
 
-    def _preamble(self, index: int) -> bool:
-        """Words before a subject's name: "But", "Tory leader", "Mr"."""
+    def _in_name_phrase(self, index: int) -> bool:
+        """A word of a subject's name and titles: "Tory leader Michael Howard", "Mr Kilroy-Silk"."""
         token = self.tokens[index]
-        return token.folded in _SUBJECT_OPENERS or token.folded in PERSON_TITLES or token.text[:1].isupper()
+        return (
+            self._mention_of(index) is not None
+            or token.text[:1].isupper()
+            or token.folded in PERSON_TITLES
+            or token.folded in _ROLES
+        )
 
     def _named_after(self, lo: int, at: int) -> _Event | None:
         """The name in the phrase after a verb: "said Foreign Secretary Jack Straw", "said the statement"."""
@@ -678,7 +770,7 @@ class _Attributor:
         """The token ranges between commas, with trailing adverbs ("also", "on Monday") dropped."""
         segments, start = [], lo
         for index in range(lo + 1, hi + 1):
-            if index == hi or "," in self._gap(index):
+            if index == hi or self._clause_gap(index):
                 end = index
                 while end > start and self.tokens[end - 1].folded in _SKIPPED:
                     end -= 1
@@ -699,12 +791,18 @@ class _Attributor:
         """What the last word of a noun phrase names: a mention, a pronoun, a description."""
         last = hi - 1
         mention = self._mention_of(last)
+        if mention is not None and mention.type == "place" and self._located(mention, lo):
+            return None  # "detainee 'A' in Woodhill Prison said": where, not who
         found = self._event_for(mention, at) if mention is not None else None
         found = found or self._describe(last, lo, at) or self._unknown_person(lo, hi, at)
         spokes = [t.folded for t in self.tokens[lo:hi] if t.folded in _SPOKES]
         if spokes:  # "a spokesman for the Home Office": a later "he" is him
             return _Event(at, found.entity_id if found else None, "person", _SPOKES[spokes[0]], True)
         return found
+
+    def _located(self, mention: Speaker, lo: int) -> bool:
+        first = bisect_left(self.starts, mention.start)
+        return first > lo and self.tokens[first - 1].folded in ("in", "at", "from", "near", "outside")
 
     def _unknown_person(self, lo: int, hi: int, at: int) -> _Event | None:
         """A name the linker did not find ("Mr German said"): nobody we know, but a later "he" is him."""
@@ -747,8 +845,17 @@ class _Attributor:
             return _Event(at, None, "person", _SPOKES[self.tokens[index].folded], True)
         return None
 
-    def _pronoun(self, word: str, at: int) -> _Event | None:
-        """he/she: the last person named; it: the last organisation (or country); they: either."""
+    def _pronoun(self, word: str, at: int, reported_from: int | None = None) -> _Event | None:
+        """he/she: the last person named; it: the last organisation (or country); they: either.
+
+        The last one who spoke or was the subject of a sentence comes first ("Mr Waterson said
+        he was amazed Mr Smith was still in his job. '...,' he said" is Waterson); failing
+        that, the last one mentioned at all. Either must be in the last few sentences.
+
+        Args:
+            reported_from: the start of a sentence of reported speech that the pronoun's verb
+                closes; who is named in it (not as a speaker) is what was said, not who said it.
+        """
         wanted = {
             "he": (("person",),),
             "she": (("person",),),
@@ -757,10 +864,24 @@ class _Attributor:
         }[word]
         gender = {"he": "male", "she": "female"}.get(word)
         for kinds in wanted:
-            for event in self._recent_events(at):
-                if event.kind in kinds and (gender is None or event.gender in (None, gender)):
+            for event in (*self._recent_events(at), *self._recent_mentions(at)):
+                if reported_from is not None and event.at >= reported_from and not event.spoke:
+                    continue
+                known = event.gender or (self.gender.get(event.entity_id) if event.entity_id else None)
+                if event.kind in kinds and (gender is None or known in (None, gender)):
+                    if gender and known is None and event.entity_id is not None:
+                        self.gender[event.entity_id] = gender  # "he says" once: a later "she" is someone else
                     return _moved(event, at) if event.entity_id is not None else None
         return None
+
+    def _recent_mentions(self, at: int):
+        """Mentions outside quotes before `at`, nearest first, within PRONOUN_REACH."""
+        for position in range(bisect_left(self.mention_starts, at) - 1, -1, -1):
+            mention = self.mentions[position]
+            if mention.start < at - PRONOUN_REACH:
+                return
+            if not self._quoted(mention.start):
+                yield self._event_for(mention, at)
 
     def _document(self, at: int) -> _Event | None:
         """ "the statement said": whoever last spoke through a statement, else the last organisation."""
@@ -786,11 +907,13 @@ class _Attributor:
         words = [t.folded for t in self.tokens[max(lo, index - 3) : index + 1]]
         if "the" not in words:
             return None
-        role = set(words[len(words) - words[::-1].index("the") :])
+        role = words[len(words) - words[::-1].index("the") :]
+        if role[0] in _OTHER_OFFICE:
+            return None
         first = bisect_left(self.mention_starts, at - 20 * WINDOW)
         for position in range(bisect_left(self.mention_starts, at) - 1, first - 1, -1):
             mention = self.mentions[position]
-            if mention.type == "person" and role <= self._title_before(mention):
+            if mention.type == "person" and self._titled(mention, role):
                 return self._event_for(mention, at)
         return None
 
@@ -804,7 +927,13 @@ class _Attributor:
             kinds: set[str] = set()
             for index in range(lo, min(len(self.tokens), lo + 6)):
                 mention = self._mention_of(index)
-                if mention is not None and mention.type not in kinds and not self._quoted(mention.start):
+                possessive = mention is not None and self.text[mention.end : mention.end + 1] in ("'", "’")
+                if (
+                    mention is not None
+                    and mention.type not in kinds
+                    and not possessive
+                    and not self._quoted(mention.start)
+                ):
                     kinds.add(mention.type)  # the first person and the first organisation: "The low-key Melvin"
                     found.append(mention)
         return sorted(set(found), key=lambda m: (m.start, m.end))
@@ -817,8 +946,11 @@ class _Attributor:
         self.events.append(event)
 
     def _recent_events(self, at: int, limit: int = 60):
+        """Events before `at`, nearest first, within PRONOUN_REACH (and at most `limit` of them)."""
         end = bisect_left(self.events, at, key=_at)
         for position in range(end - 1, max(-1, end - 1 - limit), -1):
+            if self.events[position].at < at - PRONOUN_REACH:
+                return
             yield self.events[position]
 
     def _event_for(self, mention: Speaker, at: int) -> _Event:
@@ -834,11 +966,17 @@ class _Attributor:
                 words.update(self.text[mention.start : mention.end].casefold().split())
         return self._words_by_entity.get(entity_id, set())
 
-    def _title_before(self, mention: Speaker) -> set[str]:
+    def _titled(self, mention: Speaker, role: list[str]) -> bool:
+        """Was the mention introduced with exactly this title ("Prime Minister Tony Blair", not "Deputy ...")?"""
         lo = bisect_left(self.starts, mention.start)
-        return {t.folded for t in self.tokens[max(0, lo - 3) : lo]} | set(
-            self.text[mention.start : mention.end].casefold().split()[:-1]
-        )
+        title = [t.folded for t in self.tokens[max(0, lo - len(role) - 1) : lo]]
+        for word in self.text[mention.start : mention.end].casefold().split()[:-1]:  # "President Putin"
+            if word not in PERSON_TITLES:
+                break
+            title.append(word)
+        if title[-len(role) :] != role:
+            return False
+        return len(title) == len(role) or title[-len(role) - 1] not in _OTHER_OFFICE
 
     def _mentions_document(self, verb: int, at: int) -> bool:
         """ "said in a statement", "the statement said": it spoke through a document."""
@@ -896,7 +1034,12 @@ class _Attributor:
         return any(ch in gap for ch in ',.;:!?()"“”') or "\n" in gap
 
     def _comma_before(self, verb: int) -> bool:
-        return "," in self._gap(verb)
+        return self._clause_gap(verb)
+
+    def _clause_gap(self, index: int) -> bool:
+        """A comma or a spaced dash before the token: "Lord Bingham - a senior law lord - said"."""
+        gap = self._gap(index)
+        return "," in gap or " - " in gap or "—" in gap or " – " in gap
 
 
 def _at(event: _Event) -> int:
@@ -940,18 +1083,16 @@ def _opens_sentence(char: str) -> bool:
 
 
 def _genders(text: str, mentions: list[Speaker]) -> dict[str, str | None]:
-    """Gender by honorific: "Mr Smith" anywhere makes every mention of Smith male."""
+    """Gender by honorific or given name: "Mr Smith" or "John Smith" anywhere makes every Smith male."""
     seen: dict[str, set[str]] = {}
     for mention in mentions:
         if mention.type != "person":
             continue
-        before = text[max(0, mention.start - 12) : mention.start].split()
-        words = [w.strip(".").casefold() for w in before[-1:]] + text[mention.start : mention.end].casefold().split()[
-            :1
-        ]
+        before = text[max(0, mention.start - 12) : mention.start].split()[-1:]
+        words = [w.strip(".").casefold() for w in before] + text[mention.start : mention.end].casefold().split()[:1]
         for word in words:
-            if word in _MALE:
+            if word in _MALE or word in _MALE_NAMES:
                 seen.setdefault(mention.entity_id, set()).add("male")
-            elif word in _FEMALE:
+            elif word in _FEMALE or word in _FEMALE_NAMES:
                 seen.setdefault(mention.entity_id, set()).add("female")
     return {entity: next(iter(kinds)) for entity, kinds in seen.items() if len(kinds) == 1}
