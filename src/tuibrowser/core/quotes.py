@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tuibrowser.core.entities.lexicon import PERSON_TITLES
@@ -205,7 +205,7 @@ def _single_role(text: str, i: int, is_open: bool) -> str:
 class _MarkPairer:
     """Pairs one kind of quotation mark, paragraph by paragraph, in one left-to-right pass."""
 
-    def __init__(self, text: str, marks: re.Pattern[str], role, group_base: int):
+    def __init__(self, text: str, marks: re.Pattern[str], role: Callable[[str, int, bool], str], group_base: int):
         self.text, self.marks, self.role = text, marks, role
         self.pieces: list[_Piece] = []
         self.open_at: int | None = None
@@ -444,6 +444,8 @@ class _Event:
 
 @dataclass(frozen=True, slots=True)
 class _Attribution:
+    """What one verb of speech says: who (if anyone we know) and with which verb."""
+
     speaker: str | None
     cue: str | None
     at: int
@@ -665,7 +667,7 @@ class _Attributor:
             return _Attribution(None, lemma, token.start)
         if subject.entity_id is None:
             return _Attribution(None, lemma, token.start, subject)
-        document = self._mentions_document(index, token.start)
+        document = self._mentions_document(index)
         event = _Event(token.start, subject.entity_id, subject.kind, subject.gender, True, lemma, document)
         return _Attribution(subject.entity_id, lemma, token.start, event)
 
@@ -874,7 +876,7 @@ class _Attributor:
                     return _moved(event, at) if event.entity_id is not None else None
         return None
 
-    def _recent_mentions(self, at: int):
+    def _recent_mentions(self, at: int) -> Iterator[_Event]:
         """Mentions outside quotes before `at`, nearest first, within PRONOUN_REACH."""
         for position in range(bisect_left(self.mention_starts, at) - 1, -1, -1):
             mention = self.mentions[position]
@@ -945,7 +947,7 @@ class _Attributor:
             event = _Event(mention.start, mention.entity_id, "person", _SPOKES[self.tokens[end].folded], False)
         self.events.append(event)
 
-    def _recent_events(self, at: int, limit: int = 60):
+    def _recent_events(self, at: int, limit: int = 60) -> Iterator[_Event]:
         """Events before `at`, nearest first, within PRONOUN_REACH (and at most `limit` of them)."""
         end = bisect_left(self.events, at, key=_at)
         for position in range(end - 1, max(-1, end - 1 - limit), -1):
@@ -978,19 +980,12 @@ class _Attributor:
             return False
         return len(title) == len(role) or title[-len(role) - 1] not in _OTHER_OFFICE
 
-    def _mentions_document(self, verb: int, at: int) -> bool:
+    def _mentions_document(self, verb: int) -> bool:
         """ "said in a statement", "the statement said": it spoke through a document."""
         window = self.tokens[max(0, verb - 3) : verb + 5]
         return any(t.folded in _DOCUMENTS for t in window)
 
     # Text geometry --------------------------------------------------------------------------
-
-    def _resolve_token(self, index: int, at: int) -> _Event | None:
-        mention = self._mention_of(index)
-        if mention is not None:
-            return self._event_for(mention, at)
-        folded = self.tokens[index].folded
-        return self._pronoun(folded, at) if folded in _PRONOUNS else None
 
     def _mention_of(self, index: int) -> Speaker | None:
         token = self.tokens[index]
