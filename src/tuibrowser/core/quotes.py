@@ -36,7 +36,10 @@ from dataclasses import dataclass
 from tuibrowser.core.entities.lexicon import PERSON_TITLES
 from tuibrowser.core.entities.text import Token, tokenize
 
-__all__ = ["Quote", "Speaker", "find_quotes"]
+__all__ = ["QUOTES_VERSION", "Quote", "Speaker", "find_quotes"]
+
+QUOTES_VERSION = "1"
+"""Bump whenever a rule changes, so an index that stores quotes derives them again."""
 
 
 @dataclass(frozen=True, slots=True)
