@@ -8,7 +8,7 @@ is a fixed, proportional subset of it (every source shuffled with a fixed seed, 
 interleaved), so a rerun measures the same articles.
 
 For every size (the growth curve) a fresh corpus is imported with the installed command
-(`tuibrowser import`, a child process: wall time and peak RSS from wait4), then:
+(`tuibrowser import`, a child process: wall time, and peak RSS as GNU time reports it), then:
 
 - out-of-the-box Whoosh builds its own index of the same cleaned texts (read back from the
   product's index; Schema(title=TEXT(stored), body=TEXT, id=ID(stored)), StandardAnalyzer,
@@ -297,17 +297,28 @@ class Run:
     stderr: str
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> Run:
-    """Run a command; wall time and its own peak RSS (wait4's rusage of that child)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run a command; its wall time and its own peak RSS, as GNU time reports it.
+
+    Not from this process's wait4: Linux carries the forking parent's high-water mark into
+    a child's ru_maxrss across exec, so every child of this (large) process would report at
+    least this process's size. GNU time is small, so its child's figure is the command's own.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as peak:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(
+            [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd], stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env
+        )
+        proc.wait()
         wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(), err.read().decode())
+        kilobytes = Path(peak.name).read_text().split()
+        peak_mb = int(kilobytes[-1]) / 1024 if kilobytes and kilobytes[-1].isdigit() else float("nan")
+        return Run(wall, peak_mb, proc.returncode, out.read().decode(), err.read().decode())
 
 
 def alternate(a: list[str], b: list[str], env: dict[str, str], repeats: int) -> tuple[list[Run], list[Run]]:
@@ -577,26 +588,21 @@ class Terminal:
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
-    def rss_mb(self) -> float:
+    def rss_mb(self, what: str = "VmRSS") -> float:
+        """The child's resident memory now (VmRSS) or its peak so far (VmHWM), in MB."""
         status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+        return int(re.search(rf"{what}:\s+(\d+) kB", status).group(1)) / 1024
 
-    def quit(self) -> float:
-        """Ctrl+Q, then the child's peak RSS (MB) from wait4."""
+    def quit(self) -> None:
+        """Ctrl+Q, and wait for the child (killed if it has not left after 20 s)."""
         self.send("\x11")
         deadline = time.perf_counter() + 20
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and self.proc.poll() is None:
             self.read(0.1, 0.2)
-            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
-            if pid:
-                self.proc.returncode = os.waitstatus_to_exitcode(status)
-                os.close(self.master)
-                return usage.ru_maxrss / 1024
-        self.proc.kill()
-        _, status, usage = os.wait4(self.proc.pid, 0)
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
         os.close(self.master)
-        return usage.ru_maxrss / 1024
 
 
 @dataclass
@@ -609,6 +615,8 @@ class TerminalFigures:
     """Milliseconds from each key to the last byte before the screen went quiet."""
     rss_open: float
     rss_after: float
+    anon_after: float
+    """Of rss_after, private memory (the rest is file pages, mostly the index's, mapped by Whoosh)."""
     peak: float
     searches: int
 
@@ -637,10 +645,10 @@ def terminal_session(exe: str, corpus: Path, index: Path, env: dict[str, str], s
         for n in range(searches):
             term.send("\x15" + SHORT_QUERIES[n % len(SHORT_QUERIES)])
             term.read(quiet=0.4, cap=10)
-        rss_after = term.rss_mb()
+        rss_after, anon_after, peak = term.rss_mb(), term.rss_mb("RssAnon"), term.rss_mb("VmHWM")
     finally:
-        peak = term.quit()
-    return TerminalFigures(first_screen, first_bytes, per_key, settled, rss_open, rss_after, peak, searches)
+        term.quit()
+    return TerminalFigures(first_screen, first_bytes, per_key, settled, rss_open, rss_after, anon_after, peak, searches)
 
 
 # The product at one size.
@@ -943,7 +951,7 @@ def main() -> int:
         rows.append(
             (
                 f"TUI RSS after {archive_term.searches} searches",
-                f"{archive_term.rss_after:.0f} MB",
+                f"{archive_term.rss_after:.0f} MB ({archive_term.anon_after:.0f} anon; peak {archive_term.peak:.0f})",
                 f"right after opening {archive_term.rss_open:.0f} MB; sample corpus {sample_term.rss_after:.0f} MB",
                 "",
                 "<= 150 MB",
