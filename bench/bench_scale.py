@@ -29,6 +29,9 @@ a process; and tantivy (a scratch venv, for reference only).
 Timings are medians or nearest-rank p95 of repeated runs; subprocess figures alternate with
 their baseline. The machine is shared: read ratios, and rerun to check.
 
+Needs GNU time (/usr/bin/time) for peak memory. About 10 minutes on the 2-core machine;
+--quick takes about one.
+
 Usage: python bench/bench_scale.py [--sizes 3000,10000,29000] [--keep DIR] [--skip-tui] [--quick]
 """
 
@@ -773,6 +776,9 @@ def main() -> int:
         if not (args.data / folder).exists():
             print(f"bench_scale: no {folder} under {args.data}", file=sys.stderr)
             return 2
+    if not Path(GNU_TIME).exists():
+        print(f"bench_scale: needs GNU time at {GNU_TIME} for peak memory (apt-get install time)", file=sys.stderr)
+        return 2
     exe = shutil.which("tuibrowser", path=str(Path(sys.executable).parent)) or shutil.which("tuibrowser")
     if exe is None:
         print("bench_scale: the tuibrowser command is not installed (pip install -e .)", file=sys.stderr)
