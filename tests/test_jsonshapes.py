@@ -65,7 +65,8 @@ def where(corpus, index_dir):
 
 
 def test_every_documented_command_is_covered():
-    assert set(documented_shapes()) == {"search", "list", "show", "entities", "entity", "import", "index", "trail"}
+    commands = {"search", "list", "show", "entities", "entity", "quotes", "import", "index", "trail"}
+    assert set(documented_shapes()) == commands
 
 
 def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
@@ -78,6 +79,7 @@ def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
     same_keys(shapes["show"], printed(capsys, *where, "show", article, "--json"), "show")
     same_keys(shapes["entities"], printed(capsys, *where, "entities", "--json"), "entities")
     same_keys(shapes["entity"], printed(capsys, *where, "entity", "Zakharova", "--json"), "entity")
+    same_keys(shapes["quotes"], printed(capsys, *where, "quotes", "Zakharova", "--json"), "quotes")
     new = tmp_path / "new.txt"
     new.write_text("Harbour reopened\n\nThe harbour at Wick reopened on Monday after repairs, officials said.\n")
     same_keys(shapes["import"], printed(capsys, *where, "import", str(new), "--json"), "import")

@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     entity.add_argument("--to", dest="last", metavar="DATE", help="only articles up to DATE (inclusive)")
 
+    quotes = commands.add_parser("quotes", parents=[locations], help="everything one entity is quoted as saying")
+    quotes.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
+    quotes.add_argument("--json", action="store_true", help="print JSON")
+
     importing = commands.add_parser(
         "import",
         parents=[locations],
@@ -219,6 +223,8 @@ def _answer(args: argparse.Namespace, services: Services) -> None:
         _print_article(services, args.id, args.json)
     elif args.command == "entities":
         _print_entities(services, args.json)
+    elif args.command == "quotes":
+        _print_quotes(services, args.name, args.json)
     elif args.command == "entity":
         _print_entity(services, args.name, args.json, by=args.by, first=args.first, last=args.last)
 
@@ -458,6 +464,23 @@ def _print_entity(
             print(f"    {mention.context}")
     if page.related:
         print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in page.related))
+
+
+def _print_quotes(services: Services, name: str, as_json: bool) -> None:
+    record = services.find_entity(name)
+    articles = services.quotes(record.entity.id)
+    if as_json:
+        from tuibrowser.core.jsonshapes import quotes_json
+
+        _dump(quotes_json(record, articles))
+        return
+    count = sum(len(a.quotes) for a in articles)
+    print(f"{record.entity.name}: {_count(count, 'quote')} in {_count(len(articles), 'article')}")
+    for article in articles:
+        print(f"\n{article.date or 'undated'}  {article.title}  [{article.id}]")
+        for quote in article.quotes:
+            lead = "    … " if quote.continues else "    "
+            print(f"{lead}“{quote.text}” ({quote.cue or 'quoted'})")
 
 
 def _print_trail(since: str | None, as_json: bool) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import query, sorting
 
@@ -56,6 +57,15 @@ def get_article(index_dir: Path, article_id: str) -> Article:
     Raises:
         ArticleNotFound: with close ids, when no article has this id.
     """
+    return article_from_fields(stored_article(index_dir, article_id))
+
+
+def stored_article(index_dir: Path, article_id: str) -> dict[str, Any]:
+    """Everything the index stored for an article (text, links, quotes), in one read.
+
+    Raises:
+        ArticleNotFound: with close ids, when no article has this id.
+    """
     ix = open_index(index_dir)
     try:
         with reading(index_dir), ix.searcher() as searcher:
@@ -65,6 +75,11 @@ def get_article(index_dir: Path, article_id: str) -> Article:
                 raise ArticleNotFound(article_id, difflib.get_close_matches(article_id, known, n=3, cutoff=0.5))
     finally:
         ix.close()
+    return dict(fields)
+
+
+def article_from_fields(fields: dict[str, Any]) -> Article:
+    """The Article record from an article's stored fields."""
     text = fields.get("text") or ""
     return Article(
         id=fields["id"],

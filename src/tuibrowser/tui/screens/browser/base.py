@@ -398,6 +398,15 @@ class BrowserBase(Screen[None]):
             matches = sorted(opened.matches)
             if (cursor.start, cursor.end) in matches:
                 return f"match {matches.index((cursor.start, cursor.end)) + 1}/{len(matches)}"
+        if cursor is not None and cursor.kind == "quote":
+            quotes = [(q.start, q.end) for q in opened.quotes]
+            if (cursor.start, cursor.end) in quotes:
+                index = quotes.index((cursor.start, cursor.end))
+                quote = opened.quotes[index]
+                who = (
+                    f"{quote.speaker_name} {quote.cue or 'said'}" if quote.speaker_name else "who said it is not stated"
+                )
+                return f"quote {index + 1}/{len(quotes)} · {who}"
         mentions = self._mentions()
         name = self._entity_name(self.selected_entity)
         if cursor is not None and cursor.kind == "mention" and (cursor.start, cursor.end) in mentions:
