@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from whoosh.filedb import filestore
-from whoosh.searching import Searcher
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FileLock
 
 from conftest import SAMPLE_CORPUS, terminal_unsafe
@@ -496,17 +496,17 @@ def test_a_garbled_segment_is_detected_and_rebuilt(library, capsys):
 
 def test_damage_seen_only_while_reading_is_reported_and_rebuilt(library, capsys, monkeypatch):
     # A segment garbled so that it still opens, its file stamps put back: found only when
-    # a search reads the broken part (EOFError in issue 13's report).
-    real_search = Searcher.search
+    # a search reads the broken part (EOFError in issue 13's report), here its postings.
+    real_postings = SegmentReader.postings
     failures = iter([EOFError("Ran out of input")])
 
     def failing_once(self, *args, **kwargs):
         error = next(failures, None)
         if error is not None:
             raise error
-        return real_search(self, *args, **kwargs)
+        return real_postings(self, *args, **kwargs)
 
-    monkeypatch.setattr(Searcher, "search", failing_once)
+    monkeypatch.setattr(SegmentReader, "postings", failing_once)
     code, out, err = run(capsys, library, "search", "corridor")
     assert code == 0 and "5 results for 'corridor'" in out
     assert "is damaged (EOFError); rebuilding it" in err and "internal error" not in err

@@ -363,7 +363,8 @@ def _print_search(result: SearchResult, as_json: bool) -> None:
     from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN
 
     plural = "" if result.total == 1 else "s"
-    print(f"{result.total} result{plural} for {result.query!r}")
+    bound = "" if result.total_exact else "at least "
+    print(f"{bound}{result.total:,} result{plural} for {result.query!r}")
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     if result.notice:

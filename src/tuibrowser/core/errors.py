@@ -35,3 +35,7 @@ class ArticleNotFound(LookupError):
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         super().__init__(f"no article with id {article_id!r}{hint}")
         self.close = close
+
+
+class SearchCancelled(RuntimeError):
+    """The caller stopped a search before it finished (a newer query replaced it)."""

@@ -44,6 +44,8 @@ def search_json(result: SearchResult) -> JSON:
         ],
         "suggestion": result.suggestion,
         "notice": result.notice,
+        "took_ms": result.took_ms,
+        "total_exact": result.total_exact,
     }
 
 

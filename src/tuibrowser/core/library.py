@@ -1,4 +1,8 @@
-"""Read articles back from the index: one by id, or all of them newest first."""
+"""Read articles back from the index: one by id, or all of them newest first.
+
+Every function takes the index folder or an open view of it (core.searchers), so a
+long-running process reads through its pool and a one-off caller just names the folder.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import query, sorting
-
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
 from tuibrowser.core.errors import ArticleNotFound as ArticleNotFound
-from tuibrowser.core.store import open_index, reading
+from tuibrowser.core.searchers import IndexView, viewing
+from tuibrowser.core.store import reading
+
+MISSING_DATE = 2**64 - 1
+"""What Whoosh's sortable DATETIME column holds for a document with no date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +31,34 @@ class ArticleSummary:
     path: str
 
 
-_NEWEST_FIRST = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("id")])
+def list_articles(source: Path | IndexView, limit: int | None = None) -> list[ArticleSummary]:
+    """Articles newest first, undated last (ties by id); `limit` reads only that many.
+
+    Ordered from the sortable `date` and `id` columns, so only the articles returned are
+    read. (Whoosh's own sort put undated articles first: its column holds 2**64-1 for "no
+    date", the largest value, so newest-first began with every undated article.)
+    """
+    with viewing(source) as view, reading(view.index_dir):
+        searcher = view.searcher
+        reader = searcher.reader()
+        dates = _column(reader, "date", MISSING_DATE)
+        ids = _column(reader, "id", "")
+        live = reader.all_doc_ids()
+        order = sorted(live, key=lambda n: (dates[n] == MISSING_DATE, -dates[n], ids[n]))
+        if limit is not None:
+            order = order[:limit]
+        return [_summary(searcher.stored_fields(docnum)) for docnum in order]
 
 
-def list_articles(index_dir: Path, limit: int | None = None) -> list[ArticleSummary]:
-    """Articles newest first (undated last, ties by id); `limit` reads only that many."""
-    ix = open_index(index_dir)
-    try:
-        with reading(index_dir), ix.searcher() as searcher:
-            results = searcher.search(query.Every(), sortedby=_NEWEST_FIRST, limit=limit)
-            summaries = [_summary(hit.fields()) for hit in results]
-    finally:
-        ix.close()
-    # Whoosh sorts a missing date as the oldest possible one; keep dated before undated.
-    return sorted(summaries, key=lambda s: s.date is None)
+def _column(reader, name: str, default: Any) -> list[Any]:
+    """A sortable field's value for every document number, read segment by segment (a
+    segment whose documents all lack the field has no column: `default` then)."""
+    values: list[Any] = []
+    for segment, _offset in reader.leaf_readers():
+        count = segment.doc_count_all()
+        found = list(segment.column_reader(name, translate=name != "date")) if segment.has_column(name) else []
+        values.extend(found[:count] + [default] * (count - len(found)))
+    return values
 
 
 def _summary(fields: dict) -> ArticleSummary:
@@ -51,30 +71,27 @@ def _summary(fields: dict) -> ArticleSummary:
     )
 
 
-def get_article(index_dir: Path, article_id: str) -> Article:
+def get_article(source: Path | IndexView, article_id: str) -> Article:
     """The article with `article_id`, as stored at index time (nothing is re-derived).
 
     Raises:
         ArticleNotFound: with close ids, when no article has this id.
     """
-    return article_from_fields(stored_article(index_dir, article_id))
+    return article_from_fields(stored_article(source, article_id))
 
 
-def stored_article(index_dir: Path, article_id: str) -> dict[str, Any]:
+def stored_article(source: Path | IndexView, article_id: str) -> dict[str, Any]:
     """Everything the index stored for an article (text, links, quotes), in one read.
 
     Raises:
         ArticleNotFound: with close ids, when no article has this id.
     """
-    ix = open_index(index_dir)
-    try:
-        with reading(index_dir), ix.searcher() as searcher:
-            fields = searcher.document(id=article_id)
-            if fields is None:
-                known = [term.decode() for term in searcher.lexicon("id")]
-                raise ArticleNotFound(article_id, difflib.get_close_matches(article_id, known, n=3, cutoff=0.5))
-    finally:
-        ix.close()
+    with viewing(source) as view, reading(view.index_dir):
+        searcher = view.searcher
+        fields = searcher.document(id=article_id)
+        if fields is None:
+            known = [term.decode() for term in searcher.lexicon("id")]
+            raise ArticleNotFound(article_id, difflib.get_close_matches(article_id, known, n=3, cutoff=0.5))
     return dict(fields)
 
 

@@ -4,25 +4,37 @@ Plain words are OR-ed with a coordination bonus, so articles containing all of t
 first while a pasted sentence or question still returns ranked results instead of nothing.
 Whoosh's query language stays available for phrases, booleans, fields, ranges, wildcards
 and fuzzy terms. Every Whoosh object lives inside one call and is copied into frozen
-dataclasses before the searcher closes, so results can cross threads safely.
+dataclasses before the searcher is given back, so results can cross threads safely.
+
+How a query runs (see bench/RESULTS.md, "Archive scale"): plain words are scored straight
+from the postings (core.topk), everything else by Whoosh's collector; only the hits shown
+get snippets (core.snippets); wildcard, fuzzy and range terms are bounded before they run
+(core.querybounds); and every search has a deadline and can be cancelled by its caller
+(core.deadline). Totals are exact unless the deadline stopped the search.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import highlight, query, scoring
+from whoosh import collectors, query, scoring
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, OrGroup, QueryParser
-from whoosh.searching import Searcher
 
 from tuibrowser.core.cleaning import normalize
+from tuibrowser.core.deadline import SEARCH_SECONDS, Deadline, OutOfTime
 from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
 from tuibrowser.core.errors import QueryError
+from tuibrowser.core.querybounds import bound
 from tuibrowser.core.schema import build_schema, said_terms, spelling_analyzer
-from tuibrowser.core.store import open_index, reading
+from tuibrowser.core.searchers import IndexView, one_view
+from tuibrowser.core.snippets import Matcher, snippet
+from tuibrowser.core.store import reading
+from tuibrowser.core.topk import Ranked, bag_of_words, rank
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are refused with a message: no one types more, and parsing stays bounded."""
@@ -42,8 +54,6 @@ matcher survives, e.g. a word that appears in no title, so it is not used.)
 BM25_B, BM25_K1 = 0.75, 1.2
 """BM25F parameters (tuned with bench/eval_ir.py)."""
 
-
-SNIPPET_CHARS = 220
 
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
@@ -86,6 +96,11 @@ class SearchResult:
     hits: tuple[Hit, ...]
     suggestion: str | None = None
     notice: str | None = None
+    took_ms: float = 0.0
+    """Milliseconds spent in the search itself (as Elasticsearch's `took`)."""
+    total_exact: bool = True
+    """False when the search was stopped at its deadline: `total` is then what was found
+    so far, a lower bound."""
 
 
 def weighting() -> scoring.WeightingModel:
@@ -185,41 +200,205 @@ def expand_entities(text: str, registry: Registry) -> str:
 
 
 def search(
-    index_dir: Path, text: str, *, limit: int = 10, suggest: bool = True, registry: Registry | None = None
+    index_dir: Path,
+    text: str,
+    *,
+    limit: int = 10,
+    suggest: bool = True,
+    registry: Registry | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    seconds: float = SEARCH_SECONDS,
 ) -> SearchResult:
-    """Search the index at `index_dir`.
-
-    `registry` (the index's entities) saves reading it from disk for `entity:` queries
-    when the caller already holds it (the TUI, on every keystroke).
+    """Search the index at `index_dir` (opening it for this one search; see search_view).
 
     Raises:
-        QueryError: for an empty, overlong or unreadable query, or an unknown entity.
+        QueryError: for an empty, overlong or unreadable query, an unknown entity, or a
+            pattern that stands for too many words.
+        SearchCancelled: `cancelled()` became true before the search finished.
         IndexProblem: when the index cannot be opened.
     """
     if limit < 1:
         raise QueryError("limit must be at least 1")
     cleaned = clean_query(text)
+    with one_view(index_dir) as view:
+        return search_view(
+            view, cleaned, limit=limit, suggest=suggest, registry=registry, cancelled=cancelled, seconds=seconds
+        )
+
+
+def search_view(
+    view: IndexView,
+    text: str,
+    *,
+    limit: int = 10,
+    suggest: bool = True,
+    registry: Registry | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    seconds: float = SEARCH_SECONDS,
+) -> SearchResult:
+    """Search through an open view of the index.
+
+    `registry` (the index's entities) saves reading it for `entity:` and `said:` queries
+    when the caller already holds it (the TUI, on every keystroke). `cancelled` is checked
+    between steps: once it returns True the search stops with SearchCancelled. A search
+    still running after `seconds` stops and returns what it found, with a notice.
+
+    Raises:
+        QueryError, SearchCancelled: as for `search`.
+    """
+    started = time.perf_counter()
+    if limit < 1:
+        raise QueryError("limit must be at least 1")
+    deadline = Deadline.start(seconds, cancelled)
+    cleaned = clean_query(text)
     if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
-        registry = registry or read_registry(index_dir)
+        registry = registry or read_registry(view.index_dir)
     expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) else cleaned
     speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
-    ix = open_index(index_dir)
+    searcher = view.searcher
+    parsed = parse_query(expanded, searcher.schema) if expanded.strip() else query.Every()
+    if speakers:
+        parsed = _within_quotes(parsed, speakers, expanded)
+    if parsed is query.NullQuery:
+        notice = "the query has no searchable words (only operators or stop words)"
+        return SearchResult(cleaned, 0, (), None, notice, _ms(started))
+    with reading(view.index_dir):
+        notice, exact = None, True
+        try:
+            deadline.check()  # a search cancelled before it began does nothing
+            parsed, notice = bound(parsed, searcher.reader(), deadline)
+            ranked = execute(view, parsed, limit, deadline)
+        except (_Stopped, OutOfTime) as stopped:
+            ranked = stopped.ranked if isinstance(stopped, _Stopped) else Ranked((), 0, frozenset())
+            exact = False
+            notice = _join(notice, f"the search was stopped after {seconds:g} s: there may be more results")
+        hits = _hits(view, ranked, parsed)
+        suggestion = None
+        if suggest and exact:
+            try:
+                suggestion = _suggest(view, cleaned, ranked.total, deadline)
+            except OutOfTime:
+                suggestion = None
+        return SearchResult(cleaned, ranked.total, hits, suggestion, notice, _ms(started), exact)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+class _Stopped(Exception):
+    """The deadline passed: what was found until then."""
+
+    def __init__(self, ranked: Ranked):
+        super().__init__("stopped at the deadline")
+        self.ranked = ranked
+
+
+def execute(view: IndexView, parsed: query.Query, limit: int, deadline: Deadline | None = None) -> Ranked:
+    """The `limit` best documents for a parsed query, and how many match.
+
+    Raises:
+        _Stopped: the deadline passed (with what was found); SearchCancelled.
+    """
+    bag = bag_of_words(parsed, ALL_WORDS_BOOST)
+    if bag is not None:
+        try:
+            return rank(view, bag, limit, deadline)
+        except OutOfTime:
+            raise _Stopped(Ranked((), 0, frozenset())) from None
+    # Whoosh's matcher "replacement" (ScoredCollector.replace) drops matching documents:
+    # at 29,000 articles `interest rates` (an And of two title/body Ors) lost a top-3 hit,
+    # and a boosted sub-query is pruned with the unboosted threshold
+    # (matching/wrappers.py WrappingMatcher.replace; no upstream issue found). It is turned
+    # off, and so is block skipping, so the collector counts every match exactly.
+    top = collectors.TopCollector(limit, usequality=False, replace=0)
+    collector = _DeadlineCollector(top, deadline) if deadline is not None else top
     try:
-        parsed = parse_query(expanded, ix.schema) if expanded.strip() else query.Every()
-        if speakers:
-            parsed = _within_quotes(parsed, speakers, expanded)
-        with reading(index_dir), ix.searcher(weighting=weighting()) as searcher:
-            if parsed is query.NullQuery:
-                return SearchResult(
-                    cleaned, 0, (), None, "the query has no searchable words (only operators or stop words)"
-                )
-            results = searcher.search(parsed, limit=limit, terms=True)
-            hits = tuple(_to_hit(hit, results) for hit in results)
-            total = len(results)
-            suggestion = _suggest(searcher, cleaned, total) if suggest else None
-            return SearchResult(cleaned, total, hits, suggestion)
-    finally:
-        ix.close()
+        view.searcher.search_with_collector(parsed, collector)
+    except OutOfTime:
+        found = top.results()
+        raise _Stopped(Ranked(tuple(found.top_n), top.total, _body_unknown(found.top_n))) from None
+    found = top.results()
+    return Ranked(tuple(found.top_n), top.total, _body_unknown(found.top_n))
+
+
+def body_terms(parsed: query.Query, reader) -> set[str]:
+    """The body terms a query looks for, patterns expanded (they were bounded before).
+
+    (Whoosh's `Query.existing_terms` reuses its `fieldname` argument as a loop variable and
+    finds nothing for a multi-field query.)
+    """
+    terms: set[str] = set()
+    for leaf in parsed.leaves():
+        if isinstance(leaf, query.MultiTerm):
+            if leaf.field() == "body":
+                terms.update(_text(text) for text in leaf._btexts(reader))
+            continue
+        for field, text in leaf.iter_all_terms(phrases=True):
+            if field == "body":
+                terms.add(_text(text))
+    return terms
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _body_unknown(top_n) -> frozenset[int]:
+    """Whoosh's path does not say which hits matched in the body: all may have."""
+    return frozenset(docnum for _, docnum in top_n)
+
+
+class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
+    """Checks the deadline (and the caller's cancellation) every 256 matches.
+
+    Whoosh's TimeLimitCollector starts a timer thread per search and, in the main thread,
+    raises from a SIGALRM handler; a check between matches needs neither.
+    """
+
+    def __init__(self, child, deadline: Deadline):
+        self.child = child
+        self.deadline = deadline
+
+    def collect_matches(self):  # Whoosh's interface
+        child, check = self.child, self.deadline.check
+        collect = child.collect
+        for number, sub_docnum in enumerate(child.matches()):
+            if number % 256 == 0:
+                check()
+            collect(sub_docnum)
+
+
+def _hits(view: IndexView, ranked: Ranked, parsed: query.Query) -> tuple[Hit, ...]:
+    """The hits, with snippets (only these documents are read)."""
+    if not ranked.top:
+        return ()
+    searcher = view.searcher
+    terms = body_terms(parsed, searcher.reader())
+    matcher = Matcher(terms, searcher.schema["body"].analyzer) if terms else None
+    hits = []
+    for score, docnum in ranked.top:
+        fields = searcher.stored_fields(docnum)
+        text = fields.get("text") or ""
+        snippet_text, marks = snippet(text, matcher if docnum in ranked.body else None)
+        hits.append(
+            Hit(
+                id=fields["id"],
+                title=fields.get("title") or "",
+                date=fields.get("date_iso"),
+                source=fields.get("source"),
+                path=fields["path"],
+                score=round(float(score or 0.0), 4),
+                snippet=mark(snippet_text, marks),
+                snippet_text=snippet_text,
+                snippet_marks=tuple(marks),
+            )
+        )
+    return tuple(hits)
 
 
 def _said_speakers(text: str, registry: Registry | None) -> tuple[list[str], str]:
@@ -255,81 +434,6 @@ def _within_quotes(parsed: query.Query, speakers: list[str], rest: str) -> query
     return query.And([*clauses, parsed])
 
 
-class _SpanFormatter(highlight.Formatter):
-    """Formats fragments as (plain text, [(start, end), ...]) instead of markup.
-
-    Paragraph breaks inside a fragment become single spaces, so a snippet is one line.
-    """
-
-    between = " … "
-
-    def format(self, fragments, replace=False):  # Whoosh's interface
-        out: list[str] = []
-        marks: list[tuple[int, int]] = []
-        length = 0
-
-        def emit(piece: str) -> None:
-            nonlocal length
-            piece = " ".join(piece.split("\n\n"))
-            out.append(piece)
-            length += len(piece)
-
-        for number, fragment in enumerate(fragments):
-            if number:
-                emit(self.between)
-            text, position = fragment.text, fragment.startchar
-            for token in sorted(fragment.matches, key=lambda t: t.startchar):
-                if token.startchar < position or token.endchar > fragment.endchar:
-                    continue
-                gap = text[position : token.startchar]
-                emit(gap)
-                if marks and position > fragment.startchar and gap.isspace() and marks[-1][1] == length - len(gap):
-                    # "«Lachin Corridor»", not "«Lachin» «Corridor»": adjacent matches merge.
-                    start = marks.pop()[0]
-                else:
-                    start = length
-                emit(text[token.startchar : token.endchar])
-                marks.append((start, length))
-                position = token.endchar
-            emit(text[position : fragment.endchar])
-        return "".join(out), marks
-
-
-_HIGHLIGHTER = highlight.Highlighter(
-    # Two short passages (about two lines each in an 80-column terminal) beat one long one.
-    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=40),
-    formatter=_SpanFormatter(),
-)
-
-
-def _to_hit(hit, results) -> Hit:
-    fields = hit.fields()
-    text = fields.get("text") or ""
-    snippet_text, marks = "", []
-    if results.has_matched_terms() and any(field == "body" for field, _ in hit.matched_terms()):
-        snippet_text, marks = _HIGHLIGHTER.highlight_hit(hit, "body", text=text, top=2)
-    if not snippet_text:
-        snippet_text, marks = " ".join(_lead(text).split("\n\n")), []
-    return Hit(
-        id=fields["id"],
-        title=fields.get("title") or "",
-        date=fields.get("date_iso"),
-        source=fields.get("source"),
-        path=fields["path"],
-        score=round(float(hit.score or 0.0), 4),
-        snippet=mark(snippet_text, marks),
-        snippet_text=snippet_text,
-        snippet_marks=tuple(marks),
-    )
-
-
-def _lead(text: str) -> str:
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return text[: cut if cut > 0 else SNIPPET_CHARS] + " …"
-
-
 def mark(text: str, marks: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
     """Insert MARK_OPEN/MARK_CLOSE around each span of `text`."""
     out: list[str] = []
@@ -344,7 +448,7 @@ def mark(text: str, marks: list[tuple[int, int]] | tuple[tuple[int, int], ...]) 
     return "".join(out)
 
 
-def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
+def _suggest(view: IndexView, cleaned: str, total: int, deadline: Deadline) -> str | None:
     """A respelled query, when a word is in no article and a close real word is.
 
     Offered if the respelled query finds articles and at least as many as the original
@@ -354,6 +458,7 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
     corpus ("lavrov" for "lavorv"), and uses Whoosh's automaton-based corrector, whose cost
     depends on the word, not on the corpus size.
     """
+    searcher = view.searcher
     corrector = searcher.corrector("spell")
     analyzer = spelling_analyzer()
     changed = False
@@ -378,10 +483,10 @@ def _suggest(searcher: Searcher, cleaned: str, total: int) -> str | None:
     pieces.append(cleaned[last:])
     suggestion = "".join(pieces)
     try:
-        better = searcher.search(parse_query(suggestion, searcher.schema), limit=1)
-    except QueryError:
+        respelled, _ = bound(parse_query(suggestion, searcher.schema), searcher.reader(), deadline)
+        found = execute(view, respelled, 1, deadline).total
+    except (QueryError, _Stopped):
         return None
-    found = len(better)
     return suggestion if found and found >= total else None
 
 
@@ -409,9 +514,5 @@ def match_spans(text: str, query_text: str) -> list[tuple[int, int]]:
     words = {term for field, term in parsed.iter_all_terms() if field in ("title", "body") and isinstance(term, str)}
     if not words:
         return []
-    analyzer = build_schema()["body"].analyzer
-    return [
-        (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True, mode="index", removestops=False)
-        if token.text in words
-    ]
+    matcher = Matcher(words, build_schema()["body"].analyzer)
+    return [(token.startchar, token.endchar) for token in matcher.tokens(text) if token.matched]

@@ -1,9 +1,11 @@
 """The one core API both faces use: the CLI's commands and the TUI's workers call only this.
 
-Every method opens what it needs and returns plain frozen data, so it can be called from a
-worker thread; nothing here holds a Whoosh searcher between calls. The index, search and
-entity modules are imported on first use, inside those calls, so the TUI paints its first
-frame and `tuibrowser config path` runs without paying for Whoosh.
+Every method returns plain frozen data, so it can be called from a worker thread. Reads go
+through a pool of open index views (core.searchers): each call borrows one for its duration,
+so no searcher is ever used by two threads at once, yet none is reopened per keystroke, and
+a view of an index that has moved on is never lent. The index, search and entity modules are
+imported on first use, inside those calls, so the TUI paints its first frame and
+`tuibrowser config path` runs without paying for Whoosh.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
+    from tuibrowser.core.searchers import IndexView, SearcherPool
     from tuibrowser.core.store import IndexLocked
 
 
@@ -83,6 +87,19 @@ class Services:
         self._registry: Registry | None = None
         self._all_articles: list[ArticleSummary] | None = None
         self._lock = Lock()
+        self._pool: SearcherPool | None = None
+
+    @contextmanager
+    def _view(self) -> Iterator[IndexView]:
+        """Borrow an open view of the index for one call (see core.searchers)."""
+        from tuibrowser.core.searchers import SearcherPool
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = SearcherPool(self.locations.index)
+            pool = self._pool
+        with pool.view() as view:
+            yield view
 
     # Keeping the index current.
 
@@ -148,10 +165,14 @@ class Services:
         return (generation, stamp)
 
     def forget_derived(self) -> None:
-        """After the index changed: read the registry and the article list afresh next time."""
+        """After the index changed: read the registry and the article list afresh next time,
+        and close the open views (any still in use close when their call ends)."""
         with self._lock:
             self._registry = None
             self._all_articles = None
+            pool = self._pool
+        if pool is not None:
+            pool.clear()
 
     def import_paths(
         self, paths: list[Path], progress: ImportProgress | None = None, *, lock_timeout: float | None = None
@@ -179,17 +200,13 @@ class Services:
         """Articles newest first (undated last)."""
         from tuibrowser.core.library import list_articles
 
-        return list_articles(self.locations.index, limit=limit)
+        with self._view() as view:
+            return list_articles(view, limit=limit)
 
     def article_count(self) -> int:
         """How many articles the index holds."""
-        from tuibrowser.core.store import open_index
-
-        ix = open_index(self.locations.index)
-        try:
-            return int(ix.doc_count())
-        finally:
-            ix.close()
+        with self._view() as view:
+            return int(view.searcher.doc_count())
 
     def all_articles(self) -> list[ArticleSummary]:
         """Every article, newest first; read once per index state (the palette matches titles)."""
@@ -201,17 +218,32 @@ class Services:
                 self._all_articles = cached
         return cached
 
-    def search(self, query: str, limit: int = 50) -> SearchResult:
-        """Ranked search; raises QueryError for a query that cannot be run."""
-        from tuibrowser.core.search import search
+    def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] | None = None) -> SearchResult:
+        """Ranked search.
 
-        registry = self.registry if "entity:" in query.lower() else None  # loaded only when asked for
-        return search(self.locations.index, query, limit=limit, registry=registry)
+        Args:
+            cancelled: checked between steps of the search; once it returns True the search
+                stops and raises SearchCancelled. The TUI passes one per search (for example
+                a `threading.Event`'s `is_set`), set when a newer query replaces it, so a
+                stale search gives its core back within milliseconds.
+
+        Raises:
+            QueryError: a query that cannot be run (or a pattern too broad to run).
+            SearchCancelled: `cancelled()` became true.
+        """
+        from tuibrowser.core.search import clean_query, search_view
+
+        cleaned = clean_query(query)
+        lowered = cleaned.lower()
+        registry = self.registry if "entity:" in lowered or "said:" in lowered else None  # only when asked for
+        with self._view() as view:
+            return search_view(view, cleaned, limit=limit, registry=registry, cancelled=cancelled)
 
     def article(self, article_id: str) -> Article:
         from tuibrowser.core.library import get_article
 
-        return get_article(self.locations.index, article_id)
+        with self._view() as view:
+            return get_article(view, article_id)
 
     def open_article(self, article_id: str, query: str = "") -> OpenedArticle:
         """An article with its entities, its quotes and, if a query is given, where its words
@@ -221,7 +253,8 @@ class Services:
         from tuibrowser.core.library import article_from_fields, stored_article
         from tuibrowser.core.search import match_spans
 
-        fields = stored_article(self.locations.index, article_id)
+        with self._view() as view:
+            fields = stored_article(view, article_id)
         article = article_from_fields(fields)
         registry = self.registry
         entities = entities_from_fields(fields, registry)
@@ -233,7 +266,9 @@ class Services:
         """Everything the entity is quoted as saying, in date order."""
         from tuibrowser.core.entities.sayings import entity_quotes
 
-        return entity_quotes(self.locations.index, entity_id, self.registry)
+        registry = self.registry
+        with self._view() as view:
+            return entity_quotes(view, entity_id, registry)
 
     # Entities.
 
@@ -285,12 +320,11 @@ class Services:
         record = registry.get(entity_id)
         if record is None:
             raise EntityNotFound(entity_id, [])
-        articles, related = entity_overview(
-            self.locations.index, entity_id, limit=related_limit, registry=registry, window=window
-        )
         start, end = (_date(window[0]), _date(window[1])) if window else (None, None)
-        timeline = entity_timeline(self.locations.index, entity_id, by=by, start=start, end=end)
-        quoted = entity_quotes(self.locations.index, entity_id, registry)
+        with self._view() as view:
+            articles, related = entity_overview(view, entity_id, limit=related_limit, registry=registry, window=window)
+            timeline = entity_timeline(view, entity_id, by=by, start=start, end=end)
+            quoted = entity_quotes(view, entity_id, registry)
         if window is not None:
             quoted = [
                 q
@@ -303,4 +337,5 @@ class Services:
         """Every article that mentions the entity, in date order, with its mentions."""
         from tuibrowser.core.entities.views import concordance
 
-        return concordance(self.locations.index, entity_id)
+        with self._view() as view:
+            return concordance(view, entity_id)

@@ -261,7 +261,13 @@ class _OwnFilesStorage(FileStorage):
 
 
 def _storage(index_dir: Path) -> _OwnFilesStorage:
-    return _OwnFilesStorage(str(index_dir))
+    # Not memory-mapped: whoosh-reloaded 2.7.5 wraps each sub-file of a memory-mapped
+    # compound segment in BytesIO (`filedb/structfile.BufferFile`), which copies it, so
+    # every reader opened on a 29,000-article index cost ~78 MB of private memory and
+    # tens of milliseconds. Without mmap, Whoosh reads the segment through file handles
+    # (`StructFile.subset`): opening costs a millisecond and nothing is copied. No
+    # upstream issue found; Alfanous-team/alfanous#860 describes the same copy.
+    return _OwnFilesStorage(str(index_dir), supports_mmap=False)
 
 
 def index_exists(index_dir: Path) -> bool:

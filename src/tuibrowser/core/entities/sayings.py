@@ -15,7 +15,8 @@ from whoosh import query
 
 from tuibrowser.core.entities.registry import Registry
 from tuibrowser.core.entities.views import context
-from tuibrowser.core.store import open_index, reading
+from tuibrowser.core.searchers import IndexView, viewing
+from tuibrowser.core.store import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,11 @@ def article_quotes(fields: dict[str, Any], registry: Registry, speaker: str | No
     return tuple(found)
 
 
-def entity_quotes(index_dir: Path, entity_id: str, registry: Registry) -> list[QuotedArticle]:
+def entity_quotes(source: Path | IndexView, entity_id: str, registry: Registry) -> list[QuotedArticle]:
     """Everything the entity is quoted as saying, articles in date order (undated last)."""
-    ix = open_index(index_dir)
-    try:
-        with reading(index_dir), ix.searcher() as searcher:
-            hits = [hit.fields() for hit in searcher.search(query.Term("said", entity_id), limit=None)]
-    finally:
-        ix.close()
+    with viewing(source) as view, reading(view.index_dir):
+        searcher = view.searcher
+        hits = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(query.Term("said", entity_id))]
     articles = [
         QuotedArticle(
             f["id"], f.get("title") or "", f.get("date_iso"), f.get("source"), article_quotes(f, registry, entity_id)

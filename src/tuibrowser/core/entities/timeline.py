@@ -16,6 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuibrowser.core.searchers import IndexView
 
 GRANULARITIES = ("month", "week", "year")
 
@@ -112,32 +116,36 @@ Dated = tuple[dt.date | None, int]
 """An article's date (None when undated) and how many times it mentions the entity."""
 
 
-def _dated_mentions(index_dir: Path, entity_id: str) -> tuple[list[Dated], dt.date | None, dt.date | None]:
+def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Dated], dt.date | None, dt.date | None]:
     """(date or None, mentions) for every article that mentions the entity, and the corpus's
     first and last dates."""
-    from tuibrowser.core.store import open_index
+    from tuibrowser.core.searchers import viewing
 
-    ix = open_index(index_dir)
-    try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            dates = reader.column_reader("date", translate=False)
-            corpus = [d for d in (_to_date(dates[n]) for n in reader.all_doc_ids()) if d is not None]
-            found: list[Dated] = []
-            if reader.doc_frequency("entities", entity_id):
-                matcher = searcher.postings("entities", entity_id)
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    if not reader.is_deleted(docnum):
-                        found.append((_to_date(dates[docnum]), int(matcher.value_as("frequency"))))
-                    matcher.next()
-    finally:
-        ix.close()
-    return found, min(corpus, default=None), max(corpus, default=None)
+    with viewing(source) as view:
+        searcher = view.searcher
+        reader = searcher.reader()
+        span = view.cache.get("date-span")
+        dates = reader.column_reader("date", translate=False)
+        if span is None:
+            # The corpus's first and last dates: one pass over the column, kept with the view.
+            raw = [value for value in (dates[n] for n in reader.all_doc_ids()) if value != _MISSING]
+            span = view.cache["date-span"] = (
+                _to_date(min(raw)) if raw else None,
+                _to_date(max(raw)) if raw else None,
+            )
+        found: list[Dated] = []
+        if reader.doc_frequency("entities", entity_id):
+            matcher = searcher.postings("entities", entity_id)
+            while matcher.is_active():
+                docnum = matcher.id()
+                if not reader.is_deleted(docnum):
+                    found.append((_to_date(dates[docnum]), int(matcher.value_as("frequency"))))
+                matcher.next()
+    return found, span[0], span[1]
 
 
 def entity_timeline(
-    index_dir: Path,
+    source: Path | IndexView,
     entity_id: str,
     *,
     by: str | None = None,
@@ -153,7 +161,7 @@ def entity_timeline(
     """
     if by is not None and by not in GRANULARITIES:
         raise ValueError(f"by must be one of {', '.join(GRANULARITIES)}")
-    found, first_day, last_day = _dated_mentions(index_dir, entity_id)
+    found, first_day, last_day = _dated_mentions(source, entity_id)
     windowed = start is not None or end is not None
     low = start or first_day
     high = end or last_day

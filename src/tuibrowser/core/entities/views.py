@@ -17,7 +17,8 @@ from whoosh import query
 from tuibrowser.core.entities.kb import Entity
 from tuibrowser.core.entities.registry import Registry, read_registry
 from tuibrowser.core.library import ArticleNotFound
-from tuibrowser.core.store import open_index, reading
+from tuibrowser.core.searchers import IndexView, viewing
+from tuibrowser.core.store import reading
 
 CONTEXT_CHARS = 70
 """Characters of context on each side of a mention in a concordance line."""
@@ -91,19 +92,17 @@ def _spans(text: str, mentions: Iterable[tuple[int, int]]) -> tuple[MentionSpan,
     return tuple(spans)
 
 
-def article_entities(index_dir: Path, article_id: str, registry: Registry | None = None) -> list[ArticleEntity]:
+def article_entities(
+    source: Path | IndexView, article_id: str, registry: Registry | None = None
+) -> list[ArticleEntity]:
     """The article's entities, most mentioned first.
 
     Raises:
         ArticleNotFound: when no article has this id.
     """
-    registry = registry or read_registry(index_dir)
-    ix = open_index(index_dir)
-    try:
-        with reading(index_dir), ix.searcher() as searcher:
-            fields = searcher.document(id=article_id)
-    finally:
-        ix.close()
+    with viewing(source) as view, reading(view.index_dir):
+        registry = registry or read_registry(view.index_dir)
+        fields = view.searcher.document(id=article_id)
     if fields is None:
         raise ArticleNotFound(article_id, [])
     return entities_from_fields(fields, registry)
@@ -123,14 +122,12 @@ def entities_from_fields(fields: dict[str, Any], registry: Registry) -> list[Art
     return sorted(found, key=lambda item: (-len(item.mentions), item.entity.name.casefold()))
 
 
-def _articles_mentioning(index_dir: Path, entity_id: str) -> list[dict]:
-    """Stored fields of every article that mentions the entity (one index scan)."""
-    ix = open_index(index_dir)
-    try:
-        with reading(index_dir), ix.searcher() as searcher:
-            return [hit.fields() for hit in searcher.search(query.Term("entities", entity_id), limit=None)]
-    finally:
-        ix.close()
+def _articles_mentioning(view: IndexView, entity_id: str) -> list[dict]:
+    """Stored fields of every article that mentions the entity, read straight from the
+    entity's postings (no scoring, no sorting: the callers order them by date)."""
+    with reading(view.index_dir):
+        searcher = view.searcher
+        return [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(query.Term("entities", entity_id))]
 
 
 def _concordance(entity_id: str, found: list[dict]) -> list[ConcordanceArticle]:
@@ -167,13 +164,14 @@ def _related(entity_id: str, found: list[dict], limit: int, registry: Registry) 
     return related[:limit]
 
 
-def concordance(index_dir: Path, entity_id: str) -> list[ConcordanceArticle]:
+def concordance(source: Path | IndexView, entity_id: str) -> list[ConcordanceArticle]:
     """Every mention of the entity across the corpus: articles by date (undated last), mentions in order."""
-    return _concordance(entity_id, _articles_mentioning(index_dir, entity_id))
+    with viewing(source) as view:
+        return _concordance(entity_id, _articles_mentioning(view, entity_id))
 
 
 def related_entities(
-    index_dir: Path, entity_id: str, limit: int = 10, registry: Registry | None = None
+    source: Path | IndexView, entity_id: str, limit: int = 10, registry: Registry | None = None
 ) -> list[RelatedEntity]:
     """Entities that share articles with this one, the most specific first.
 
@@ -181,12 +179,13 @@ def related_entities(
     every article mentions (Armenia, Azerbaijan) cannot swamp one that appears mostly
     where this one does; ties go to the one sharing more articles.
     """
-    found = _articles_mentioning(index_dir, entity_id)
-    return _related(entity_id, found, limit, registry or read_registry(index_dir))
+    with viewing(source) as view:
+        found = _articles_mentioning(view, entity_id)
+        return _related(entity_id, found, limit, registry or read_registry(view.index_dir))
 
 
 def entity_overview(
-    index_dir: Path,
+    source: Path | IndexView,
     entity_id: str,
     limit: int = 10,
     registry: Registry | None = None,
@@ -198,7 +197,9 @@ def entity_overview(
         window: (first, last) ISO dates, inclusive, either open: only articles dated in
             it count, for the concordance and for the related entities alike.
     """
-    found = _articles_mentioning(index_dir, entity_id)
+    with viewing(source) as view:
+        found = _articles_mentioning(view, entity_id)
+        registry = registry or read_registry(view.index_dir)
     if window is not None:
         first, last = window
         found = [
@@ -206,4 +207,4 @@ def entity_overview(
             for f in found
             if (date := f.get("date_iso")) and (first is None or date >= first) and (last is None or date <= last)
         ]
-    return _concordance(entity_id, found), _related(entity_id, found, limit, registry or read_registry(index_dir))
+    return _concordance(entity_id, found), _related(entity_id, found, limit, registry)
