@@ -6,7 +6,9 @@ and nDCG@10 side by side:
 
   whoosh-default   StandardAnalyzer, BM25F defaults, MultifieldParser (AND between words)
   whoosh-or        the same with OR between words (to separate grouping from the rest)
-  tuibrowser       our schema, analyzers, query parser and weighting (core.search)
+  tuibrowser       our schema, analyzers, query parser and weighting, run the way the
+                   product runs a query (core.search.execute: plain words scored from
+                   the postings, anything else by Whoosh's collector)
 
 Usage: python bench/eval_ir.py [--data DIR] [--only cran,med] [--b 0.75 --k1 1.2 ...]
 """
@@ -29,6 +31,7 @@ from whoosh.qparser import MultifieldParser, OrGroup
 
 from tuibrowser.core import schema as tb_schema
 from tuibrowser.core import search as tb_search
+from tuibrowser.core.searchers import IndexView
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ir"
 DEPTH = 1000
@@ -155,9 +158,10 @@ def run_system(name: str, docs, queries, qrels) -> tuple[float, float, float]:
                     continue
                 if ours:
                     q = tb_search.parse_query(tb_search.clean_query(text[: tb_search.MAX_QUERY_CHARS]), ix.schema)
+                    top = tb_search.execute(IndexView(Path(folder), searcher, (0, 0)), q, DEPTH).top
+                    ranked = [searcher.stored_fields(docnum)["id"] for _, docnum in top]
                 else:
-                    q = parser.parse(text)
-                ranked = [hit["id"] for hit in searcher.search(q, limit=DEPTH)]
+                    ranked = [hit["id"] for hit in searcher.search(parser.parse(text), limit=DEPTH)]
                 aps.append(average_precision(ranked, relevant))
                 ndcgs.append(ndcg_at_10(ranked, relevant))
         per_query_ms = 1000 * (time.perf_counter() - started) / max(len(aps), 1)
