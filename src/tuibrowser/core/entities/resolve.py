@@ -6,17 +6,21 @@ same corpus gets the same entities and ids, whatever order articles were indexed
 - A lone surname attaches to the full name the same article gives ("Mr Blair" after
   "Tony Blair"), or, failing that, to the only person of that surname in the corpus.
 - A name's type is the one its strongest evidence says (a title, an organisation word),
-  else the most frequent.
+  else the most frequent (a tie goes to organisation, then place, then person).
 - A name is accepted only with enough evidence: a typed name of several words, or one word
   with strong evidence, or one word with weak evidence seen at least twice. A word seen only
   at sentence starts, with no evidence, is never accepted.
+
+`resolve` is written as per-article steps (below it) over two corpus-wide facts; the
+indexer keeps their results and applies the same steps to the articles a change touches
+(entities/incremental.py), with the same result.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass, field
 
 from slugify import slugify
 
@@ -34,6 +38,15 @@ MIN_WEAK_MENTIONS = 2
 MIN_WEAK_SHARE = 0.1
 """...and the evidence must come with at least this share of its mentions."""
 
+STRONG_WEIGHT = 3
+"""A title or an organisation word counts this many times an "in"/"the" clue."""
+
+KIND_ORDER = ("organization", "place", "person")
+"""Which kind wins a tie of votes: a person needs more than a tie (in the 29,000-article
+archive every tie was a company or a place that one clue called a person). It used to be
+the kind seen first, which depends on the order articles were read in; an index updated
+article by article must not depend on it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -43,14 +56,41 @@ class Extraction:
     candidates: tuple[Candidate, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One candidate's contribution to the tally of the key it is counted under."""
+
+    form: str
+    evidence: str
+    strong: bool
+    initial_only: bool
+    words: int
+
+
 @dataclass
-class _Tally:
+class Tally:
+    """Everything the corpus says about one key (a folded name): its spellings, the kinds of
+    evidence seen with it, how often. Counts only, so an article's part can be taken away
+    again (entities/incremental.py)."""
+
     forms: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)
     strong: Counter = field(default_factory=Counter)
     mentions: int = 0
-    initial_only: bool = True
-    words: int = 1
+    noninitial: int = 0
+    """Mentions not at a sentence start (a word seen only there is no name)."""
+    multi: int = 0
+    """Mentions of more than one word."""
+
+    def add(self, part: Part, sign: int = 1) -> None:
+        self.forms[part.form] += sign
+        self.mentions += sign
+        self.noninitial += sign * (not part.initial_only)
+        self.multi += sign * (part.words > 1)
+        if part.evidence:
+            self.votes[part.evidence] += sign
+            if part.strong:
+                self.strong[part.evidence] += sign
 
 
 @dataclass(frozen=True)
@@ -82,99 +122,158 @@ def _person_shaped(name: str) -> bool:
 def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolution:
     """Resolve all articles' candidates together; see the module docstring."""
     paths = sorted(extractions)
-    titled = _titled_surnames(extractions)
-    extractions = {path: _infer_people(extractions[path], titled) for path in paths}
-    surnames: dict[str, set[str]] = defaultdict(set)
+    titled = frozenset(key for path in paths for key in titled_keys(extractions[path]))
+    inferred = {path: infer(extractions[path], titled) for path in paths}
+    fulls: dict[str, set[str]] = defaultdict(set)
     for path in paths:
-        for candidate in extractions[path].candidates:
-            if candidate.evidence == "person" and _person_shaped(candidate.name):
-                surnames[_key(candidate.name.split()[-1])].add(_key(candidate.name))
+        for surname, full in surname_pairs(extractions[path], inferred[path]):
+            fulls[surname].add(full)
 
-    keyed: dict[str, list[tuple[Candidate, str]]] = {}
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    def only_full(surname: str) -> str | None:
+        found = fulls.get(surname, ())
+        return next(iter(found)) if len(found) == 1 else None
+
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    keyed: dict[str, tuple[str, ...]] = {}
     for path in paths:
-        local = {
-            _key(c.name.split()[-1]): _key(c.name)
-            for c in extractions[path].candidates
-            if c.evidence == "person" and _person_shaped(c.name)
-        }
-        keyed[path] = []
-        for candidate in extractions[path].candidates:
-            key = _key(candidate.name)
-            if candidate.words == 1 and candidate.evidence in ("person", ""):
-                if key in local:
-                    key = local[key]
-                elif len(surnames.get(key, ())) == 1:
-                    key = next(iter(surnames[key]))
-            keyed[path].append((candidate, key))
-            tally = tallies[key]
-            tally.forms[candidate.name] += 1
-            tally.mentions += 1
-            tally.words = max(tally.words, candidate.words)
-            tally.initial_only = tally.initial_only and candidate.initial_only
-            if candidate.evidence:
-                tally.votes[candidate.evidence] += 1
-                if candidate.strong:
-                    tally.strong[candidate.evidence] += 1
+        keys, _ = key_candidates(extractions[path], inferred[path], only_full)
+        keyed[path] = keys
+        for key, part in tally_parts(extractions[path], inferred[path], keys):
+            tallies[key].add(part)
 
-    accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := _accept(tally, key))}
-    taken = set(kb.by_id)
-    next_number: dict[str, int] = {}
-    ids: dict[str, str] = {}
-    entities: list[Entity] = []
-    for key, kind in accepted.items():
-        tally = tallies[key]
-        name = _display_name(tally.forms)
-        entity_id = _unique_id(slugify(name) or "entity", taken, next_number)
-        ids[key] = entity_id
-        aliases = tuple(sorted({form for form in tally.forms if form != name}))
-        entities.append(Entity(entity_id, name, kind, aliases, discovered=True))
-
-    mentions: dict[str, tuple[Mention, ...]] = {}
-    for path in paths:
-        found = list(extractions[path].known)
-        found += [Mention(ids[key], c.start, c.end) for c, key in keyed[path] if key in ids]
-        mentions[path] = tuple(sorted(found, key=lambda m: (m.start, m.end)))
+    accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := accept(tally))}
+    named = {key: display(tallies[key]) for key in accepted}
+    ids = assign_ids([(key, base_of(named[key][0])) for key in accepted], set(kb.by_id))
+    entities = [Entity(ids[key], named[key][0], kind, named[key][1], discovered=True) for key, kind in accepted.items()]
+    mentions = {path: final_mentions(extractions[path], keyed[path], ids) for path in paths}
     return Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions)
 
 
-STRONG_WEIGHT = 3
-"""A title or an organisation word counts this many times an "in"/"the" clue."""
+# The per-article steps. An article's part in the corpus-wide state depends only on its own
+# candidates and on two corpus-wide facts: which single names are titled people (`infer`)
+# and which surnames belong to exactly one full name (`key_candidates`).
 
 
-def _titled_surnames(extractions: Mapping[str, Extraction]) -> frozenset[str]:
-    return frozenset(
-        _key(c.name)
-        for extraction in extractions.values()
-        for c in extraction.candidates
-        if c.words == 1 and c.evidence == "person" and c.strong
-    )
+def titled_keys(extraction: Extraction) -> list[str]:
+    """Single names this article gives a title ("Mr Blair" gives "blair")."""
+    return [_key(c.name) for c in extraction.candidates if c.words == 1 and c.evidence == "person" and c.strong]
 
 
-def _infer_people(extraction: Extraction, titled: frozenset[str]) -> Extraction:
-    """A name with no evidence whose last word is elsewhere a titled person ("Mr Vardanyan")
-    is that person's full name: give it a person vote."""
-    candidates = tuple(
-        replace(c, evidence="person")
-        if not c.evidence and 1 < c.words <= 3 and _person_shaped(c.name) and _key(c.name.split()[-1]) in titled
-        else c
-        for c in extraction.candidates
-    )
-    return Extraction(extraction.known, candidates)
+def inference_keys(extraction: Extraction) -> list[tuple[int, str]]:
+    """(candidate number, folded last word) of the names `infer` may make people: full names
+    with no evidence, person-shaped."""
+    return [
+        (number, _key(c.name.split()[-1]))
+        for number, c in enumerate(extraction.candidates)
+        if not c.evidence and 1 < c.words <= 3 and _person_shaped(c.name)
+    ]
 
 
-def _accept(tally: _Tally, key: str) -> str | None:
-    if tally.strong:
-        weights = Counter({kind: tally.votes[kind] + (STRONG_WEIGHT - 1) * tally.strong[kind] for kind in tally.votes})
-        return weights.most_common(1)[0][0]
-    kind = tally.votes.most_common(1)[0][0] if tally.votes else None
-    if tally.words > 1:
+def infer(extraction: Extraction, titled: Container[str]) -> tuple[int, ...]:
+    """The candidates that get a person vote: a name with no evidence whose last word is
+    elsewhere a titled person ("Mr Vardanyan" makes "Anna Vardanyan" a person)."""
+    return tuple(number for number, last in inference_keys(extraction) if last in titled)
+
+
+def evidence_of(candidate: Candidate, number: int, inferred: Container[int]) -> str:
+    return "person" if number in inferred else candidate.evidence
+
+
+def surname_pairs(extraction: Extraction, inferred: Container[int]) -> list[tuple[str, str]]:
+    """(surname, full name) of each person-shaped full name with person evidence."""
+    return [
+        (_key(c.name.split()[-1]), _key(c.name))
+        for number, c in enumerate(extraction.candidates)
+        if evidence_of(c, number, inferred) == "person" and _person_shaped(c.name)
+    ]
+
+
+def key_candidates(
+    extraction: Extraction, inferred: Container[int], only_full: Callable[[str], str | None]
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The key each candidate is counted under, and the surnames looked up corpus-wide.
+
+    A lone surname attaches to the full name the same article gives ("Mr Blair" after "Tony
+    Blair"), or else to the only full name of that surname in the corpus (`only_full`).
+    """
+    candidates = extraction.candidates
+    local = {
+        _key(c.name.split()[-1]): _key(c.name)
+        for number, c in enumerate(candidates)
+        if evidence_of(c, number, inferred) == "person" and _person_shaped(c.name)
+    }
+    keys: list[str] = []
+    consulted: set[str] = set()
+    for number, candidate in enumerate(candidates):
+        key = _key(candidate.name)
+        if candidate.words == 1 and evidence_of(candidate, number, inferred) in ("person", ""):
+            if key in local:
+                key = local[key]
+            else:
+                consulted.add(key)
+                key = only_full(key) or key
+        keys.append(key)
+    return tuple(keys), frozenset(consulted)
+
+
+def tally_parts(extraction: Extraction, inferred: Container[int], keys: tuple[str, ...]) -> list[tuple[str, Part]]:
+    """(key, part) for each candidate of the article."""
+    return [
+        (key, Part(c.name, evidence_of(c, number, inferred), c.strong, c.initial_only, c.words))
+        for number, (c, key) in enumerate(zip(extraction.candidates, keys, strict=True))
+    ]
+
+
+def final_mentions(extraction: Extraction, keys: tuple[str, ...], ids: Mapping[str, str]) -> tuple[Mention, ...]:
+    """The article's known mentions and those of its candidates whose key became an entity."""
+    found = list(extraction.known)
+    found += [
+        Mention(ids[key], c.start, c.end) for c, key in zip(extraction.candidates, keys, strict=True) if key in ids
+    ]
+    return tuple(sorted(found, key=lambda m: (m.start, m.end)))
+
+
+# Corpus-wide decisions, from a key's tally.
+
+
+def _most_common(counter: Counter) -> str:
+    order = {kind: number for number, kind in enumerate(KIND_ORDER)}
+    return max(counter.items(), key=lambda item: (item[1], -order.get(item[0], len(order)), item[0]))[0]
+
+
+def accept(tally: Tally) -> str | None:
+    """The kind of entity a key is, or None when its evidence is not enough."""
+    votes = +tally.votes  # without kinds whose count went back to zero
+    strong = +tally.strong
+    if strong:
+        return _most_common(Counter({kind: votes[kind] + (STRONG_WEIGHT - 1) * strong[kind] for kind in votes}))
+    kind = _most_common(votes) if votes else None
+    if tally.multi:
         return kind
-    if kind is None or tally.initial_only:
+    if kind is None or not tally.noninitial:
         return None
-    if tally.votes[kind] < MIN_WEAK_SHARE * tally.mentions:
+    if votes[kind] < MIN_WEAK_SHARE * tally.mentions:
         return None  # "from Microsoft" 4 times in 238 mentions says little: better missed than mistyped
-    return kind if tally.votes[kind] >= MIN_WEAK_MENTIONS and tally.mentions >= MIN_WEAK_MENTIONS else None
+    return kind if votes[kind] >= MIN_WEAK_MENTIONS and tally.mentions >= MIN_WEAK_MENTIONS else None
+
+
+def display(tally: Tally) -> tuple[str, tuple[str, ...]]:
+    """(name, aliases) of an accepted key: the longest form, the others as aliases."""
+    forms = +tally.forms
+    name = _display_name(forms)
+    return name, tuple(sorted(form for form in forms if form != name))
+
+
+def base_of(name: str) -> str:
+    """The id a discovered entity of this name gets when no other entity has it."""
+    return slugify(name) or "entity"
+
+
+def assign_ids(accepted: list[tuple[str, str]], taken: set[str]) -> dict[str, str]:
+    """Ids for (key, base id) pairs, in key order: the base, or base-2, base-3, ... when taken."""
+    taken = set(taken)
+    next_number: dict[str, int] = {}
+    return {key: _unique_id(base, taken, next_number) for key, base in sorted(accepted)}
 
 
 def _display_name(forms: Counter) -> str:
