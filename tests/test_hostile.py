@@ -631,7 +631,7 @@ def test_a_read_only_index_does_not_stop_search(library, capsys, monkeypatch):
 
 def test_a_deleted_entity_registry_is_rebuilt(library, capsys):
     _, index = library
-    (index / "tuibrowser-entities.json").unlink()
+    (index / "tuibrowser-state.sqlite3").unlink()  # the registry lives in the bookkeeping file
     code, out, _ = run(capsys, library, "entities", "--json")
     assert code == 0 and len(json.loads(out)) > 10
 

@@ -307,10 +307,21 @@ def _progress_bar() -> Progress | None:
     if not sys.stderr.isatty():
         return None
 
+    import time
+
+    began: dict[str, tuple[float, int]] = {}
+
     def show(phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        start, first = began.setdefault(phase, (now, done))
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r\x1b[K{phase:<9}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        line = f"{phase:<9}[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
+        if now - start >= 1 and done > first:
+            rate = (done - first) / (now - start)
+            left = (total - done) / rate
+            line += f"  {rate:,.0f}/s, {int(left // 60)}:{int(left % 60):02d} left"
+        sys.stderr.write(f"\r\x1b[K{line}")
         if phase == "indexing" and done >= total:
             sys.stderr.write("\r\x1b[K")
         sys.stderr.flush()

@@ -1,56 +1,64 @@
 """Keep the Whoosh index in step with the corpus folder, touching only what changed.
 
-A sync compares each file's size and mtime with the manifest, hashes only files that look
-changed, re-derives only files whose hash changed (a file may hold many articles: a feed, a
-CSV), and removes articles whose files, or items, are gone. Counts are of articles.
+A sync compares each file's size and mtime with the bookkeeping (core.bookkeeping), hashes
+only files that look changed, re-derives only files whose hash changed (a file may hold many
+articles: a feed, a CSV), and removes articles whose files, or items, are gone. Counts are
+of articles. A sync where nothing changed reads no per-article data at all.
 
-Every write is one Whoosh commit followed by atomic writes of the bookkeeping files; each
-step is idempotent, so a sync killed at any point leaves an index that opens, and the next
-sync finishes the job.
+Entities are extracted for changed articles only, then resolution is updated by what those
+articles change (entities/incremental.py), so one new article costs the same in a corpus of
+five articles or of thirty thousand. An edit of entities.toml re-extracts only the articles
+the index says can link differently (core.kbdiff). A document is rewritten only when its
+links, quotes or id changed.
 
-Entities are extracted only for articles whose content changed (an extraction cache is
-kept, keyed by content hash and by the rules' and knowledge base's version), then resolved
-across the corpus; a document is rewritten only when its final mentions changed.
+Every write is one Whoosh commit followed by one transaction of the bookkeeping and an
+atomic write of the marker; each step is idempotent, so a sync killed at any point leaves an
+index that opens, and the next sync finishes the job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
+import sqlite3
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from whoosh import writing
+from whoosh import query, writing
 
-from tuibrowser.core import budget
+from tuibrowser.core import documents
 from tuibrowser.core.article import Article
+from tuibrowser.core.bookkeeping import (
+    CORPUS_TABLES,
+    REGISTRY_TABLES,
+    RESOLUTION_TABLES,
+    Bookkeeping,
+    BookkeepingError,
+)
 from tuibrowser.core.corpus import (
     ArticleError,
     ArticleUnreadable,
     assign_ids,
     base_slug,
     content_hash,
-    parse_articles,
     read_raw,
     scan,
 )
-from tuibrowser.core.entities.discovery import Candidate
+from tuibrowser.core.derive import Derived, Parsed, derive_all, workers
+from tuibrowser.core.entities.incremental import Resolver
 from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.linker import Mention
-from tuibrowser.core.entities.pipeline import EntityExtractor
-from tuibrowser.core.entities.registry import REGISTRY_NAME, EntityRecord, write_registry
-from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
-from tuibrowser.core.fileio import write_json_atomic
-from tuibrowser.core.quotes import Quote, Speaker, find_quotes
-from tuibrowser.core.schema import said_value
+from tuibrowser.core.entities.pipeline import EXTRACTOR_VERSION, EntityExtractor
+from tuibrowser.core.entities.registry import update_registry
+from tuibrowser.core.entities.resolve import Extraction
+from tuibrowser.core.kbdiff import KbChange, affected_query, compare, snapshot
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
-    ENTITY_CACHE_NAME,
-    MANIFEST_NAME,
     IndexLocked,
     IndexUnwritable,
     Marker,
@@ -60,7 +68,6 @@ from tuibrowser.core.store import (
     index_file_stamps,
     index_state,
     open_index,
-    read_marker,
     remove_leftovers,
     write_lock,
     write_marker,
@@ -68,6 +75,15 @@ from tuibrowser.core.store import (
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
+
+_document = documents.from_article
+"""Builds a fresh article's document (a module attribute: the crash tests wrap it)."""
+
+WRITER_MB = 256
+"""Memory Whoosh's writer may use for sorting postings before it spills to disk."""
+
+PARALLEL_WRITE_FROM = 2000
+"""Documents from which the write is spread over the cores (see _Sync._writer)."""
 
 
 @dataclass
@@ -97,7 +113,7 @@ class SyncReport:
 
 
 @dataclass
-class _File:
+class FileEntry:
     """A corpus file as last indexed: its change stamp and the articles it held."""
 
     size: int
@@ -107,7 +123,7 @@ class _File:
 
 
 @dataclass
-class _Item:
+class Item:
     """An indexed article: the file it came from, its content hash and its id, and what
     import needs to recognise it again (a hash of its cleaned text, its URL)."""
 
@@ -125,7 +141,7 @@ class _Item:
 
 
 @dataclass
-class _Skipped:
+class GivenUp:
     """A file given up on for its content (not for a failed read): not read again while unchanged."""
 
     size: int
@@ -133,48 +149,9 @@ class _Skipped:
     reason: str
 
 
-@dataclass
-class Manifest:
-    """The indexer's bookkeeping: files as last read, the articles they held, files given up on."""
-
-    files: dict[str, _File] = field(default_factory=dict)
-    items: dict[str, _Item] = field(default_factory=dict)
-    skipped: dict[str, _Skipped] = field(default_factory=dict)
-
-
 def text_hash(text: str) -> str:
     """Same cleaned text, same hash: how a re-imported article is recognised."""
     return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:24]
-
-
-def load_manifest(index_dir: Path) -> Manifest:
-    """What the index holds, by file and by article; empty when missing or damaged (the next
-    sync then reads every file again, which is slow but right)."""
-    try:
-        raw = json.loads((index_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        manifest = Manifest(
-            {path: _File(*values) for path, values in raw["files"].items()},
-            {path: _Item(*values) for path, values in raw["articles"].items()},
-            {path: _Skipped(*values) for path, values in raw.get("skipped", {}).items()},
-        )
-        for entry in manifest.files.values():
-            if not (isinstance(entry.articles, list) and all(isinstance(a, str) for a in entry.articles)):
-                raise TypeError("articles of a file")
-        return manifest
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return Manifest()
-
-
-def _save_manifest(index_dir: Path, manifest: Manifest) -> None:
-    data = {
-        "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(manifest.files.items())},
-        "articles": {
-            path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added]
-            for path, i in sorted(manifest.items.items())
-        },
-        "skipped": {path: [k.size, k.mtime_ns, k.reason] for path, k in sorted(manifest.skipped.items())},
-    }
-    write_json_atomic(index_dir / MANIFEST_NAME, data)
 
 
 def sync(
@@ -209,6 +186,7 @@ def sync_locked(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    parsed: dict[str, Parsed] | None = None,
 ) -> SyncReport:
     """`sync`, for a caller that already holds `write_lock` (an import holds it from its
     first look at the index to its last write, so no rebuild can come between).
@@ -216,6 +194,9 @@ def sync_locked(
     An index found damaged only while it is read (a garbled segment that still opens) is
     built anew. A write that fails (a full disk) leaves the index as it was: the partial
     files are removed.
+
+    Args:
+        parsed: files an import has parsed already, by content hash (see core.derive).
 
     Raises:
         IndexUnwritable: the index cannot be written.
@@ -227,40 +208,70 @@ def sync_locked(
     try:
         if state not in ("missing", "broken"):
             try:
-                return _sync_existing(corpus_dir, index_dir, kb, rebuild, progress)
+                return _sync_existing(corpus_dir, index_dir, kb, rebuild, progress, parsed)
             except Exception as error:
-                if isinstance(error, OSError) or type(error).__module__.startswith("tuibrowser."):
+                ours = type(error).__module__.startswith("tuibrowser.") and not isinstance(error, BookkeepingError)
+                if isinstance(error, OSError) or ours or _unwritable(error):
                     raise
                 reason = f"the index was damaged ({error_kind(error)})"
-        return _sync_new(corpus_dir, index_dir, kb, reason, progress, clear=state != "missing")
-    except OSError as error:
+        return _sync_new(corpus_dir, index_dir, kb, reason, progress, parsed, clear=state != "missing")
+    except (OSError, sqlite3.OperationalError) as error:
+        if isinstance(error, sqlite3.OperationalError) and not _unwritable(error):
+            raise
         remove_leftovers(index_dir)
-        raise IndexUnwritable(
-            f"cannot write the index at {index_dir}: {error.strerror or error}; it was left as it was"
-        ) from None
+        why = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise IndexUnwritable(f"cannot write the index at {index_dir}: {why}; it was left as it was") from None
 
 
-def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress) -> SyncReport:
+def _unwritable(error: BaseException) -> bool:
+    """SQLite's way of saying the disk is full or the folder read-only."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("full" in text or "readonly" in text or "read-only" in text)
+
+
+def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress, parsed) -> SyncReport:
     report = SyncReport()
-    ix = open_index(index_dir)
+    ix = open_index(index_dir, writing=True)
     try:
-        known = load_manifest(index_dir)
-        manifest = Manifest() if rebuild else known
-        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild, known=known)
+        db = Bookkeeping.open(index_dir)
+        try:
+            _Sync(ix, db, kb, corpus_dir, index_dir, report, progress, clear=rebuild, parsed=parsed).run()
+        finally:
+            db.close()
     finally:
         ix.close()
     return report
 
 
-def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, *, clear: bool) -> SyncReport:
+def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, parsed, *, clear: bool) -> SyncReport:
     report = SyncReport(rebuilt_because=reason)
-    known = load_manifest(index_dir)  # a broken index may still say when its articles came
+    arrivals = _arrivals(index_dir)  # a broken index may still say when its articles came
     ix = create_index(index_dir)
     try:
-        _sync_into(ix, kb, corpus_dir, index_dir, Manifest(), report, progress, clear=clear, known=known)
+        db = Bookkeeping.open(index_dir)
+        try:
+            _Sync(
+                ix, db, kb, corpus_dir, index_dir, report, progress, clear=clear, arrivals=arrivals, parsed=parsed
+            ).run()
+        finally:
+            db.close()
     finally:
         ix.close()
     return report
+
+
+def _arrivals(index_dir: Path) -> dict[str, int]:
+    """text hash -> when it first came, from the bookkeeping of an index about to be rebuilt."""
+    try:
+        db = Bookkeeping.open(index_dir, readonly=True)
+    except BookkeepingError:
+        return {}
+    try:
+        return dict(db.conn.execute("SELECT text_hash, added FROM articles WHERE added > 0").fetchall())
+    except Exception:  # a damaged file: the arrival times are lost, not the rebuild
+        return {}
+    finally:
+        db.close()
 
 
 def ensure_current(
@@ -301,190 +312,390 @@ def ensure_current(
         return None
 
 
-def _sync_into(
-    ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool, known: Manifest | None = None
-) -> None:
-    old_files, old_items, old_skipped = manifest.files, manifest.items, manifest.skipped
-    # When each text first came into the corpus, from the last bookkeeping (even for a rebuild).
-    added_by_text = {item.text_hash: item.added for item in (known or manifest).items.values() if item.added}
-    fingerprint = corpus_fingerprint(corpus_dir)  # before reading: later changes show as stale
-    files = scan(corpus_dir, problems=report.skipped)
-    extractor = EntityExtractor(kb)
-    fresh: dict[str, Article] = {}
-    fresh_extractions: dict[str, Extraction] = {}
-    file_entries: dict[str, _File] = {}
-    items: dict[str, _Item] = {}
-    given_up: dict[str, _Skipped] = {}
+# Reading the bookkeeping (used by import as well).
 
-    def derive(path: str, raw: bytes | None = None) -> list[Article]:
-        """Parse a file and find its articles' entities, all within the file's time budget,
-        and take its articles as fresh."""
-        raw = raw if raw is not None else read_raw(corpus_dir, path)
+
+def indexed_files(db: Bookkeeping) -> dict[str, FileEntry]:
+    rows = db.conn.execute("SELECT path, size, mtime_ns, hash, articles FROM files").fetchall()
+    return {path: FileEntry(size, mtime, digest, json.loads(articles)) for path, size, mtime, digest, articles in rows}
+
+
+def _given_up(db: Bookkeeping) -> dict[str, GivenUp]:
+    rows = db.conn.execute("SELECT path, size, mtime_ns, reason FROM skipped").fetchall()
+    return {path: GivenUp(size, mtime, reason) for path, size, mtime, reason in rows}
+
+
+def _items(db: Bookkeeping, where: str, keys: Iterable[Any]) -> dict[str, Item]:
+    rows = db.rows_in(
+        f"SELECT path, file, hash, slug, id, text_hash, url, added FROM articles WHERE {where} IN ({{}})", keys
+    )
+    return {row[0]: Item(*row[1:]) for row in rows}
+
+
+class _Sync:
+    """One sync: compares, derives, resolves, writes (see the module docstring)."""
+
+    def __init__(
+        self,
+        ix,
+        db: Bookkeeping,
+        kb: KnowledgeBase,
+        corpus_dir: Path,
+        index_dir: Path,
+        report: SyncReport,
+        progress: Progress | None,
+        *,
+        clear: bool,
+        arrivals: dict[str, int] | None = None,
+        parsed: dict[str, Parsed] | None = None,
+    ):
+        self.ix, self.db, self.kb = ix, db, kb
+        self.corpus_dir, self.index_dir = corpus_dir, index_dir
+        self.report, self.progress = report, progress
+        self.clear = clear
+        """Everything is derived again and replaces what the index and bookkeeping hold."""
+        self.arrivals = arrivals or {}
+        self.parsed = parsed
+        self.extractor = EntityExtractor(kb)
+
+    # The steps.
+
+    def run(self) -> None:
+        report, db = self.report, self.db
+        fingerprint = corpus_fingerprint(self.corpus_dir)  # before reading: later changes show as stale
+        files = scan(self.corpus_dir, problems=report.skipped)
+        old_files = {} if self.clear else indexed_files(db)
+        old_given_up = {} if self.clear else _given_up(db)
+        on_disk = {f.path: f for f in files}
+
+        # Which files changed (only these are read), then their articles.
+        stamps, to_derive, given_up, unreadable = self._compare(files, old_files, old_given_up)
+        new_files, fresh, extractions = self._derive(to_derive, on_disk, given_up, unreadable, len(files))
+        kept = set(on_disk) & set(old_files) - set(new_files) - set(given_up) - unreadable
+        gone_files = [path for path in old_files if path not in kept]
+        old_articles = {a for path in gone_files for a in old_files[path].articles}
+        gone = sorted(old_articles - set(fresh))
+        report.removed = len(gone)
+        report.updated = sum(1 for path in fresh if path in old_articles)
+        report.added = len(fresh) - report.updated
+        report.unchanged = sum(len(old_files[path].articles) for path in kept)
+        items, moved = self._ids(fresh, new_files, old_articles, gone)
+
+        # Entities: what the changed articles, and a changed knowledge base or rules, change.
+        stored = None if self.clear else db.meta("entities")
+        rules_changed = stored is not None and stored.get("rules") != EXTRACTOR_VERSION
+        kb_edited = stored is None or stored.get("kb_version") != self.kb.version
+        kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
+        from_scratch = self.clear or stored is None or rules_changed
+        resolver = Resolver(db, self.kb, kb_changed=bool(kb_change and kb_change.ids_changed), empty=from_scratch)
+        changes: dict[str, tuple[str, Extraction] | None] = {p: None for p in gone}
+        changes.update({p: (fresh[p].content_hash, extractions[p]) for p in fresh})
+        stored_fields = _StoredFields(self.ix)
         try:
-            with budget.time_budget(budget.seconds_for(len(raw))):
-                articles = parse_articles(raw, path)
-                extracted = {article.path: extractor.extract(article.text) for article in articles}
-        except budget.OverBudget as error:
-            raise ArticleError(str(error)) from None
-        fresh_extractions.update(extracted)
-        arrived = _arrival(corpus_dir / path)
-        for article in articles:
-            fresh[article.path] = article
+            if stored is not None and (
+                rules_changed or (kb_change is not None and (kb_change.links or kb_change.retyped))
+            ):
+                changes.update(
+                    self._extract_again(stored_fields, resolver, rules_changed, kb_change, skip=set(changes))
+                )
+            nothing = not (changes or moved or kb_edited or stamps or gone_files or given_up != old_given_up)
+            if nothing and not from_scratch:
+                self._write_marker(fingerprint)  # a no-op: no article was read, nothing is written
+                return
+            outcome = resolver.apply(changes)
+            types = outcome.types(self.kb)
+            rewrite = {
+                path: final
+                for path, final in outcome.final.items()
+                if path not in fresh and final != outcome.previous.get(path)
+            }
+            retyped = outcome.retyped | (set(kb_change.retyped) if kb_change is not None else set())
+            recheck = self._mentioning(stored_fields, retyped) - set(fresh) - set(rewrite) - set(gone)
+            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields)
+        finally:
+            stored_fields.close()
+
+        # The bookkeeping, in one transaction after Whoosh's commit.
+        with db.transaction():
+            if from_scratch:
+                db.clear(RESOLUTION_TABLES + REGISTRY_TABLES)
+            if self.clear:
+                db.clear(CORPUS_TABLES)
+            resolver.write()
+            update_registry(
+                db,
+                self.kb,
+                kb_changed=kb_edited or from_scratch,
+                before={} if from_scratch else outcome.before,
+                after=outcome.discovered,
+                previous={} if from_scratch else outcome.previous,
+                final=outcome.final,
+            )
+            db.delete_in("files", "path", gone_files)
+            db.insert(
+                "files",
+                [(p, e.size, e.mtime_ns, e.hash, json.dumps(e.articles)) for p, e in (stamps | new_files).items()],
+            )
+            if given_up != old_given_up:
+                db.clear(("skipped",))
+                db.insert("skipped", [(p, g.size, g.mtime_ns, g.reason) for p, g in given_up.items()])
+            db.delete_in("articles", "path", gone)
+            db.insert(
+                "articles",
+                [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in (items | moved).items()],
+            )
+            db.set_meta(
+                "entities", {"rules": EXTRACTOR_VERSION, "kb_version": self.kb.version, "kb": snapshot(self.kb)}
+            )
+        self._write_marker(fingerprint)
+
+    def _compare(self, files, old_files, old_given_up):
+        """Sort the corpus's files: unchanged (skipped over), touched but the same (new
+        stamps), changed or new (to derive), given up on, unreadable."""
+        report = self.report
+        stamps: dict[str, FileEntry] = {}
+        to_derive: list[tuple[str, bytes | None]] = []
+        given_up: dict[str, GivenUp] = {}
+        unreadable: set[str] = set()
+        for done, corpus_file in enumerate(files, start=1):
+            path = corpus_file.path
+            stat = (corpus_file.size, corpus_file.mtime_ns)
+            old = old_files.get(path)
+            gave_up = old_given_up.get(path)
+            if gave_up is not None and (gave_up.size, gave_up.mtime_ns) == stat:
+                # Given up on for its content before and unchanged since: say so again, cheaply.
+                report.skipped.append((path, gave_up.reason))
+                given_up[path] = gave_up
+                continue
+            if old is not None and (old.size, old.mtime_ns) == stat:
+                continue
+            try:
+                raw = read_raw(self.corpus_dir, path)
+            except ArticleUnreadable as error:  # may read next time: not remembered
+                report.skipped.append((path, str(error)))
+                unreadable.add(path)
+                continue
+            except ArticleError as error:  # over the size limit
+                report.skipped.append((path, str(error)))
+                given_up[path] = GivenUp(*stat, str(error))
+                continue
+            digest = content_hash(raw)
+            if old is not None and old.hash == digest:
+                stamps[path] = FileEntry(*stat, digest, old.articles)
+            else:
+                to_derive.append((path, raw))
+            if self.progress and done % 200 == 0:
+                self.progress("reading", done - len(to_derive), len(files))
+        return stamps, to_derive, given_up, unreadable
+
+    def _derive(self, to_derive, on_disk, given_up, unreadable, total):
+        """Parse the changed files and extract their entities (in worker processes when many)."""
+        report = self.report
+        new_files: dict[str, FileEntry] = {}
+        fresh: dict[str, Article] = {}
+        extractions: dict[str, Extraction] = {}
+        base = total - len(to_derive)
+
+        def counted(done: int) -> None:
+            if self.progress and (done % 50 == 0 or done == len(to_derive)):
+                self.progress("reading", base + done, total)
+
+        results = sorted(
+            derive_all(self.corpus_dir, self.kb, self.extractor, to_derive, done=counted, parsed=self.parsed),
+            key=lambda r: r.path,
+        )
+        for result in results:
+            stat = on_disk[result.path]
+            if result.error is not None:
+                report.skipped.append((result.path, result.error))
+                if result.unreadable:
+                    unreadable.add(result.path)
+                else:
+                    given_up[result.path] = GivenUp(stat.size, stat.mtime_ns, result.error)
+                continue
+            digest = content_hash_of(result)
+            new_files[result.path] = FileEntry(stat.size, stat.mtime_ns, digest, [a.path for a in result.articles])
+            for article in result.articles:
+                fresh[article.path] = article
+            extractions.update(result.extractions)
+        if self.progress:
+            self.progress("reading", total, total)
+        self._file_of = {a: path for path, entry in new_files.items() for a in entry.articles}
+        return new_files, fresh, extractions
+
+    def _ids(self, fresh, new_files, old_articles, gone):
+        """Items for the fresh articles, and the unchanged articles whose id moved.
+
+        Ids depend on the articles sharing a slug (the first by path keeps the bare slug), so
+        only the groups of slugs that gained or lost an article are looked at again.
+        """
+        db = self.db
+        old_items = {} if self.clear else _items(db, "path", old_articles)
+        arrivals = self._arrival_times({text_hash(a.text) for a in fresh.values()})
+        items: dict[str, Item] = {}
+        for path, article in fresh.items():
             digest = text_hash(article.text)
-            items[article.path] = _Item(
-                path,
+            file = self._file_of[path]
+            items[path] = Item(
+                file,
                 article.content_hash,
                 base_slug(article.title, article.path),
                 "",
                 digest,
                 article.url,
-                added_by_text.get(digest) or arrived,
+                arrivals.get(digest) or _arrival(self.corpus_dir / file),
             )
-        return articles
+        slugs = {item.slug for item in items.values()} | {old_items[p].slug for p in gone if p in old_items}
+        neighbours = {} if self.clear else _items(db, "slug", slugs)
+        neighbours = {p: i for p, i in neighbours.items() if p not in old_articles}
+        ids = assign_ids([*((p, i.slug) for p, i in neighbours.items()), *((p, i.slug) for p, i in items.items())])
+        for path, item in items.items():
+            item.id = ids[path]
+        moved = {p: replace(i, id=ids[p]) for p, i in neighbours.items() if i.id != ids[p]}
+        return items, moved
 
-    total = len(files)
-    for done, corpus_file in enumerate(files, start=1):
-        path = corpus_file.path
-        old = old_files.get(path)
-        unchanged = old is not None and (old.size, old.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns)
-        gave_up = old_skipped.get(path)
-        if gave_up is not None and (gave_up.size, gave_up.mtime_ns) == (corpus_file.size, corpus_file.mtime_ns):
-            # Given up on for its content before and unchanged since: say so again, cheaply.
-            report.skipped.append((path, gave_up.reason))
-            given_up[path] = gave_up
-            continue
-        try:
-            if not unchanged:
-                raw = read_raw(corpus_dir, path)
-                digest = content_hash(raw)
-                unchanged = old is not None and old.hash == digest
-            if unchanged and all(article in old_items for article in old.articles):
-                file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, old.hash, old.articles)
-                items.update({article: old_items[article] for article in old.articles})
-            else:
-                articles = derive(path, raw if not unchanged else None)
-                digest = digest if not unchanged else old.hash
-                file_entries[path] = _File(corpus_file.size, corpus_file.mtime_ns, digest, [a.path for a in articles])
-        except ArticleUnreadable as error:  # may read next time: not remembered
-            report.skipped.append((path, str(error)))
-        except ArticleError as error:
-            report.skipped.append((path, str(error)))
-            given_up[path] = _Skipped(corpus_file.size, corpus_file.mtime_ns, str(error))
-        if progress and (done % 50 == 0 or done == total):
-            progress("reading", done, total)
+    # Helpers.
 
-    ids = assign_ids((path, item.slug) for path, item in items.items())
-    # An unchanged article whose id moved (a new article now shares its title) is rewritten.
-    for path, item in list(items.items()):
-        if path not in fresh and item.id != ids[path] and item.file in file_entries:
-            try:
-                derive(item.file)
-            except ArticleError as error:  # the file changed under us since the scan
-                report.skipped.append((item.file, str(error)))
-                for article in file_entries.pop(item.file).articles:
-                    items.pop(article, None)
-    ids = assign_ids((path, item.slug) for path, item in items.items())
-    for path, item in items.items():
-        item.id = ids[path]
+    def _arrival_times(self, digests: set[str]) -> dict[str, int]:
+        found = {d: self.arrivals[d] for d in digests if d in self.arrivals}
+        rest = [d for d in digests if d not in found]
+        if rest:
+            found.update(
+                (d, added)
+                for d, added in self.db.rows_in("SELECT text_hash, added FROM articles WHERE text_hash IN ({})", rest)
+                if added
+            )
+        return found
 
-    gone = [path for path in old_items if path not in items]
-    report.removed = len(gone)
-    for path in fresh:
-        if path in old_items:
-            report.updated += 1
+    def _extract_again(self, stored_fields, resolver, rules_changed: bool, change: KbChange | None, skip: set[str]):
+        """Unchanged articles whose links the new rules or knowledge base can change,
+        extracted again from the text the index stored."""
+        searcher = stored_fields.searcher()
+        if rules_changed:
+            docnums = list(searcher.reader().all_doc_ids())
         else:
-            report.added += 1
-    report.unchanged = len(items) - len(fresh)
-
-    marker = read_marker(index_dir)
-    done_manifest = Manifest(file_entries, items, given_up)
-    unchanged = not (fresh or gone or clear) and marker is not None and marker.entities == extractor.version
-    if unchanged and _registry_intact(index_dir):
-        # No article changed and the rules and KB are the ones the links were made with:
-        # resolution would give the same result, so skip it (keeps a no-op sync cheap).
-        _save_manifest(index_dir, done_manifest)
-        stamps = index_file_stamps(index_dir)
-        write_marker(index_dir, replace(marker, corpus=str(corpus_dir.resolve()), dirs=fingerprint, files=stamps))
-        return
-    cache = {} if clear else _load_entity_cache(index_dir, extractor.version)
-    stored = _StoredFields(ix)
-    try:
-        extractions: dict[str, Extraction] = {}
-        for path in list(items):
-            if path not in items or path in extractions:
-                continue  # dropped, or re-derived with its file below
-            entry, cached = items[path], cache.get(path)
-            if path in fresh:
-                extractions[path] = fresh_extractions[path]
-            elif cached and cached.hash == entry.hash:
-                extractions[path] = cached.extraction
+            wanted = affected_query(change) if change is not None else None
+            if wanted is query.NullQuery:
+                docnums = []
+            elif wanted is None:
+                docnums = list(searcher.reader().all_doc_ids())
             else:
-                fields = stored.get(path)
-                if fields is not None:
-                    extractions[path] = extractor.extract(fields.get("text") or "")
+                docnums = list(searcher.docs_for_query(wanted))
+        again: dict[str, tuple[str, Extraction]] = {}
+        for docnum in docnums:
+            fields = searcher.stored_fields(docnum)
+            path = fields["path"]
+            if path in skip:
+                continue
+            stored_fields.remember(path, fields)
+            extraction = self.extractor.extract(fields.get("text") or "")
+            again[path] = (fields.get("hash") or "", extraction)
+        if not rules_changed and again:
+            # Only those whose extraction really changed are worth resolving again.
+            known = resolver.records(again)
+            again = {p: c for p, c in again.items() if p not in known or known[p].extraction != c[1]}
+        return again
+
+    def _mentioning(self, stored_fields, entity_ids: set[str]) -> set[str]:
+        if not entity_ids:
+            return set()
+        searcher = stored_fields.searcher()
+        wanted = query.Or([query.Term("entities", i) for i in sorted(entity_ids)])
+        return {searcher.stored_fields(d)["path"] for d in searcher.docs_for_query(wanted)}
+
+    def _write(self, fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields) -> None:
+        """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
+        rewritten from what the index stored when their links, id or quotes changed."""
+        progress = self.progress
+        writer = self._writer(len(fresh))
+        relinked = 0
+        try:
+            for path in gone:
+                writer.delete_by_term("path", path)
+            total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
+            done = 0
+            empty = self.clear or self.ix.doc_count_all() == 0
+            for path in sorted(fresh):
+                article = fresh[path]
+                if not empty:
+                    writer.delete_by_term("path", path)
+                mentions = outcome.final[path]
+                quoted = documents.quotes_of(article.text, mentions, types)
+                writer.add_document(**_document(article, items[path].id, mentions, items[path].added, quoted))
+                done += 1
+                if progress and (done % 20 == 0 or done == total):
+                    progress("indexing", done, total)
+            for path in sorted(set(rewrite) | set(moved) | recheck):
+                fields = stored_fields.get(path)
+                if fields is None:
                     continue
-                try:  # in the manifest but not in the index: re-derive its file
-                    extractions.update({a.path: fresh_extractions[a.path] for a in derive(entry.file)})
-                except ArticleError as error:  # changed or gone since the scan
-                    report.skipped.append((entry.file, str(error)))
-                    for article in file_entries.pop(entry.file).articles:
-                        items.pop(article, None)
-                        extractions.pop(article, None)
-        resolution = resolve(kb, extractions)
-
-        def links_changed(path: str) -> bool:
-            cached = cache.get(path)
-            return cached is None or cached.hash != items[path].hash or cached.final != resolution.mentions[path]
-
-        relink = [path for path in resolution.mentions if path not in fresh and links_changed(path)]
-        report.relinked = len(relink)
-
-        if fresh or gone or relink or clear or not old_items:
-            speaker_types = {e.id: e.type for e in (*kb.entities, *resolution.discovered)}
-            writer = ix.writer(limitmb=256)
-            try:
-                for path in gone:
-                    writer.delete_by_term("path", path)
-                total_writes = len(fresh) + len(relink)
-                for done, (path, article) in enumerate(fresh.items(), start=1):
-                    writer.delete_by_term("path", path)
-                    mentions = resolution.mentions[path]
-                    quoted = _quotes(article.text, mentions, speaker_types)
-                    writer.add_document(**_document(article, ids[path], mentions, items[path].added, quoted))
-                    if progress and (done % 20 == 0 or done == total_writes):
-                        progress("indexing", done, total_writes)
-                for done, path in enumerate(relink, start=len(fresh) + 1):
-                    fields = stored.get(path)
-                    writer.delete_by_term("path", path)
-                    mentions = resolution.mentions[path]
-                    quoted = _quotes(fields.get("text") or "", mentions, speaker_types)
-                    writer.add_document(**_document_from_stored(fields, ids[path], mentions, items[path].added, quoted))
-                    if progress and (done % 20 == 0 or done == total_writes):
-                        progress("indexing", done, total_writes)
-                if clear:
-                    # Rebuild: everything was re-derived; keep only the new segment.
-                    writer.commit(mergetype=writing.CLEAR)
+                if path in rewrite:
+                    mentions = rewrite[path]
                 else:
-                    writer.commit()
-            except BaseException:
-                _abandon(writer)
-                raise
-    finally:
-        stored.close()
-    # Order matters for a killed sync: the manifest, which says "these articles are done",
-    # is written only after the entity data derived from them, and the marker last.
-    _save_entity_cache(index_dir, extractor.version, items, extractions, resolution)
-    write_registry(index_dir, _records(kb, resolution))
-    _save_manifest(index_dir, done_manifest)
-    write_marker(
-        index_dir,
-        Marker(
-            corpus=str(corpus_dir.resolve()),
-            dirs=fingerprint,
-            entities=extractor.version,
-            files=index_file_stamps(index_dir),
-        ),
-    )
+                    mentions = tuple(Mention(*m) for m in fields.get("mentions") or ())
+                quoted = documents.quotes_of(fields.get("text") or "", mentions, types)
+                unchanged = documents.stored_quotes(quoted) == [list(q) for q in fields.get("quotes") or []]
+                if path not in rewrite and path not in moved and unchanged:
+                    continue  # its speakers' new types change nothing
+                relinked += path not in moved or path in rewrite
+                article_id = moved[path].id if path in moved else fields["id"]
+                writer.delete_by_term("path", path)
+                writer.add_document(
+                    **documents.from_stored(fields, article_id, mentions, fields.get("added") or 0, quoted)
+                )
+                done += 1
+                if progress and (done % 20 == 0 or done == total):
+                    progress("indexing", done, total)
+            if self.clear:
+                # Rebuild: everything was re-derived; keep only the new segment.
+                writer.commit(mergetype=writing.CLEAR)
+            else:
+                writer.commit(mergetype=_merge_wasteful)
+        except BaseException:
+            _abandon(writer)
+            raise
+        self.report.relinked = relinked
+
+    def _writer(self, documents: int):
+        """Whoosh's writer. A large batch is analysed and sorted by one sub-writer per core
+        (Whoosh's MpWriter), each writing a segment of its own (`multisegment`: no merge
+        pass); only from a process with one thread, since the sub-writers are forked."""
+        if documents >= PARALLEL_WRITE_FROM and workers() > 1 and threading.active_count() == 1:
+            return self.ix.writer(procs=workers(), multisegment=True, limitmb=WRITER_MB)
+        return self.ix.writer(limitmb=WRITER_MB)
+
+    def _write_marker(self, fingerprint: dict[str, str]) -> None:
+        """Last: the corpus's fingerprint and Whoosh's files as this sync left them."""
+        write_marker(
+            self.index_dir,
+            Marker(
+                corpus=str(self.corpus_dir.resolve()),
+                dirs=fingerprint,
+                entities=self.extractor.version,
+                files=index_file_stamps(self.index_dir),
+            ),
+        )
+
+
+def _merge_wasteful(writer, segments):
+    """Whoosh's MERGE_SMALL, and any segment with over a third of its documents deleted.
+
+    A document rewritten with new links leaves its old copy in its segment, marked deleted,
+    until the segment is merged; Whoosh merges only small segments, so relinking thousands
+    of articles in the big one doubled the index (136 -> 242 MB at 29,000 articles). A
+    segment that is one third dead is worth the merge; below that, the waste is bounded.
+    """
+    from whoosh.reading import SegmentReader
+
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() and segment.deleted_count() * 3 > segment.doc_count_all():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return writing.MERGE_SMALL(writer, kept)
 
 
 def _abandon(writer) -> None:
@@ -499,30 +710,25 @@ def _abandon(writer) -> None:
                 lock.release()
 
 
-def _registry_intact(index_dir: Path) -> bool:
-    try:
-        return isinstance(json.loads((index_dir / REGISTRY_NAME).read_text(encoding="utf-8")), list)
-    except (OSError, ValueError):
-        return False
-
-
 class _StoredFields:
-    """Indexed articles' stored fields, read through one searcher opened on first use.
-
-    A relink after editing entities.toml reads back every article; one searcher per read
-    would reopen the index thousands of times.
-    """
+    """Indexed articles' stored fields, read through one searcher opened on first use."""
 
     def __init__(self, ix) -> None:
         self._ix = ix
         self._searcher = None
         self._seen: dict[str, dict | None] = {}
 
+    def searcher(self):
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def remember(self, path: str, fields: dict) -> None:
+        self._seen[path] = fields
+
     def get(self, path: str) -> dict | None:
         if path not in self._seen:
-            if self._searcher is None:
-                self._searcher = self._ix.searcher()
-            self._seen[path] = self._searcher.document(path=path)
+            self._seen[path] = self.searcher().document(path=path)
         return self._seen[path]
 
     def close(self) -> None:
@@ -530,61 +736,9 @@ class _StoredFields:
             self._searcher.close()
 
 
-def _records(kb: KnowledgeBase, resolution: Resolution) -> list[EntityRecord]:
-    """Every curated and discovered entity, with how many articles and mentions it has."""
-    articles: dict[str, int] = {}
-    mentions: dict[str, int] = {}
-    for found in resolution.mentions.values():
-        ids = [m.entity_id for m in found]
-        for entity_id in set(ids):
-            articles[entity_id] = articles.get(entity_id, 0) + 1
-        for entity_id in ids:
-            mentions[entity_id] = mentions.get(entity_id, 0) + 1
-    entities = [*kb.entities, *resolution.discovered]
-    return [EntityRecord(e, articles.get(e.id, 0), mentions.get(e.id, 0)) for e in entities]
-
-
-@dataclass
-class _CachedExtraction:
-    hash: str
-    extraction: Extraction
-    final: tuple[Mention, ...]
-
-
-def _load_entity_cache(index_dir: Path, version: str) -> dict[str, _CachedExtraction]:
-    """Per-article extractions from the last sync, if made by the same rules and KB."""
-    try:
-        raw = json.loads((index_dir / ENTITY_CACHE_NAME).read_text(encoding="utf-8"))
-        if raw.get("version") != version:
-            return {}
-        return {
-            path: _CachedExtraction(
-                item["hash"],
-                Extraction(
-                    tuple(Mention(*m) for m in item["known"]),
-                    tuple(Candidate(*c) for c in item["candidates"]),
-                ),
-                tuple(Mention(*m) for m in item["final"]),
-            )
-            for path, item in raw["articles"].items()
-        }
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
-
-
-def _save_entity_cache(index_dir, version, items, extractions, resolution) -> None:
-    articles = {
-        path: {
-            "hash": items[path].hash,
-            "known": [[m.entity_id, m.start, m.end] for m in extraction.known],
-            "candidates": [
-                [c.start, c.end, c.name, c.evidence, c.strong, c.initial_only] for c in extraction.candidates
-            ],
-            "final": [[m.entity_id, m.start, m.end] for m in resolution.mentions[path]],
-        }
-        for path, extraction in sorted(extractions.items())
-    }
-    write_json_atomic(index_dir / ENTITY_CACHE_NAME, {"version": version, "articles": articles})
+def content_hash_of(derived: Derived) -> str:
+    """The file's content hash, from its articles (a multi-article file's items carry "#n")."""
+    return derived.articles[0].content_hash.split("#")[0]
 
 
 def _arrival(path: Path) -> int:
@@ -594,84 +748,3 @@ def _arrival(path: Path) -> int:
         return int(path.stat().st_ctime)
     except OSError:
         return int(time.time())
-
-
-def _quotes(text: str, mentions: tuple[Mention, ...], types: dict[str, str]) -> list[Quote]:
-    """The article's direct quotes, each attributed to one of its entities when the text says who."""
-    speakers = [Speaker(m.entity_id, m.start, m.end, types.get(m.entity_id, "")) for m in mentions]
-    return find_quotes(text, speakers)
-
-
-def _document(
-    article: Article, article_id: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
-) -> dict:
-    """The Whoosh document for a freshly derived article."""
-    return _build_document(
-        path=article.path,
-        article_id=article_id,
-        title=article.title,
-        text=article.text,
-        date=article.date,
-        source=article.source,
-        byline=article.byline,
-        url=article.url,
-        title_derived=article.title_derived,
-        content_hash=article.content_hash,
-        mentions=mentions,
-        added=added,
-        quotes=quotes,
-    )
-
-
-def _document_from_stored(
-    fields: dict, article_id: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
-) -> dict:
-    """The same document rebuilt from what the index stored, with new entity links."""
-    return _build_document(
-        path=fields["path"],
-        article_id=article_id,
-        title=fields.get("title") or "",
-        text=fields.get("text") or "",
-        date=fields.get("date_iso"),
-        source=fields.get("source"),
-        byline=fields.get("byline"),
-        url=fields.get("url"),
-        title_derived=bool(fields.get("title_derived")),
-        content_hash=fields.get("hash") or "",
-        mentions=mentions,
-        added=added,
-        quotes=quotes,
-    )
-
-
-def _build_document(
-    *, path, article_id, title, text, date, source, byline, url, title_derived, content_hash, mentions, added, quotes
-) -> dict:
-    document = {
-        "path": path,
-        "id": article_id,
-        "slug": base_slug(title, path),
-        "title": title,
-        "body": text,
-        "spell": f"{title}\n{text}",
-        "text": text,
-        "date_iso": date,
-        "byline": byline,
-        "url": url,
-        "title_derived": title_derived,
-        "hash": content_hash,
-        # One id per mention, so `entity:` ranks articles that mention it more often higher;
-        # offsets for the reader.
-        "entities": ",".join(m.entity_id for m in mentions),
-        "mentions": [[m.entity_id, m.start, m.end] for m in mentions],
-        "added": added,
-        # Who said what: offsets for the reader, and each speaker's quoted words for said:.
-        "quotes": [[q.start, q.end, q.speaker, q.cue, q.continues] for q in quotes],
-        "said": said_value((q.speaker, q.text) for q in quotes if q.speaker),
-    }
-    if date:
-        document["date"] = dt.datetime.fromisoformat(date)
-    if source:
-        document["source"] = source
-        document["source_facet"] = source
-    return document

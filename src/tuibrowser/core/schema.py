@@ -8,11 +8,14 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from tuibrowser.core.entities.text import folded_words
+from tuibrowser.core.entities.text import tokenize as entity_tokens
 from tuibrowser.core.quotes import QUOTES_VERSION
 
-SCHEMA_VERSION = f"3+quotes{QUOTES_VERSION}"
+SCHEMA_VERSION = f"4+quotes{QUOTES_VERSION}"
 """Bump when fields or analyzers change (or the quote rules, whose results the index
-stores): an index of another version is rebuilt."""
+stores): an index of another version is rebuilt. 4: the spelling field holds the entity
+layer's folded words; HTML entities decoded in records and feeds."""
 
 TITLE_BOOST = 2.0
 """Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
@@ -33,14 +36,33 @@ def text_analyzer():
     )
 
 
-def spelling_analyzer():
-    """Whole words, unstemmed: the vocabulary "did you mean" draws real words from."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(stoplist=(), minsize=1, maxsize=MAX_TOKEN_CHARS)
-    )
+class FoldedWords(Tokenizer):  # type: ignore[misc]
+    """Words as the entity layer reads them (entities/text.py: lower case, accents and
+    apostrophes folded, "U.S." and "#hashtags" whole), longer ones left out.
+
+    One vocabulary for two uses: "did you mean" draws real words from it, and a change to
+    entities.toml finds the articles it can affect by looking up the folded words of the
+    changed aliases here (a superset of where the linker could match them).
+    """
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, **kwargs: object) -> Iterator[Token]:
+        token = Token(positions, chars, **kwargs)
+        if chars:  # (nothing asks for offsets of this field; kept for Whoosh's interface)
+            for position, word in enumerate(entity_tokens(value)):
+                if len(word.folded) <= MAX_TOKEN_CHARS:
+                    token.text, token.boost, token.pos = word.folded, 1.0, position
+                    token.startchar, token.endchar = word.start, word.end
+                    yield token
+            return
+        for position, folded in enumerate(folded_words(value)):
+            if len(folded) <= MAX_TOKEN_CHARS:
+                token.text, token.boost, token.pos = folded, 1.0, position
+                yield token
+
+
+def spelling_analyzer() -> FoldedWords:
+    """Whole words, unstemmed, folded: the vocabulary "did you mean" draws real words from."""
+    return FoldedWords()
 
 
 class SpeakerTokenizer(Tokenizer):  # type: ignore[misc]

@@ -27,7 +27,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldPars
 
 from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.deadline import SEARCH_SECONDS, Deadline, OutOfTime
-from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
+from tuibrowser.core.entities.registry import EntityLookup, EntityNotFound, Registry, StoredRegistry
 from tuibrowser.core.errors import QueryError
 from tuibrowser.core.querybounds import bound
 from tuibrowser.core.schema import build_schema, said_terms, spelling_analyzer
@@ -179,7 +179,7 @@ def _check_dates(text: str, schema) -> None:
             )
 
 
-def expand_entities(text: str, registry: Registry) -> str:
+def expand_entities(text: str, registry: EntityLookup) -> str:
     """Rewrite `entity:NAME` clauses as `entities:<id>` (NAME: an id, a name or any alias).
 
     `entity:lachin-corridor`, `entity:"Lachin corridor"` and `entity:Pashinian` all match
@@ -205,7 +205,7 @@ def search(
     *,
     limit: int = 10,
     suggest: bool = True,
-    registry: Registry | None = None,
+    registry: EntityLookup | None = None,
     cancelled: Callable[[], bool] | None = None,
     seconds: float = SEARCH_SECONDS,
 ) -> SearchResult:
@@ -232,7 +232,7 @@ def search_view(
     *,
     limit: int = 10,
     suggest: bool = True,
-    registry: Registry | None = None,
+    registry: EntityLookup | None = None,
     cancelled: Callable[[], bool] | None = None,
     seconds: float = SEARCH_SECONDS,
 ) -> SearchResult:
@@ -252,7 +252,7 @@ def search_view(
     deadline = Deadline.start(seconds, cancelled)
     cleaned = clean_query(text)
     if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
-        registry = registry or read_registry(view.index_dir)
+        registry = registry or StoredRegistry(view.index_dir)
     expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) else cleaned
     speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
     searcher = view.searcher
@@ -401,7 +401,7 @@ def _hits(view: IndexView, ranked: Ranked, parsed: query.Query) -> tuple[Hit, ..
     return tuple(hits)
 
 
-def _said_speakers(text: str, registry: Registry | None) -> tuple[list[str], str]:
+def _said_speakers(text: str, registry: EntityLookup | None) -> tuple[list[str], str]:
     """The entities named in `said:NAME` clauses (any alias), and the query without them.
 
     Raises:

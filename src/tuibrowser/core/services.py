@@ -11,7 +11,6 @@ imported on first use, inside those calls, so the TUI paints its first frame and
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from tuibrowser.core.paths import Locations
 
 if TYPE_CHECKING:
     from tuibrowser.core.article import Article
-    from tuibrowser.core.entities.registry import EntityRecord, Registry
+    from tuibrowser.core.entities.registry import EntityRecord, StoredRegistry
     from tuibrowser.core.entities.sayings import QuotedArticle, QuoteSpan
     from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
@@ -84,7 +83,7 @@ class Services:
 
     def __init__(self, locations: Locations):
         self.locations = locations
-        self._registry: Registry | None = None
+        self._registry: StoredRegistry | None = None
         self._all_articles: list[ArticleSummary] | None = None
         self._lock = Lock()
         self._pool: SearcherPool | None = None
@@ -140,39 +139,34 @@ class Services:
 
         return index_state(self.locations.index, self.locations.corpus)
 
-    def index_generation(self) -> tuple[int, int]:
+    def index_generation(self) -> tuple[int, int, int]:
         """A cheap token that changes whenever any process commits to the index.
 
-        One directory listing and one stat: the newest Whoosh table of contents and the
-        entity registry's mtime. A running TUI polls it to notice imports and syncs made
-        by other processes.
+        One directory listing and two stats: the newest Whoosh table of contents (its number
+        and mtime) and the bookkeeping file's mtime. A running TUI polls it to notice
+        imports and syncs made by other processes.
         """
-        generation = -1
-        try:
-            with os.scandir(self.locations.index) as entries:
-                for entry in entries:
-                    match = _TOC.match(entry.name)
-                    if match:
-                        generation = max(generation, int(match.group(1)))
-        except OSError:
-            return (-1, -1)
-        from tuibrowser.core.entities.registry import REGISTRY_NAME
+        from tuibrowser.core.bookkeeping import STATE_NAME
+        from tuibrowser.core.searchers import index_stamp
 
+        generation, toc_time = index_stamp(self.locations.index)
         try:
-            stamp = (self.locations.index / REGISTRY_NAME).stat().st_mtime_ns
+            stamp = (self.locations.index / STATE_NAME).stat().st_mtime_ns
         except OSError:
             stamp = -1
-        return (generation, stamp)
+        return (generation, toc_time, stamp)
 
     def forget_derived(self) -> None:
         """After the index changed: read the registry and the article list afresh next time,
         and close the open views (any still in use close when their call ends)."""
         with self._lock:
-            self._registry = None
+            registry, self._registry = self._registry, None
             self._all_articles = None
             pool = self._pool
         if pool is not None:
             pool.clear()
+        if registry is not None:
+            registry.close()
 
     def import_paths(
         self, paths: list[Path], progress: ImportProgress | None = None, *, lock_timeout: float | None = None
@@ -273,12 +267,14 @@ class Services:
     # Entities.
 
     @property
-    def registry(self) -> Registry:
-        from tuibrowser.core.entities.registry import read_registry
+    def registry(self) -> StoredRegistry:
+        """The entities, read from the bookkeeping as they are asked for (one lookup for a
+        command; the whole list once for the TUI's palette and listings)."""
+        from tuibrowser.core.entities.registry import StoredRegistry
 
         with self._lock:
             if self._registry is None:
-                self._registry = read_registry(self.locations.index)
+                self._registry = StoredRegistry(self.locations.index)
             return self._registry
 
     def entities(self) -> list[EntityRecord]:

@@ -24,8 +24,8 @@ from whoosh.index import TOC, FileIndex
 from whoosh.query import QueryError as WhooshQueryError
 from whoosh.util.filelock import FileLock, try_for
 
+from tuibrowser.core.bookkeeping import STATE_FILES, STATE_NAME, Bookkeeping, BookkeepingError
 from tuibrowser.core.cleaning import CLEANER_VERSION
-from tuibrowser.core.entities.registry import REGISTRY_NAME
 from tuibrowser.core.errors import IndexDamaged as IndexDamaged
 from tuibrowser.core.errors import IndexLocked as IndexLocked
 from tuibrowser.core.errors import IndexProblem as IndexProblem
@@ -38,16 +38,14 @@ from tuibrowser.core.walk import walk
 MARKER_NAME = "tuibrowser-index.json"
 """Small file: format versions and the corpus folders' fingerprint, read at start-up."""
 
-MANIFEST_NAME = "tuibrowser-manifest.json"
-"""Per-article bookkeeping for the indexer (size, mtime, hash, id), read only when indexing."""
-
-ENTITY_CACHE_NAME = "tuibrowser-entity-cache.json"
-"""Per-article extraction results, so unchanged articles are never analysed again."""
+LEGACY_FILES = ("tuibrowser-manifest.json", "tuibrowser-entity-cache.json", "tuibrowser-entities.json")
+"""The JSON bookkeeping of indexes before the SQLite file (core.bookkeeping) took its place:
+an index that has them is of an older format, rebuilt, and they are deleted."""
 
 LOCK_NAME = "tuibrowser.lock"
 INDEX_NAME = "MAIN"
 
-OWN_FILES = frozenset({MARKER_NAME, MANIFEST_NAME, ENTITY_CACHE_NAME, REGISTRY_NAME})
+OWN_FILES = frozenset({MARKER_NAME, *STATE_FILES, *LEGACY_FILES})
 """tuibrowser's own files in an index folder (the lock file stays: it may be held)."""
 
 # Whoosh's own names: the table of contents, the files of a segment (a 16-character id),
@@ -228,8 +226,12 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
             ix.close()
     except Exception as error:  # Whoosh raises many kinds on a damaged index.
         return "broken", f"the index cannot be read ({error_kind(error)})"
-    if not (index_dir / REGISTRY_NAME).is_file():
-        return "stale", "the entity registry is missing"
+    if not (index_dir / STATE_NAME).is_file():
+        return "broken", "the index's bookkeeping file is missing"
+    try:
+        Bookkeeping.open(index_dir, readonly=True).close()
+    except BookkeepingError as error:
+        return "broken", str(error)
     if marker.corpus != str(corpus_dir.resolve()):
         return "stale", "the index was built from another corpus folder"
     if marker.dirs != corpus_fingerprint(corpus_dir):
@@ -260,14 +262,16 @@ class _OwnFilesStorage(FileStorage):
         return [name for name in super().list() if _TOC.match(name) or _SEGMENT_FILE.match(name)]
 
 
-def _storage(index_dir: Path) -> _OwnFilesStorage:
-    # Not memory-mapped: whoosh-reloaded 2.7.5 wraps each sub-file of a memory-mapped
-    # compound segment in BytesIO (`filedb/structfile.BufferFile`), which copies it, so
-    # every reader opened on a 29,000-article index cost ~78 MB of private memory and
-    # tens of milliseconds. Without mmap, Whoosh reads the segment through file handles
-    # (`StructFile.subset`): opening costs a millisecond and nothing is copied. No
+def _storage(index_dir: Path, *, writing: bool = False) -> _OwnFilesStorage:
+    # Readers are not memory-mapped: whoosh-reloaded 2.7.5 wraps each sub-file of a
+    # memory-mapped compound segment in BytesIO (`filedb/structfile.BufferFile`), which
+    # copies it, so every reader opened on a 29,000-article index cost ~78 MB of private
+    # memory and tens of milliseconds. Without mmap, Whoosh reads the segment through file
+    # handles (`StructFile.subset`): opening costs a millisecond and nothing is copied. No
     # upstream issue found; Alfanous-team/alfanous#860 describes the same copy.
-    return _OwnFilesStorage(str(index_dir), supports_mmap=False)
+    # The writer keeps mmap: its commit looks up a document length per posting, and
+    # through file handles that made a 3,000-article commit three times slower.
+    return _OwnFilesStorage(str(index_dir), supports_mmap=writing)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -279,14 +283,14 @@ def index_exists(index_dir: Path) -> bool:
     return _storage(index_dir).index_exists(INDEX_NAME)
 
 
-def open_index(index_dir: Path) -> FileIndex:
-    """Open an existing index for reading.
+def open_index(index_dir: Path, *, writing: bool = False) -> FileIndex:
+    """Open an existing index for reading (or, with `writing`, to make a writer of).
 
     Raises:
         IndexProblem: when there is no readable index.
     """
     try:
-        return _storage(index_dir).open_index(INDEX_NAME)
+        return _storage(index_dir, writing=writing).open_index(INDEX_NAME)
     except Exception as error:
         raise IndexProblem(f"cannot open the index at {index_dir}: {type(error).__name__}") from None
 
@@ -298,7 +302,7 @@ def create_index(index_dir: Path) -> FileIndex:
         if entry.is_file() and _is_own(entry.name):
             entry.unlink(missing_ok=True)
     _remove_pool(index_dir)
-    return _storage(index_dir).create_index(build_schema(), INDEX_NAME)
+    return _storage(index_dir, writing=True).create_index(build_schema(), INDEX_NAME)
 
 
 def _is_own(name: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh import query
 
-from tuibrowser.core.entities.registry import Registry
+from tuibrowser.core.entities.registry import EntityLookup
 from tuibrowser.core.entities.views import context
 from tuibrowser.core.searchers import IndexView, viewing
 from tuibrowser.core.store import reading
@@ -48,7 +48,7 @@ class QuotedArticle:
     quotes: tuple[QuoteSpan, ...]
 
 
-def article_quotes(fields: dict[str, Any], registry: Registry, speaker: str | None = None) -> tuple[QuoteSpan, ...]:
+def article_quotes(fields: dict[str, Any], registry: EntityLookup, speaker: str | None = None) -> tuple[QuoteSpan, ...]:
     """An article's stored quotes (only `speaker`'s when given), as QuoteSpans."""
     text = fields.get("text") or ""
     found = []
@@ -76,7 +76,7 @@ def article_quotes(fields: dict[str, Any], registry: Registry, speaker: str | No
     return tuple(found)
 
 
-def entity_quotes(source: Path | IndexView, entity_id: str, registry: Registry) -> list[QuotedArticle]:
+def entity_quotes(source: Path | IndexView, entity_id: str, registry: EntityLookup) -> list[QuotedArticle]:
     """Everything the entity is quoted as saying, articles in date order (undated last)."""
     with viewing(source) as view, reading(view.index_dir):
         searcher = view.searcher

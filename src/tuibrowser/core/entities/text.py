@@ -55,6 +55,11 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(), fold(m.group())) for m in _TOKEN.finditer(text)]
 
 
+def folded_words(text: str) -> list[str]:
+    """The folded form of every token of `text` (tokenize's `folded`, without the rest)."""
+    return [fold(word) for word in _TOKEN.findall(text)]
+
+
 def canonical_gap(gap: str) -> str:
     """What separates two tokens, reduced to what matters for matching.
 

@@ -15,7 +15,7 @@ from typing import Any
 from whoosh import query
 
 from tuibrowser.core.entities.kb import Entity
-from tuibrowser.core.entities.registry import Registry, read_registry
+from tuibrowser.core.entities.registry import EntityLookup, StoredRegistry
 from tuibrowser.core.library import ArticleNotFound
 from tuibrowser.core.searchers import IndexView, viewing
 from tuibrowser.core.store import reading
@@ -93,7 +93,7 @@ def _spans(text: str, mentions: Iterable[tuple[int, int]]) -> tuple[MentionSpan,
 
 
 def article_entities(
-    source: Path | IndexView, article_id: str, registry: Registry | None = None
+    source: Path | IndexView, article_id: str, registry: EntityLookup | None = None
 ) -> list[ArticleEntity]:
     """The article's entities, most mentioned first.
 
@@ -101,14 +101,14 @@ def article_entities(
         ArticleNotFound: when no article has this id.
     """
     with viewing(source) as view, reading(view.index_dir):
-        registry = registry or read_registry(view.index_dir)
+        registry = registry or StoredRegistry(view.index_dir)
         fields = view.searcher.document(id=article_id)
     if fields is None:
         raise ArticleNotFound(article_id, [])
     return entities_from_fields(fields, registry)
 
 
-def entities_from_fields(fields: dict[str, Any], registry: Registry) -> list[ArticleEntity]:
+def entities_from_fields(fields: dict[str, Any], registry: EntityLookup) -> list[ArticleEntity]:
     """An article's entities from its stored fields, most mentioned first."""
     text = fields.get("text") or ""
     grouped: dict[str, list[tuple[int, int]]] = {}
@@ -146,7 +146,7 @@ def _concordance(entity_id: str, found: list[dict]) -> list[ConcordanceArticle]:
     return sorted(articles, key=lambda a: (a.date is None, a.date or "", a.id))
 
 
-def _related(entity_id: str, found: list[dict], limit: int, registry: Registry) -> list[RelatedEntity]:
+def _related(entity_id: str, found: list[dict], limit: int, registry: EntityLookup) -> list[RelatedEntity]:
     shared: Counter[str] = Counter()
     for fields in found:
         for other in set((fields.get("entities") or "").split(",")):
@@ -171,7 +171,7 @@ def concordance(source: Path | IndexView, entity_id: str) -> list[ConcordanceArt
 
 
 def related_entities(
-    source: Path | IndexView, entity_id: str, limit: int = 10, registry: Registry | None = None
+    source: Path | IndexView, entity_id: str, limit: int = 10, registry: EntityLookup | None = None
 ) -> list[RelatedEntity]:
     """Entities that share articles with this one, the most specific first.
 
@@ -181,14 +181,14 @@ def related_entities(
     """
     with viewing(source) as view:
         found = _articles_mentioning(view, entity_id)
-        return _related(entity_id, found, limit, registry or read_registry(view.index_dir))
+        return _related(entity_id, found, limit, registry or StoredRegistry(view.index_dir))
 
 
 def entity_overview(
     source: Path | IndexView,
     entity_id: str,
     limit: int = 10,
-    registry: Registry | None = None,
+    registry: EntityLookup | None = None,
     window: tuple[str | None, str | None] | None = None,
 ) -> tuple[list[ConcordanceArticle], list[RelatedEntity]]:
     """The concordance and the related entities from one scan (what an entity view needs).
@@ -199,7 +199,7 @@ def entity_overview(
     """
     with viewing(source) as view:
         found = _articles_mentioning(view, entity_id)
-        registry = registry or read_registry(view.index_dir)
+        registry = registry or StoredRegistry(view.index_dir)
     if window is not None:
         first, last = window
         found = [

@@ -1,0 +1,234 @@
+"""Incremental indexing gives what a rebuild gives: resolution, stored fields, links, quotes.
+
+Correctness only; how long each path takes is bench/bench_scale.py's business.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_CORPUS, SHARED_DATA
+from tuibrowser.core.bookkeeping import Bookkeeping
+from tuibrowser.core.entities.incremental import Resolver, discovered_entities
+from tuibrowser.core.entities.kb import Entity, KnowledgeBase, load_kb
+from tuibrowser.core.entities.pipeline import EntityExtractor
+from tuibrowser.core.entities.registry import read_registry
+from tuibrowser.core.entities.resolve import resolve
+from tuibrowser.core.indexer import sync
+from tuibrowser.core.search import search
+from tuibrowser.core.store import open_index
+
+POLITICS = SHARED_DATA / "bbc-news" / "bbc" / "politics"
+needs_data = pytest.mark.skipif(not POLITICS.is_dir(), reason="../shared/data is not beside the repository")
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+
+
+# Resolution, article by article, against resolve() over everything.
+
+
+def _extractions(count: int) -> dict[str, object]:
+    kb = load_kb(SAMPLE_CORPUS)
+    extractor = EntityExtractor(kb)
+    files = sorted(POLITICS.glob("*.txt"))[:count]
+    return {path.name: extractor.extract(path.read_text(encoding="utf-8", errors="replace")) for path in files}
+
+
+def _check(db, kb, present, finals, discovered):
+    expected = resolve(kb, present)
+    assert discovered_entities(discovered) == list(expected.discovered)
+    assert {path: finals[path] for path in present} == expected.mentions
+
+
+@needs_data
+def test_resolution_kept_article_by_article_equals_resolve_over_everything(tmp_path):
+    pool = _extractions(120)
+    names = sorted(pool)
+    kb = KnowledgeBase(
+        (Entity("brown", "Nick Brown", "person", ("Nicholas Brown",)), *load_kb(SAMPLE_CORPUS).entities), "test"
+    )  # a curated id that a discovered "Brown" would want
+    db = Bookkeeping.open(tmp_path)
+    present: dict[str, object] = {}
+    finals: dict[str, tuple] = {}
+    discovered: dict = {}
+    rng = random.Random(9)
+    for step in range(14):
+        changes: dict[str, tuple[str, object] | None] = {}
+        chosen = names[:60] if step == 0 else rng.sample(names, rng.randint(1, 12))
+        for name in chosen:
+            roll = rng.random()
+            if name in present and roll < 0.4:
+                changes[name] = None  # removed
+            elif name in present and roll < 0.7:
+                other = rng.choice(names)  # edited: another article's text under this name
+                changes[name] = (f"h{step}", pool[other])
+            else:
+                changes[name] = (f"h{step}", pool[name])
+        resolver = Resolver(db, kb)
+        outcome = resolver.apply(changes)
+        with db.transaction():
+            resolver.write()
+        for name, change in changes.items():
+            if change is None:
+                present.pop(name, None)
+                finals.pop(name, None)
+            else:
+                present[name] = change[1]
+        finals.update(outcome.final)
+        discovered = outcome.discovered
+        _check(db, kb, present, finals, discovered)
+    db.close()
+
+
+# The index: built through changes, then compared with a fresh build of the same corpus.
+
+
+def _stored(index: Path) -> dict[str, dict]:
+    ix = open_index(index)
+    try:
+        with ix.searcher() as searcher:
+            found = {}
+            for fields in searcher.all_stored_fields():
+                fields = dict(fields)
+                fields.pop("added", None)  # when a text first came: history, not content
+                found[fields["path"]] = fields
+            return found
+    finally:
+        ix.close()
+
+
+def _same_as_a_rebuild(corpus: Path, index: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    sync(corpus, fresh)
+    assert _stored(index) == _stored(fresh)
+    assert read_registry(index).records == read_registry(fresh).records
+    for text in ("Blair", "Lachin corridor", "entity:tony-blair", "said:tony-blair"):
+        try:
+            mine, theirs = search(index, text, limit=50), search(fresh, text, limit=50)
+        except Exception as error:  # an unknown entity in both is fine
+            with pytest.raises(type(error)):
+                search(fresh, text, limit=50)
+            continue
+        # The same hits; scores may differ a little, since Whoosh's collection statistics
+        # (document count, average length) count deleted copies until their segment merges.
+        assert mine.total == theirs.total
+        assert sorted(h.id for h in mine.hits) == sorted(h.id for h in theirs.hits)
+
+
+BLAIR = '\n[[entity]]\nid = "tony-blair"\nname = "Tony Blair"\ntype = "person"\naliases = [{}]\n'
+
+
+@needs_data
+def test_an_index_built_through_changes_equals_a_fresh_build(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    politics = sorted(POLITICS.glob("*.txt"))
+    for path in politics[:40]:
+        shutil.copy(path, corpus / f"politics-{path.name}")
+    kb_base = (corpus / "entities.toml").read_text(encoding="utf-8")
+    sync(corpus, index)
+    _same_as_a_rebuild(corpus, index, tmp_path)
+
+    # New articles, one of them sharing a title with an old one; an edit; a removal.
+    for path in politics[40:55]:
+        shutil.copy(path, corpus / f"politics-{path.name}")
+    (corpus / "aa-copy.txt").write_bytes((corpus / f"politics-{politics[3].name}").read_bytes() + b"\nA line more.\n")
+    edited = corpus / f"politics-{politics[5].name}"
+    edited.write_text(edited.read_text(encoding="utf-8", errors="replace") + '\nMr Blair said: "We will win."\n')
+    (corpus / f"politics-{politics[7].name}").unlink()
+    sync(corpus, index)
+    _same_as_a_rebuild(corpus, index, tmp_path)
+
+    # The knowledge base: an entity, then an alias, then a type, then gone again.
+    as_group = BLAIR.replace('type = "person"', 'type = "group"')
+    for text in (
+        kb_base + BLAIR.format('"Blair"'),
+        kb_base + BLAIR.format('"Blair", "Mr Blair"'),
+        kb_base + as_group.format('"Blair", "Mr Blair"'),
+        kb_base,
+    ):
+        (corpus / "entities.toml").write_text(text, encoding="utf-8")
+        sync(corpus, index)
+        _same_as_a_rebuild(corpus, index, tmp_path)
+
+    # A file moved (a new path, the same text) and the copy removed.
+    (corpus / "aa-copy.txt").rename(corpus / "zz-moved.txt")
+    (corpus / f"politics-{politics[3].name}").unlink()
+    sync(corpus, index)
+    _same_as_a_rebuild(corpus, index, tmp_path)
+
+
+@needs_data
+def test_a_kb_edit_reads_only_the_articles_that_hold_the_alias(tmp_path, monkeypatch):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    for path in sorted(POLITICS.glob("*.txt"))[:60]:
+        shutil.copy(path, corpus / f"politics-{path.name}")
+    kb_base = (corpus / "entities.toml").read_text(encoding="utf-8")
+    (corpus / "entities.toml").write_text(kb_base + BLAIR.format('"Blair"'), encoding="utf-8")
+    sync(corpus, index)
+    holding = {
+        path.name
+        for path in corpus.glob("*.txt")
+        if "Blair" in (text := path.read_text(encoding="utf-8", errors="replace")) and "Mr" in text
+    }
+    extracted: list[str] = []
+    real = EntityExtractor.extract
+
+    def counting(self, text):
+        extracted.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(EntityExtractor, "extract", counting)
+    (corpus / "entities.toml").write_text(kb_base + BLAIR.format('"Blair", "Mr Blair"'), encoding="utf-8")
+    report = sync(corpus, index)
+    # "mr" joined the known words: articles with a "Mr" are read, and no other.
+    with_mr = {p.name for p in corpus.glob("*.txt") if "Mr" in p.read_text(encoding="utf-8", errors="replace")}
+    assert 0 < len(extracted) <= len(with_mr) < 61
+    assert 0 < report.relinked <= len(holding)
+    monkeypatch.undo()
+    _same_as_a_rebuild(corpus, index, tmp_path)
+
+
+def test_a_no_op_sync_reads_no_article(corpus, index_dir, monkeypatch):
+    sync(corpus, index_dir)
+    from tuibrowser.core import derive
+
+    monkeypatch.setattr(derive, "derive_file", lambda *args, **kwargs: pytest.fail("an article was read"))
+    monkeypatch.setattr(Resolver, "apply", lambda *args, **kwargs: pytest.fail("resolution was redone"))
+    assert sync(corpus, index_dir).summary() == "0 added, 0 updated, 0 removed, 5 unchanged"
+
+
+_KILL_IN_BOOKKEEPING = """
+import os, signal, sys
+from pathlib import Path
+from tuibrowser.core.entities import incremental
+real = incremental.Resolver.write
+def dying(self):
+    real(self)
+    os.kill(os.getpid(), signal.SIGKILL)  # after Whoosh's commit, inside the bookkeeping's transaction
+incremental.Resolver.write = dying
+from tuibrowser.core.indexer import sync
+sync(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_sync_killed_between_whoosh_and_the_bookkeeping_is_finished_by_the_next(corpus, index_dir, tmp_path):
+    sync(corpus, index_dir)
+    for path in sorted(UNSEEN.glob("*.txt")):
+        shutil.copy(path, corpus / path.name)
+    (corpus / "001_extra.txt").write_text("Zebras in Lachin\n\nA report about zebras in the Lachin corridor.\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    killed = subprocess.run([sys.executable, "-c", _KILL_IN_BOOKKEEPING, str(corpus), str(index_dir)], env=env)
+    assert killed.returncode == -signal.SIGKILL
+    assert search(index_dir, "zebras").total == 1  # Whoosh committed; the bookkeeping did not
+    report = sync(corpus, index_dir)
+    assert report.rebuilt_because is None and report.added == 3
+    _same_as_a_rebuild(corpus, index_dir, tmp_path)
