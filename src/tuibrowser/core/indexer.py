@@ -118,7 +118,7 @@ class _Item:
     text_hash: str = ""
     url: str | None = None
     added: int = 0
-    """When the article first came into the corpus (Unix seconds): what watchlists call new.
+    """When the article first came into the corpus (Unix milliseconds): what watchlists call new.
 
     Kept across syncs and rebuilds for the same text (by text_hash); for text never seen
     before, the file's ctime, which is when it was written or moved into the corpus."""
@@ -589,11 +589,11 @@ def _save_entity_cache(index_dir, version, items, extractions, resolution) -> No
 
 def _arrival(path: Path) -> int:
     """When a file came into the corpus: its ctime (set when it was written or moved in, and
-    not carried over by copies), in Unix seconds."""
+    not carried over by copies), in Unix milliseconds."""
     try:
-        return int(path.stat().st_ctime)
+        return path.stat().st_ctime_ns // 1_000_000
     except OSError:
-        return int(time.time())
+        return time.time_ns() // 1_000_000
 
 
 def _quotes(text: str, mentions: tuple[Mention, ...], types: dict[str, str]) -> list[Quote]:

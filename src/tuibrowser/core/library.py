@@ -34,14 +34,14 @@ def list_articles(index_dir: Path, limit: int | None = None) -> list[ArticleSumm
     try:
         with reading(index_dir), ix.searcher() as searcher:
             results = searcher.search(query.Every(), sortedby=_NEWEST_FIRST, limit=limit)
-            summaries = [_summary(hit.fields()) for hit in results]
+            summaries = [summary_of(hit.fields()) for hit in results]
     finally:
         ix.close()
     # Whoosh sorts a missing date as the oldest possible one; keep dated before undated.
     return sorted(summaries, key=lambda s: s.date is None)
 
 
-def _summary(fields: dict) -> ArticleSummary:
+def summary_of(fields: dict) -> ArticleSummary:
     return ArticleSummary(
         id=fields["id"],
         title=fields.get("title") or "",

@@ -199,15 +199,9 @@ def search(
     if limit < 1:
         raise QueryError("limit must be at least 1")
     cleaned = clean_query(text)
-    if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
-        registry = registry or read_registry(index_dir)
-    expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) else cleaned
-    speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
     ix = open_index(index_dir)
     try:
-        parsed = parse_query(expanded, ix.schema) if expanded.strip() else query.Every()
-        if speakers:
-            parsed = _within_quotes(parsed, speakers, expanded)
+        parsed = build_query(cleaned, ix.schema, index_dir, registry)
         with reading(index_dir), ix.searcher(weighting=weighting()) as searcher:
             if parsed is query.NullQuery:
                 return SearchResult(
@@ -220,6 +214,23 @@ def search(
             return SearchResult(cleaned, total, hits, suggestion)
     finally:
         ix.close()
+
+
+def build_query(cleaned: str, schema: Schema, index_dir: Path, registry: Registry | None = None) -> query.Query:
+    """The Whoosh query for a cleaned query string: entity: and said: clauses resolved through
+    the registry (read from `index_dir` when not given), the rest parsed.
+
+    Raises:
+        QueryError: for an unknown entity or a clause that cannot be read.
+    """
+    if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
+        registry = registry or read_registry(index_dir)
+    expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) and registry else cleaned
+    speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
+    parsed = parse_query(expanded, schema) if expanded.strip() else query.Every()
+    if speakers:
+        parsed = _within_quotes(parsed, speakers, expanded)
+    return parsed
 
 
 def _said_speakers(text: str, registry: Registry | None) -> tuple[list[str], str]:
