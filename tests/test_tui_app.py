@@ -811,3 +811,46 @@ async def test_quotes_step_through_an_article_and_say_when_no_speaker_is_stated(
         await pilot.press("quotation_mark")  # before the first: wraps to the last
         await settle(app, pilot)
         assert location(app).endswith("quote 7/7 · Maria Zakharova said")
+
+
+# Following.
+
+
+async def test_following_counts_what_an_import_brought_while_the_app_was_open(make_app, tmp_path, monkeypatch):
+    from tuibrowser.tui.screens.following import FollowingScreen
+
+    monkeypatch.setattr(MainScreen, "POLL_SECONDS", 0.2)
+    locations = indexed_copy(tmp_path)
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await choose_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("w")  # follow her
+        assert any("Following Maria Zakharova" in n.message for n in app._notifications)
+        drop = tmp_path / "drop"
+        drop.mkdir()
+        (drop / "new.txt").write_text(
+            "Zakharova speaks again\n\nMaria Zakharova said on Friday that the peacekeepers will stay.\n"
+        )
+        import_paths([drop], locations.corpus, locations.index)  # in another terminal
+        for _ in range(10):
+            await pilot.pause(0.3)
+            await settle(app, pilot)
+            if "1 new (W)" in location(app):
+                break
+        assert "1 new (W)" in location(app)
+        await pilot.press("W")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowingScreen)
+        assert "1 new  Maria Zakharova  (entity)" in screen_text(app)
+        await pilot.press("enter")  # her new articles, which are now seen
+        await settle(app, pilot)
+        assert "New for Maria Zakharova: 1 article, newest first" in screen_text(app)
+        assert "Zakharova speaks again" in screen_text(app)
+        await pilot.press("enter")  # open it
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FollowingScreen)
+        assert "Zakharova speaks again" in location(app)
+        assert "new (W)" not in location(app)

@@ -84,13 +84,19 @@ def _derive_in_worker(path: str, raw: bytes | None, parsed: Parsed | None) -> De
 
 
 def pool_context():
-    """How worker processes start: forked (quick, and nothing to import again) when this
-    process runs a single thread; spawned when it runs others (the TUI syncs and imports
-    from worker threads, and a process forked while another thread holds a lock can hang)."""
+    """How worker processes start: forked, which is quick and imports nothing again."""
     import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
+def parallel_allowed() -> bool:
+    """Worker processes only from a process running one thread: forking while another
+    thread holds a lock can hang the child, and spawning from the TUI's workers failed
+    under Textual ("bad value(s) in fds_to_keep"). The TUI's syncs run on one core."""
     import threading
 
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    return threading.active_count() == 1 and workers() > 1
 
 
 def workers() -> int:
@@ -115,7 +121,7 @@ def derive_all(
     batch = [(path, raw, parsed.get(content_hash(raw)) if raw is not None and parsed else None) for path, raw in files]
     size = sum(len(raw) for _, raw, _ in batch if raw is not None)
     count = workers()
-    if count < 2 or (len(batch) < PARALLEL_FROM and size < PARALLEL_FROM * 1024 * 1024):
+    if not parallel_allowed() or (len(batch) < PARALLEL_FROM and size < PARALLEL_FROM * 1024 * 1024):
         for number, (path, raw, known) in enumerate(batch, start=1):
             yield derive_file(corpus_dir, path, raw, extractor, known)
             if done:

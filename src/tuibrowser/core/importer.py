@@ -37,7 +37,7 @@ from tuibrowser.core.corpus import (
     parse_articles,
     resolve_link,
 )
-from tuibrowser.core.derive import PARALLEL_FROM, pool_context, workers
+from tuibrowser.core.derive import PARALLEL_FROM, parallel_allowed, pool_context, workers
 from tuibrowser.core.entities.kb import load_kb
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
@@ -242,7 +242,7 @@ def _read_input(path: Path) -> _Input:
 def _read_all(paths: list[Path]) -> dict[Path, _Input]:
     """Every input read and parsed; in worker processes, one per core, for a large batch
     (parsing and cleaning is most of an import's work before indexing)."""
-    if workers() < 2 or len(paths) < PARALLEL_FROM:
+    if not parallel_allowed() or len(paths) < PARALLEL_FROM:
         return {path: _read_input(path) for path in paths}
     from concurrent.futures import ProcessPoolExecutor
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
@@ -49,7 +48,7 @@ from tuibrowser.core.corpus import (
     read_raw,
     scan,
 )
-from tuibrowser.core.derive import Derived, Parsed, derive_all, workers
+from tuibrowser.core.derive import Derived, Parsed, derive_all, parallel_allowed, workers
 from tuibrowser.core.entities.incremental import Resolver
 from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.linker import Mention
@@ -134,7 +133,7 @@ class Item:
     text_hash: str = ""
     url: str | None = None
     added: int = 0
-    """When the article first came into the corpus (Unix seconds): what watchlists call new.
+    """When the article first came into the corpus (Unix milliseconds): what watchlists call new.
 
     Kept across syncs and rebuilds for the same text (by text_hash); for text never seen
     before, the file's ctime, which is when it was written or moved into the corpus."""
@@ -660,7 +659,7 @@ class _Sync:
         """Whoosh's writer. A large batch is analysed and sorted by one sub-writer per core
         (Whoosh's MpWriter), each writing a segment of its own (`multisegment`: no merge
         pass); only from a process with one thread, since the sub-writers are forked."""
-        if documents >= PARALLEL_WRITE_FROM and workers() > 1 and threading.active_count() == 1:
+        if documents >= PARALLEL_WRITE_FROM and parallel_allowed():
             return self.ix.writer(procs=workers(), multisegment=True, limitmb=WRITER_MB)
         return self.ix.writer(limitmb=WRITER_MB)
 
@@ -743,8 +742,8 @@ def content_hash_of(derived: Derived) -> str:
 
 def _arrival(path: Path) -> int:
     """When a file came into the corpus: its ctime (set when it was written or moved in, and
-    not carried over by copies), in Unix seconds."""
+    not carried over by copies), in Unix milliseconds."""
     try:
-        return int(path.stat().st_ctime)
+        return path.stat().st_ctime_ns // 1_000_000
     except OSError:
-        return int(time.time())
+        return time.time_ns() // 1_000_000

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import EntityPage, OpenedArticle
     from tuibrowser.core.trail import TrailEvent
+    from tuibrowser.core.watch import News
 
 JSON = dict[str, Any]
 
@@ -144,6 +145,18 @@ def quotes_json(record: EntityRecord, articles: list[QuotedArticle]) -> JSON:
             for a in articles
         ],
     }
+
+
+def news_json(found: list[News]) -> list[JSON]:
+    """`news --json`: for each watch, its new articles, newest first."""
+    return [
+        {
+            "watch": item.watch.label,
+            "kind": item.watch.kind,
+            "new": [{"id": a.id, "title": a.title, "date": a.date, "source": a.source} for a in item.articles],
+        }
+        for item in found
+    ]
 
 
 def trail_json(events: list[TrailEvent]) -> list[JSON]:

@@ -47,7 +47,7 @@ def list_articles(source: Path | IndexView, limit: int | None = None) -> list[Ar
         order = sorted(live, key=lambda n: (dates[n] == MISSING_DATE, -dates[n], ids[n]))
         if limit is not None:
             order = order[:limit]
-        return [_summary(searcher.stored_fields(docnum)) for docnum in order]
+        return [summary_of(searcher.stored_fields(docnum)) for docnum in order]
 
 
 def _column(reader, name: str, default: Any) -> list[Any]:
@@ -61,7 +61,7 @@ def _column(reader, name: str, default: Any) -> list[Any]:
     return values
 
 
-def _summary(fields: dict) -> ArticleSummary:
+def summary_of(fields: dict) -> ArticleSummary:
     return ArticleSummary(
         id=fields["id"],
         title=fields.get("title") or "",

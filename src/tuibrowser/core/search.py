@@ -251,14 +251,8 @@ def search_view(
         raise QueryError("limit must be at least 1")
     deadline = Deadline.start(seconds, cancelled)
     cleaned = clean_query(text)
-    if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
-        registry = registry or StoredRegistry(view.index_dir)
-    expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) else cleaned
-    speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
     searcher = view.searcher
-    parsed = parse_query(expanded, searcher.schema) if expanded.strip() else query.Every()
-    if speakers:
-        parsed = _within_quotes(parsed, speakers, expanded)
+    parsed = build_query(cleaned, searcher.schema, view.index_dir, registry)
     if parsed is query.NullQuery:
         notice = "the query has no searchable words (only operators or stop words)"
         return SearchResult(cleaned, 0, (), None, notice, _ms(started))
@@ -399,6 +393,25 @@ def _hits(view: IndexView, ranked: Ranked, parsed: query.Query) -> tuple[Hit, ..
             )
         )
     return tuple(hits)
+
+
+def build_query(
+    cleaned: str, schema: Schema, index_dir: Path, registry: EntityLookup | None = None
+) -> query.Query:
+    """The Whoosh query for a cleaned query string: entity: and said: clauses resolved through
+    the registry (read from `index_dir` when not given), the rest parsed.
+
+    Raises:
+        QueryError: for an unknown entity or a clause that cannot be read.
+    """
+    if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
+        registry = registry or StoredRegistry(index_dir)
+    expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) and registry else cleaned
+    speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
+    parsed = parse_query(expanded, schema) if expanded.strip() else query.Every()
+    if speakers:
+        parsed = _within_quotes(parsed, speakers, expanded)
+    return parsed
 
 
 def _said_speakers(text: str, registry: EntityLookup | None) -> tuple[list[str], str]:

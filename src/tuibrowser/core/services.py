@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.searchers import IndexView, SearcherPool
     from tuibrowser.core.store import IndexLocked
+    from tuibrowser.core.user_state import Watch
+    from tuibrowser.core.watch import News
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +330,37 @@ class Services:
                 if q.date and (not window[0] or q.date >= window[0]) and (not window[1] or q.date <= window[1])
             ]
         return EntityPage(record, tuple(articles), tuple(related), timeline, window, tuple(quoted))
+
+    def watch_target(self, name_or_query: str, *, as_search: bool = False) -> tuple[str, str, str]:
+        """(kind, target, label) for what a reader asks to follow: an entity when the words
+        are an entity's id, name or alias (unless `as_search`), else a saved search.
+
+        Raises:
+            QueryError: a search that cannot be run.
+        """
+        from tuibrowser.core.entities.registry import EntityNotFound
+        from tuibrowser.core.search import build_query, clean_query
+        from tuibrowser.core.store import open_index
+
+        if not as_search:
+            try:
+                record = self.registry.find(name_or_query)
+                return ("entity", record.entity.id, record.entity.name)
+            except EntityNotFound:
+                pass
+        cleaned = clean_query(name_or_query)
+        ix = open_index(self.locations.index)
+        try:
+            build_query(cleaned, ix.schema, self.locations.index, self.registry)
+        finally:
+            ix.close()
+        return ("search", cleaned, cleaned)
+
+    def news(self, watches: list[Watch]) -> list[News]:
+        """What came into the corpus for each watch since it was last seen."""
+        from tuibrowser.core.watch import news
+
+        return news(self.locations.index, watches, self.registry)
 
     def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
         """Every article that mentions the entity, in date order, with its mentions."""
