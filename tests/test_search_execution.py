@@ -136,3 +136,21 @@ def test_a_pooled_view_follows_the_index_when_another_writer_commits(tmp_path):
     with pool.view() as view:
         assert execute(view, parse_query("quetzal", view.searcher.schema), 5).total == 1
     pool.clear()
+
+
+def test_whole_columns_read_in_one_go_equal_whooshs_reads(tmp_path):
+    from tuibrowser.core.columns import field_lengths, numbers
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    sync(corpus, index)
+    (corpus / "later.txt").write_text("A later note\n\nNothing dated here.\n")
+    sync(corpus, index)  # two segments, the second without a date column
+    with one_view(index) as view:
+        for segment, _ in view.searcher.reader().leaf_readers():
+            for field in ("title", "body"):
+                expected = [segment.doc_field_length(n, field) or 0 for n in range(segment.doc_count_all())]
+                assert field_lengths(segment, field) == expected
+            column = segment.column_reader("date", translate=False) if segment.has_column("date") else None
+            expected_dates = [column[n] if column else 7 for n in range(segment.doc_count_all())]
+            assert list(numbers(segment, "date", 7)) == [d if column else 7 for d in expected_dates]

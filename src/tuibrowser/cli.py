@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuibrowser import __version__
-from tuibrowser.core.entities.kb import KnowledgeBaseError
-from tuibrowser.core.entities.registry import EntityNotFound
-from tuibrowser.core.errors import ArticleNotFound, IndexDamaged, IndexProblem, QueryError
+from tuibrowser.core.errors import (
+    ArticleNotFound,
+    EntityNotFound,
+    IndexDamaged,
+    IndexProblem,
+    KnowledgeBaseError,
+    QueryError,
+)
 from tuibrowser.core.paths import resolve_locations
 from tuibrowser.core.sanitize import printable, safe_json
 

@@ -39,3 +39,16 @@ class ArticleNotFound(LookupError):
 
 class SearchCancelled(RuntimeError):
     """The caller stopped a search before it finished (a newer query replaced it)."""
+
+
+class KnowledgeBaseError(ValueError):
+    """entities.toml cannot be used; the message names the file and the problem."""
+
+
+class EntityNotFound(LookupError):
+    """No entity has that id, name or alias; `close` lists names that look like it."""
+
+    def __init__(self, query: str, close: list[str]):
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(f"no entity called {query!r}{hint}")
+        self.close = close

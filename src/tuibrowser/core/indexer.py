@@ -78,7 +78,7 @@ Progress = Callable[[str, int, int], None]
 _document = documents.from_article
 """Builds a fresh article's document (a module attribute: the crash tests wrap it)."""
 
-WRITER_MB = 256
+WRITER_MB = 768
 """Memory Whoosh's writer may use for sorting postings before it spills to disk."""
 
 PARALLEL_WRITE_FROM = 2000

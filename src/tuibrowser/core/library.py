@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
+from tuibrowser.core.columns import numbers
 from tuibrowser.core.errors import ArticleNotFound as ArticleNotFound
 from tuibrowser.core.searchers import IndexView, viewing
 from tuibrowser.core.store import reading
@@ -41,24 +42,38 @@ def list_articles(source: Path | IndexView, limit: int | None = None) -> list[Ar
     with viewing(source) as view, reading(view.index_dir):
         searcher = view.searcher
         reader = searcher.reader()
-        dates = _column(reader, "date", MISSING_DATE)
-        ids = _column(reader, "id", "")
-        live = reader.all_doc_ids()
-        order = sorted(live, key=lambda n: (dates[n] == MISSING_DATE, -dates[n], ids[n]))
-        if limit is not None:
-            order = order[:limit]
+        by_date = view.cache.get("by-date")
+        if by_date is None:
+            by_date = view.cache["by-date"] = _by_date(reader)
+        order = _ties_by_id(reader, *by_date, limit)
         return [summary_of(searcher.stored_fields(docnum)) for docnum in order]
 
 
-def _column(reader, name: str, default: Any) -> list[Any]:
-    """A sortable field's value for every document number, read segment by segment (a
-    segment whose documents all lack the field has no column: `default` then)."""
-    values: list[Any] = []
+def _by_date(reader) -> tuple[list[int], list[int]]:
+    """(live document numbers newest first, undated last; every document's date value)."""
+    dates: list[int] = []
     for segment, _offset in reader.leaf_readers():
-        count = segment.doc_count_all()
-        found = list(segment.column_reader(name, translate=name != "date")) if segment.has_column(name) else []
-        values.extend(found[:count] + [default] * (count - len(found)))
-    return values
+        dates.extend(numbers(segment, "date", MISSING_DATE))
+    live = list(reader.all_doc_ids())
+    live.sort(key=lambda n: (dates[n] == MISSING_DATE, -dates[n]))
+    return live, dates
+
+
+def _ties_by_id(reader, live: list[int], dates: list[int], limit: int | None) -> list[int]:
+    """The first `limit` of `live`, articles of the same date ordered by id. Only the ids of
+    the dates that reach into the first `limit` are read (one look-up each)."""
+    wanted = len(live) if limit is None else min(limit, len(live))
+    ids = reader.column_reader("id")
+    ordered: list[int] = []
+    start = 0
+    while start < wanted:
+        end = start + 1
+        while end < len(live) and dates[live[end]] == dates[live[start]]:
+            end += 1
+        group = live[start:end]
+        ordered.extend(sorted(group, key=ids.__getitem__) if len(group) > 1 else group)
+        start = end
+    return ordered[:wanted]
 
 
 def summary_of(fields: dict) -> ArticleSummary:

@@ -395,9 +395,7 @@ def _hits(view: IndexView, ranked: Ranked, parsed: query.Query) -> tuple[Hit, ..
     return tuple(hits)
 
 
-def build_query(
-    cleaned: str, schema: Schema, index_dir: Path, registry: EntityLookup | None = None
-) -> query.Query:
+def build_query(cleaned: str, schema: Schema, index_dir: Path, registry: EntityLookup | None = None) -> query.Query:
     """The Whoosh query for a cleaned query string: entity: and said: clauses resolved through
     the registry (read from `index_dir` when not given), the rest parsed.
 

@@ -112,6 +112,10 @@ class Services:
         locked: Callable[[IndexLocked], None] | None = None,
     ) -> SyncReport | None:
         """Build a missing index or sync a stale one (see indexer.ensure_current)."""
+        from tuibrowser.core.store import index_state
+
+        if index_state(self.locations.index, self.locations.corpus)[0] == "ok":
+            return None  # (the indexer and all it imports are needed only to change the index)
         from tuibrowser.core.indexer import ensure_current
 
         report = ensure_current(

@@ -25,17 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from whoosh import query
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length
 
+from tuibrowser.core.columns import field_lengths
 from tuibrowser.core.deadline import Deadline
 from tuibrowser.core.searchers import IndexView
 
 WORD_FIELDS = frozenset({"title", "body"})
-
-_LENGTHS = [byte_to_length(b) for b in range(256)]
-"""Field lengths are stored as one byte each; this is what each byte stands for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +160,7 @@ def _lengths(view: IndexView, reader, fieldname: str) -> list[int]:
     key = ("lengths", id(reader), fieldname)
     found = view.cache.get(key)
     if found is None:
-        # The per-document reader keeps lengths in a one-byte column (W3 codec).
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        found = [_LENGTHS[byte] for byte in column] if column is not None else [1] * reader.doc_count_all()
-        view.cache[key] = found
+        found = view.cache[key] = field_lengths(reader, fieldname)
     return found
 
 

@@ -7,18 +7,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slugify import slugify
-
 from tuibrowser.core.entities.text import fold
+from tuibrowser.core.errors import KnowledgeBaseError as KnowledgeBaseError
 from tuibrowser.core.sanitize import strip_unsafe
 
 KB_FILE_NAME = "entities.toml"
 ENTITY_TYPES = ("person", "organization", "place", "event", "group")
 """event also covers agreements and rulings."""
-
-
-class KnowledgeBaseError(ValueError):
-    """entities.toml cannot be used; the message names the file and the problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +73,8 @@ def load_kb(corpus_dir: Path) -> KnowledgeBase:
 
 
 def _entity(path: Path, number: int, item: object) -> Entity:
+    from slugify import slugify  # here: the commands that only read the index never need it
+
     where = f"{path}: entity #{number}"
     if not isinstance(item, dict):
         raise KnowledgeBaseError(f"{where} is not a table")

@@ -20,20 +20,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.text import fold
+from tuibrowser.core.errors import EntityNotFound as EntityNotFound
 
 if TYPE_CHECKING:
     from tuibrowser.core.bookkeeping import Bookkeeping
     from tuibrowser.core.entities.incremental import Discovered
     from tuibrowser.core.entities.linker import Mention
-
-
-class EntityNotFound(LookupError):
-    """No entity has that id, name or alias; `close` lists names that look like it."""
-
-    def __init__(self, query: str, close: list[str]):
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        super().__init__(f"no entity called {query!r}{hint}")
-        self.close = close
 
 
 @dataclass(frozen=True, slots=True)
