@@ -8,7 +8,10 @@ encodings. Cleaning and ids come afterwards, the same for every kind (corpus.par
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from tuibrowser.core.formats.items import FormatError, RawItem
@@ -50,7 +53,8 @@ def read_items(raw: bytes, path: str) -> list[RawItem]:
     if not raw.strip():
         raise FormatError("empty file")
     try:
-        return _reader(kind)(raw)
+        items = _reader(kind)(raw)
+        return items if kind == "html" else [_decoded(item) for item in items]
     except FormatError:
         raise
     except RecursionError:
@@ -82,3 +86,31 @@ def _reader(kind: str) -> Callable[[bytes], list[RawItem]]:
     from tuibrowser.core.formats.records import read_csv, read_json, read_jsonl
 
     return {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}[kind]
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+"""A character reference with its semicolon: "&#163;", "&#xA3;", "&pound;", "&amp;"."""
+
+
+def decode_entities(text: str) -> str:
+    """Character references turned into the characters they stand for.
+
+    Articles saved from the web as text, and CSV, JSON and feed fields copied out of HTML,
+    often carry them ("&#163;1.8m fine", "caf&#233;", a feed's doubly escaped "&amp;#39;").
+    Only whole references (with the semicolon) are read, so "AT&T" and "R&D" stay as they
+    are; one that names nothing stays too. Web pages are decoded by their reader already.
+    """
+    for _ in range(2):  # a doubly escaped "&amp;#39;" is an apostrophe too
+        if "&" not in text:
+            break
+        text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
+    return text
+
+
+def _decoded(item: RawItem) -> RawItem:
+    fields = {
+        name: decode_entities(value)
+        for name in ("text", "title", "source", "byline")
+        if isinstance(value := getattr(item, name), str) and "&" in value
+    }
+    return replace(item, **fields) if fields else item
