@@ -740,6 +740,98 @@ def measure_size(
     return figures, corpus, index, texts
 
 
+# Entities, bounded queries, cancellation (Services in this process, warm).
+
+FREQUENT_ENTITY = "tony-blair"
+"""A frequent curated entity of the archive (its knowledge base adds Tony Blair)."""
+
+BROAD_QUERIES = ["*", "a*", "**", "blair~9"]
+"""At 29,000 articles before the bounds: 13 s, 23 s, over 60 s and 400 MB, 23 s."""
+
+SLOW_QUERY = '"interest rates" OR oil OR dollar OR bank OR market OR company OR year OR share OR price'
+"""Run by Whoosh's collector (a phrase), matching most of the archive: a search worth cancelling."""
+
+
+def entity_rows(services, rounds: int) -> list[tuple[str, str, str, str, str, str]]:
+    """services.entity_page and services.quotes for a frequent entity and the most mentioned one."""
+    top = services.entities()[0].entity.id
+    rows = []
+    for entity_id in dict.fromkeys([FREQUENT_ENTITY, top]):
+        if services.entity(entity_id) is None:
+            continue
+        page_times = timed_queries(lambda e: services.entity_page(e), [entity_id], rounds)
+        quote_times = timed_queries(lambda e: services.quotes(e), [entity_id], rounds)
+        page = services.entity_page(entity_id)
+        quoted = services.quotes(entity_id)
+        rows.append(
+            (
+                f"entity page {entity_id} ({len(page.articles):,} articles)",
+                f"{statistics.median(page_times):.0f} ms",
+                f"quotes ({sum(len(q.quotes) for q in quoted):,}): {statistics.median(quote_times):.0f} ms",
+                "",
+                "",
+                "",
+            )
+        )
+    return rows
+
+
+def bounded_query_rows(services) -> list[tuple[str, str, str, str, str, str]]:
+    """The queries that used to burn a core: how long each takes now, and what it says."""
+    from tuibrowser.core.errors import QueryError
+
+    parts = []
+    for text in BROAD_QUERIES:
+        started = time.perf_counter()
+        try:
+            result = services.search(text, limit=10)
+            said = f"{result.total:,} hits" + (f", {result.notice}" if result.notice else "")
+        except QueryError as error:
+            said = str(error)
+        parts.append(f"{text} {(time.perf_counter() - started) * 1000:.0f} ms ({said[:48]})")
+    return [("broad patterns (was 13-60+ s each)", "; ".join(parts[:2]), "; ".join(parts[2:]), "", "bounded", "")]
+
+
+def cancellation_rows(services, rounds: int) -> list[tuple[str, str, str, str, str, str]]:
+    """A slow search cancelled 20 ms after it starts: how long until it stops, beside its
+    uncancelled time."""
+    import threading
+
+    from tuibrowser.core.errors import SearchCancelled
+
+    full = timed_queries(lambda q: services.search(q, limit=50), [SLOW_QUERY], rounds)
+    latencies = []
+    for _ in range(max(rounds, 3) * 3):
+        stop = threading.Event()
+        stopped: list[float] = []
+
+        def run(stop: threading.Event = stop, stopped: list[float] = stopped) -> None:
+            try:
+                services.search(SLOW_QUERY, limit=50, cancelled=stop.is_set)
+            except SearchCancelled:
+                stopped.append(time.perf_counter())
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        time.sleep(0.02)
+        asked = time.perf_counter()
+        stop.set()
+        worker.join()
+        if stopped:
+            latencies.append((stopped[0] - asked) * 1000)
+    shown = fmt_ms(latencies) if latencies else "finished before being cancelled"
+    return [
+        (
+            "stale search cancelled: stops after p50 / p95",
+            shown,
+            f"the same search uncancelled {statistics.median(full):.0f} ms",
+            "",
+            "",
+            "",
+        )
+    ]
+
+
 # Report.
 
 
@@ -874,6 +966,12 @@ def main() -> int:
             meets(long_p95 <= 150),
         )
     )
+
+    # Entities, quotes, bounded queries and cancellation, in the same warm process.
+    log("entity pages, quotes, bounded queries, cancellation")
+    rows += entity_rows(services, settings.rounds)
+    rows += bounded_query_rows(services)
+    rows += cancellation_rows(services, settings.rounds)
 
     # Tantivy, for reference.
     python, version = tantivy_python(args.tantivy_venv)

@@ -51,12 +51,24 @@ def bound(parsed: query.Query, reader, deadline: Deadline | None = None) -> tupl
 
 def _check_expansion(q: query.MultiTerm, reader, deadline: Deadline | None) -> None:
     """Count the words `q` stands for, up to one past the cap."""
-    count = 0
-    for count, _ in enumerate(q._btexts(reader), start=1):
-        if count > MAX_EXPANSIONS:
+    seen: set[bytes | str] = set()
+    for count, term in enumerate(expansions(q, reader), start=1):
+        seen.add(term)
+        if len(seen) > MAX_EXPANSIONS:
             raise QueryError(f"too broad: {_shown(q)} matches more than {MAX_EXPANSIONS:,} words; narrow the pattern")
         if deadline is not None and count % 256 == 0:
             deadline.check()
+
+
+def expansions(q: query.MultiTerm, reader):
+    """The words a pattern stands for, segment by segment (repeats possible).
+
+    Whoosh expands a fuzzy term over a multi-segment reader by merging the segments' word
+    lists at every step of its automaton: 1.5 s for `blair~` at 29,000 articles in three
+    segments, against 25 ms in one. Each segment alone is fast; the union is the same.
+    """
+    for segment, _offset in reader.leaf_readers():
+        yield from q._btexts(segment)
 
 
 def _shown(q: query.MultiTerm) -> str:

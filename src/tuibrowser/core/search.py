@@ -29,7 +29,7 @@ from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.deadline import SEARCH_SECONDS, Deadline, OutOfTime
 from tuibrowser.core.entities.registry import EntityLookup, EntityNotFound, Registry, StoredRegistry
 from tuibrowser.core.errors import QueryError
-from tuibrowser.core.querybounds import bound
+from tuibrowser.core.querybounds import bound, expansions
 from tuibrowser.core.schema import build_schema, said_terms, spelling_analyzer
 from tuibrowser.core.searchers import IndexView, one_view
 from tuibrowser.core.snippets import Matcher, snippet
@@ -330,7 +330,7 @@ def body_terms(parsed: query.Query, reader) -> set[str]:
     for leaf in parsed.leaves():
         if isinstance(leaf, query.MultiTerm):
             if leaf.field() == "body":
-                terms.update(_text(text) for text in leaf._btexts(reader))
+                terms.update(_text(text) for text in expansions(leaf, reader))
             continue
         for field, text in leaf.iter_all_terms(phrases=True):
             if field == "body":
