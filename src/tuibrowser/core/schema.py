@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -22,7 +31,7 @@ MAX_TOKEN_CHARS = 100
 of one 19 MiB word would otherwise put a 19 MiB term in the index and the spelling list."""
 
 
-def text_analyzer():
+def text_analyzer() -> Analyzer:
     """Words, lower-cased, accents folded (Shushi == Shūshi), stop words dropped, stemmed."""
     return (
         RegexTokenizer()
@@ -33,7 +42,7 @@ def text_analyzer():
     )
 
 
-def spelling_analyzer():
+def spelling_analyzer() -> Analyzer:
     """Whole words, unstemmed: the vocabulary "did you mean" draws real words from."""
     return (
         RegexTokenizer()
