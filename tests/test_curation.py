@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_CORPUS
+from conftest import SAMPLE_CORPUS, terminal_unsafe
+from tuibrowser.cli import main
 from tuibrowser.core.entities.curation import changelog
 from tuibrowser.core.entities.curation.ops import (
     AddAlias,
@@ -559,3 +560,106 @@ def test_concurrent_steps_take_turns(services, monkeypatch):
     finally:
         os.close(fd)
     assert services.curate(Hide("Net")).changed
+
+
+# The command line.
+
+
+@pytest.fixture
+def where(services) -> list[str]:
+    return ["--corpus", str(services.locations.corpus), "--index", str(services.locations.index)]
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_verbs_change_the_file_and_say_what_they_did(capsys, services, where):
+    code, out, err = cli(capsys, *where, "entity", "rename", "Putin", "V. Putin")
+    assert (code, err) == (0, "")
+    assert out == (
+        "renamed Vladimir Putin (vladimir-putin) to V. Putin; the old name stays an alias\nrelinked 7 articles\n"
+    )
+    assert cli(capsys, *where, "entity", "type", "Kremlin", "place")[0] == 0
+    assert cli(capsys, *where, "entity", "alias", "lavrov", "S. Lavrov")[0] == 0
+    assert cli(capsys, *where, "entity", "unalias", "lavrov", "S. Lavrov")[0] == 0
+    assert cli(capsys, *where, "entity", "split", "kremlin", "Kremlin press service", "--type", "organization")[0] == 0
+    assert cli(capsys, *where, "entity", "merge", "Ararat Mirzoyan", "Ruben Vardanyan")[0] == 0
+    assert cli(capsys, *where, "entity", "promote", "Hikmet Hajiyev")[0] == 0
+    assert cli(capsys, *where, "entity", "hide", "Net")[0] == 0
+    assert cli(capsys, *where, "entity", "hidden") == (0, "Net\n", "")
+    assert cli(capsys, *where, "entity", "unhide", "net")[0] == 0
+    assert cli(capsys, *where, "entity", "hidden", "--json") == (0, '{\n  "hidden": []\n}\n', "")
+    kb = load_kb(services.locations.corpus)
+    assert kb.by_id["vladimir-putin"].name == "V. Putin" and kb.by_id["kremlin"].type == "place"
+    assert "Ararat Mirzoyan" in kb.by_id["ruben-vardanyan"].aliases and "hikmet-hajiyev" in kb.by_id
+    assert cli(capsys, *where, "entity", "undo")[1].startswith("undid: 'Net' is no longer hidden")
+    assert cli(capsys, *where, "entity", "redo")[1].startswith("redid: 'Net' is no longer hidden")
+    # `entity NAME` still shows an entity, and `entity show NAME` too.
+    assert cli(capsys, *where, "entity", "show", "V. Putin")[1].startswith("V. Putin (person)")
+
+
+def test_cli_json_of_a_change(capsys, where):
+    code, out, _ = cli(capsys, *where, "entity", "merge", "tass", "kremlin", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["op"], data["changed"], data["removed"], data["moved"]) == (
+        "merge",
+        True,
+        ["tass"],
+        {"tass": "kremlin"},
+    )
+    assert data["spellings"] == ["TASS", "TASS news agency"] and data["relinked"] > 0 and data["notice"] is None
+    assert '-id = "tass"' in data["diff"] and data["seq"] == 1
+    data = json.loads(cli(capsys, *where, "entity", "alias", "kremlin", "TASS", "--json")[1])
+    assert (data["changed"], data["diff"], data["seq"], data["relinked"]) == (False, "", None, None)
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["rename", "Putn", "X"], "no entity called 'Putn'; did you mean 'Vladimir Putin'?"),
+        (["alias", "lavrov", "Putin"], "'Putin' already belongs to Vladimir Putin (vladimir-putin)"),
+        (["merge", "Putin", "nobody"], "no entity called 'nobody'"),
+        (["type", "kremlin", "planet"], "type must be one of person, organization, place, event, group, not 'planet'"),
+        (["split", "kremlin", "the Kremlin", "--type", "planet"], "type must be one of"),
+        (["unalias", "kremlin", "Moscow"], "'Moscow' is not an alias of Kremlin (kremlin)"),
+        (["hide", "Putin"], "is curated"),
+        (["unhide", "Net"], "'Net' is not hidden (hidden: none)"),
+        (["undo"], "nothing to undo"),
+        (["redo"], "nothing to redo"),
+        (["rename", "Putin"], "entity rename takes ENTITY NEW_NAME; got 1"),
+        (["hidden", "x"], "entity hidden takes no arguments; got 1"),
+        (["alias", "putin", "X", "--type", "person"], "--type is for entity split"),
+        (["Putin", "extra"], "entity show takes NAME_OR_ID; got 2"),
+    ],
+)
+def test_cli_refusals_exit_2_with_one_line(capsys, services, where, argv, message):
+    before = kb_text(services)
+    code, out, err = cli(capsys, *where, "entity", *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("tuibrowser: ") and message in err and err.count("\n") == 1
+    assert kb_text(services) == before
+
+
+def test_cli_refuses_a_malformed_file_and_leaves_it(capsys, services, where):
+    path = services.locations.corpus / "entities.toml"
+    services.curate(Hide("Net"))
+    path.write_text("[[entity]\nname = 'x'\n", encoding="utf-8")  # broken by hand while in use
+    for argv in (["alias", "putin", "VVP"], ["hidden"], ["undo"], ["promote", "ruben-vardanyan"]):
+        code, out, err = cli(capsys, *where, "entity", *argv)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert "entities.toml" in err.splitlines()[-1]
+    assert path.read_text(encoding="utf-8") == "[[entity]\nname = 'x'\n"
+
+
+def test_cli_prints_outside_strings_safely(capsys, services, where):
+    code, out, err = cli(capsys, *where, "entity", "alias", "putin", "Pu\x1b]52;c;QUJD\x07tin\u202eX")
+    assert code == 0 and terminal_unsafe(out + err) == []
+    assert "PutinX" in load_kb(services.locations.corpus).by_id["vladimir-putin"].aliases  # cleaned, as loaded
+    code, out, err = cli(capsys, *where, "entity", "rename", "\x1b[2Jnobody", "X")
+    assert code == 2 and terminal_unsafe(out + err) == [] and "\\x1b[2Jnobody" in err
+    code, out, _ = cli(capsys, *where, "entity", "hide", "Bad\u202eName", "--json")
+    assert code == 0 and terminal_unsafe(out) == []
