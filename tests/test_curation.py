@@ -19,6 +19,7 @@ import pytest
 from conftest import SAMPLE_CORPUS, terminal_unsafe
 from tuibrowser.cli import main
 from tuibrowser.core.entities.curation import changelog
+from tuibrowser.core.entities.curation.apply import apply_operation
 from tuibrowser.core.entities.curation.ops import (
     AddAlias,
     AliasConflict,
@@ -36,7 +37,7 @@ from tuibrowser.core.entities.curation.ops import (
     Unhide,
     UnknownEntity,
 )
-from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
+from tuibrowser.core.entities.kb import Entity, KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.resolve import resolve
 from tuibrowser.core.paths import Locations
@@ -663,3 +664,80 @@ def test_cli_prints_outside_strings_safely(capsys, services, where):
     assert code == 2 and terminal_unsafe(out + err) == [] and "\\x1b[2Jnobody" in err
     code, out, _ = cli(capsys, *where, "entity", "hide", "Bad\u202eName", "--json")
     assert code == 0 and terminal_unsafe(out) == []
+
+
+# Layouts the sample file does not have.
+
+
+def kb_dir(tmp_path, text: str) -> Path:
+    (tmp_path / "entities.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+LAYOUT = """\
+# Header.
+
+# People
+
+[[entity]]
+id = "ann"
+name = "Ann"
+type = "person"
+
+# Places
+
+[[entity]]
+name = "Bay"
+type = "place"
+aliases = []
+"""
+
+
+def test_removing_the_first_table_keeps_the_section_comment_after_it(tmp_path):
+    corpus = kb_dir(tmp_path, LAYOUT)
+    apply_operation(corpus, [], Merge("ann", "bay"))
+    text = (corpus / "entities.toml").read_text(encoding="utf-8")
+    assert text == '# Header.\n\n# People\n\n# Places\n\n[[entity]]\nname = "Bay"\ntype = "place"\naliases = ["Ann"]\n'
+
+
+def test_a_missing_aliases_key_is_written_after_the_type(tmp_path):
+    corpus = kb_dir(tmp_path, LAYOUT)
+    apply_operation(corpus, [], AddAlias("ann", "Annie"))
+    assert '\ntype = "person"\naliases = ["Annie"]\n\n# Places\n' in (corpus / "entities.toml").read_text()
+
+
+def test_a_merge_brings_a_description_the_target_lacks(tmp_path):
+    corpus = kb_dir(tmp_path, LAYOUT.replace('type = "person"\n', 'type = "person"\ndescription = "A person"\n'))
+    apply_operation(corpus, [], Merge("ann", "bay"))
+    assert load_kb(corpus).by_id["bay"].description == "A person"
+    assert (corpus / "entities.toml").read_text().endswith('aliases = ["Ann"]\ndescription = "A person"\n')
+
+
+def test_merging_the_only_table_into_a_discovered_entity(tmp_path):
+    corpus = kb_dir(tmp_path, '# Header.\n\n[[entity]]\nid = "ann"\nname = "Ann"\ntype = "person"\n')
+    bo = Entity("bo-smith", "Bo Smith", "person", ("Smith",), discovered=True)
+    result = apply_operation(corpus, [bo], Merge("ann", "Smith"))
+    assert result.added == ("bo-smith",) and result.removed == ("ann",)
+    assert (corpus / "entities.toml").read_text().startswith("# Header.\n")
+    assert load_kb(corpus).entities == (Entity("bo-smith", "Bo Smith", "person", ("Smith", "Ann")),)
+
+
+def test_a_step_that_cannot_be_logged_is_taken_back(tmp_path, monkeypatch):
+    corpus = kb_dir(tmp_path, LAYOUT)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(changelog, "append", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        apply_operation(corpus, [], AddAlias("ann", "Annie"))
+    assert (corpus / "entities.toml").read_text(encoding="utf-8") == LAYOUT
+
+
+def test_removing_a_sections_only_table_keeps_both_section_comments(tmp_path):
+    corpus = kb_dir(tmp_path, LAYOUT + '\n# Events\n\n[[entity]]\nname = "Cup"\ntype = "event"\n')
+    apply_operation(corpus, [], Merge("bay", "ann"))
+    assert (corpus / "entities.toml").read_text(encoding="utf-8") == (
+        '# Header.\n\n# People\n\n[[entity]]\nid = "ann"\nname = "Ann"\ntype = "person"\naliases = ["Bay"]\n\n'
+        '# Places\n\n# Events\n\n[[entity]]\nname = "Cup"\ntype = "event"\n'
+    )

@@ -361,6 +361,8 @@ class Services:
             CurationError: refused, nothing written: UnknownEntity (with close names),
                 AliasConflict (with the owner), MalformedFile (a broken entities.toml is
                 never overwritten), an invalid type, another step holding the file.
+            OSError: entities.toml or its change log could not be written (a full disk, a
+                read-only folder); the file is as it was.
         """
         from tuibrowser.core.entities.curation.apply import apply_operation
         from tuibrowser.core.entities.registry import read_registry

@@ -61,6 +61,7 @@ def apply_operation(corpus_dir: Path, discovered: list[Entity], op: CurationOp) 
     Raises:
         CurationError: refused (unknown entity, alias conflict, invalid type, a malformed
             file, ...); nothing was written.
+        OSError: the file or the log could not be written; the file is as it was.
     """
     from tuibrowser.core.entities.curation.tomledit import render
 
@@ -79,11 +80,13 @@ def apply_operation(corpus_dir: Path, discovered: list[Entity], op: CurationOp) 
         if text == (current.text or ""):
             return CurationResult(name, planned.summary, changed=False)
         new_kb = _checked(corpus_dir, text, planned)
-        _write(corpus_dir, text, current.mode)
         spellings, hidden, entities = _differences(current.kb, new_kb)
         affected = tuple(dict.fromkeys([*planned.affected, *entities]))
-        entry = changelog.append(
+        entry = _write_and_log(
             corpus_dir,
+            current.text,
+            text,
+            current.mode,
             changelog.Entry(
                 0,
                 changelog.now(),
@@ -97,7 +100,6 @@ def apply_operation(corpus_dir: Path, discovered: list[Entity], op: CurationOp) 
                 hidden=hidden,
                 moved=planned.moved,
             ),
-            mode=current.mode,
         )
     return CurationResult(
         name,
@@ -151,17 +153,15 @@ def _step(corpus_dir: Path, kind: str) -> CurationResult:
             )
         old_kb = _parsed(corpus_dir, expected)
         new_kb = _parsed(corpus_dir, restored)
-        mode = _mode(corpus_dir)
-        if restored is None:
-            (corpus_dir / KB_FILE_NAME).unlink(missing_ok=True)
-        else:
-            _write(corpus_dir, restored, mode)
         spellings, hidden, entities = _differences(old_kb, new_kb)
         affected = tuple(dict.fromkeys([*change.entities, *entities]))
         summary = f"{'undid' if kind == 'undo' else 'redid'}: {change.summary}"
         moved = dict(change.moved) if kind == "redo" else {}  # undone, a merged id is back
-        entry = changelog.append(
+        entry = _write_and_log(
             corpus_dir,
+            expected,
+            restored,
+            _mode(corpus_dir),
             changelog.Entry(
                 0,
                 changelog.now(),
@@ -176,7 +176,6 @@ def _step(corpus_dir: Path, kind: str) -> CurationResult:
                 hidden=hidden,
                 moved=moved,
             ),
-            mode=mode,
         )
     return CurationResult(
         kind,
@@ -288,8 +287,30 @@ def _checked(corpus_dir: Path, text: str, planned: Plan) -> KnowledgeBase:
     return kb
 
 
-def _write(corpus_dir: Path, text: str, mode: int) -> None:
-    write_bytes_atomic(corpus_dir / KB_FILE_NAME, text.encode("utf-8"), mode=mode)
+def _write(corpus_dir: Path, text: str | None, mode: int) -> None:
+    """Write `text` as entities.toml, atomically with `mode`; None removes the file."""
+    if text is None:
+        (corpus_dir / KB_FILE_NAME).unlink(missing_ok=True)
+    else:
+        write_bytes_atomic(corpus_dir / KB_FILE_NAME, text.encode("utf-8"), mode=mode)
+
+
+def _write_and_log(
+    corpus_dir: Path, before: str | None, after: str | None, mode: int, entry: changelog.Entry
+) -> changelog.Entry:
+    """Write the file, then log the step; a step that cannot be logged is taken back, so
+    nothing is ever changed that undo does not know of.
+
+    Raises:
+        OSError: the file or the log could not be written (a full disk, a read-only folder).
+    """
+    _write(corpus_dir, after, mode)
+    try:
+        return changelog.append(corpus_dir, entry, mode=mode)
+    except OSError:
+        with contextlib.suppress(OSError):
+            _write(corpus_dir, before, mode)
+        raise
 
 
 def _differences(old: KnowledgeBase, new: KnowledgeBase) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

@@ -118,18 +118,26 @@ def _remove_table(doc: TOMLDocument, table: Table) -> None:
         before = aot.body[index - 1]
         gap = _take_trailer(before)
         if _has_comment(trailer):
-            gap = [*gap, *trailer] if _has_comment(gap) else trailer
+            gap = _joined(gap, trailer) if _has_comment(gap) else trailer
         _put_trailer(before, gap or trailer)
     elif _has_comment(trailer):
         _before_tables(doc, trailer)
     del aot[index]
 
 
+def _joined(first: _Body, second: _Body) -> _Body:
+    """Two gaps as one: the blank line between them is kept once."""
+    if first and isinstance(first[-1][1], Whitespace):
+        while second and isinstance(second[0][1], Whitespace):
+            second = second[1:]
+    return [*first, *second]
+
+
 def _before_tables(doc: TOMLDocument, trailer: _Body) -> None:
     """Keep the comments after a first table that is removed: they now stand before the tables."""
     body: _Body = doc.body
     where = next(i for i, (key, _) in enumerate(body) if key is not None and key.key == "entity")
-    text = "".join(item.as_string() for _, item in trailer)
+    text = "".join(item.as_string() for _, item in _joined([(None, Whitespace("\n"))], trailer)[1:])
     if where and isinstance(body[where - 1][1], Whitespace):
         # Replaced in place, so no index in the document's key map moves.
         body[where - 1] = (None, Whitespace(body[where - 1][1].as_string() + text))
