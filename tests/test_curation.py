@@ -417,6 +417,7 @@ def test_a_series_of_edits_keeps_every_comment_and_the_order(services):
         b"[[entity]]\nname = 'A'\ntype = 'person'\naliases = ['Z']\n"  # an alias of two entities
         b"[[entity]]\nname = 'B'\ntype = 'place'\naliases = ['z']\n",
         b"hidden = 'Net'\n",
+        b"x = " + b"[" * 100_000 + b"]" * 100_000 + b"\n",  # hostile: nested past any recursion limit
         b"# caf\xe9\n",  # not UTF-8
     ],
 )

@@ -93,6 +93,8 @@ def parse_kb(raw: bytes, path: Path) -> KnowledgeBase:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise KnowledgeBaseError(f"{path}: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise KnowledgeBaseError(f"{path}: values nested too deeply") from None
     items = data.get("entity", [])
     if not isinstance(items, list):
         raise KnowledgeBaseError(f"{path}: 'entity' must be an array of tables ([[entity]])")
