@@ -742,3 +742,28 @@ def test_removing_a_sections_only_table_keeps_both_section_comments(tmp_path):
         '# Header.\n\n# People\n\n[[entity]]\nid = "ann"\nname = "Ann"\ntype = "person"\naliases = ["Bay"]\n\n'
         '# Places\n\n# Events\n\n[[entity]]\nname = "Cup"\ntype = "event"\n'
     )
+
+
+def test_bookmarks_and_watches_follow_a_merged_entity(capsys, services, where):
+    from tuibrowser.core.user_state import StateStore, Visit, state_path
+
+    store = StateStore.open(state_path(services.locations.corpus))
+    store.toggle_bookmark(Visit("entity", "tass"))
+    store.follow("entity", "tass", "TASS")
+    store.follow("entity", "kremlin", "Kremlin")
+    store.save()
+    assert cli(capsys, *where, "entity", "merge", "tass", "kremlin")[0] == 0
+    store = StateStore.open(state_path(services.locations.corpus))
+    assert store.is_bookmarked("entity", "kremlin") and not store.is_bookmarked("entity", "tass")
+    assert [w.target for w in store.watches] == ["kremlin"]  # already followed: one watch
+
+
+def test_carry_over_moves_a_watch_under_the_new_name(tmp_path):
+    from tuibrowser.core.entities.curation.carry import carry_over
+    from tuibrowser.core.user_state import StateStore
+
+    store = StateStore.open(tmp_path / "state.json")
+    store.follow("entity", "tass", "TASS")
+    assert carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin") == 1
+    assert [(w.target, w.label) for w in store.watches] == [("kremlin", "Kremlin")]
+    assert carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin") == 0

@@ -544,16 +544,31 @@ def _entity(services: Services, args: argparse.Namespace) -> None:
         _print_entity(services, values[0], args.json, by=args.by, first=args.first, last=args.last)
     elif verb == "hidden":
         _print_hidden(services.hidden_names(), args.json)
-    elif verb in ("undo", "redo"):
-        bar = _progress_bar()
-        result = services.undo_curation(progress=bar) if verb == "undo" else services.redo_curation(progress=bar)
-        _clear_bar(bar)
-        _print_curation(result, args.json)
     else:
         bar = _progress_bar()
-        result = services.curate(_curation_op(verb, values, args), progress=bar)
+        if verb == "undo":
+            result = services.undo_curation(progress=bar)
+        elif verb == "redo":
+            result = services.redo_curation(progress=bar)
+        else:
+            result = services.curate(_curation_op(verb, values, args), progress=bar)
         _clear_bar(bar)
         _print_curation(result, args.json)
+        if result.moved:  # a merge, or a redo of one
+            _carry_over(services, result.moved)
+
+
+def _carry_over(services: Services, moved: dict[str, str]) -> None:
+    """Bookmarks and watches of an entity merged away follow it into the entity it joined."""
+    from tuibrowser.core.entities.curation.carry import carry_over
+
+    def label(entity_id: str) -> str:
+        record = services.entity(entity_id)
+        return record.entity.name if record is not None else entity_id
+
+    store = _state(services)
+    if carry_over(store, moved, label):
+        _saved(store)
 
 
 def _curation_op(verb: str, values: list[str], args: argparse.Namespace) -> CurationOp:
