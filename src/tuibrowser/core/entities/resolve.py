@@ -135,7 +135,7 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
         found = list(extractions[path].known)
         found += [Mention(ids[key], c.start, c.end) for c, key in keyed[path] if key in ids]
         mentions[path] = tuple(sorted(found, key=lambda m: (m.start, m.end)))
-    return Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions)
+    return _without_hidden(kb, Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions))
 
 
 STRONG_WEIGHT = 3
@@ -192,3 +192,20 @@ def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
     next_number[base] = number
     taken.add(candidate)
     return candidate
+
+
+def _without_hidden(kb: KnowledgeBase, resolution: Resolution) -> Resolution:
+    """Drop the discovered entities whose name the knowledge base hides, and their mentions.
+
+    Dropped after ids are given, so hiding one name never renumbers another entity's id
+    (ids are the reader's bookmarks and watches).
+    """
+    if not kb.hidden_keys:
+        return resolution
+    gone = {e.id for e in resolution.discovered if _key(e.name) in kb.hidden_keys}
+    if not gone:
+        return resolution
+    return Resolution(
+        tuple(e for e in resolution.discovered if e.id not in gone),
+        {path: tuple(m for m in found if m.entity_id not in gone) for path, found in resolution.mentions.items()},
+    )
