@@ -158,6 +158,20 @@ def test_an_index_built_through_changes_equals_a_fresh_build(tmp_path):
         sync(corpus, index)
         _same_as_a_rebuild(corpus, index, tmp_path)
 
+    # Names hidden from discovery, then shown again: each entity leaves and comes back with
+    # its id, and no other entity is renumbered.
+    names = {r.entity.name: r.entity.id for r in read_registry(index).records.values() if r.entity.discovered}
+    assert {"Gordon Brown", "Michael Howard"} <= set(names)
+    (corpus / "entities.toml").write_text('hidden = ["gordon brown", "Michael Howard"]\n' + kb_base, encoding="utf-8")
+    sync(corpus, index)
+    _same_as_a_rebuild(corpus, index, tmp_path)
+    shown = {r.entity.name: r.entity.id for r in read_registry(index).records.values() if r.entity.discovered}
+    assert shown == {name: i for name, i in names.items() if name not in ("Gordon Brown", "Michael Howard")}
+    (corpus / "entities.toml").write_text(kb_base, encoding="utf-8")
+    sync(corpus, index)
+    _same_as_a_rebuild(corpus, index, tmp_path)
+    assert {r.entity.name: r.entity.id for r in read_registry(index).records.values() if r.entity.discovered} == names
+
     # A file moved (a new path, the same text) and the copy removed.
     (corpus / "aa-copy.txt").rename(corpus / "zz-moved.txt")
     (corpus / f"politics-{politics[3].name}").unlink()

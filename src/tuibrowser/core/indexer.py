@@ -386,7 +386,13 @@ class _Sync:
         kb_edited = stored is None or stored.get("kb_version") != self.kb.version
         kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
         from_scratch = self.clear or stored is None or rules_changed
-        resolver = Resolver(db, self.kb, kb_changed=bool(kb_change and kb_change.ids_changed), empty=from_scratch)
+        resolver = Resolver(
+            db,
+            self.kb,
+            kb_changed=bool(kb_change and kb_change.ids_changed),
+            empty=from_scratch,
+            hidden_before=None if stored is None else frozenset(stored.get("hidden", ())),
+        )
         changes: dict[str, tuple[str, Extraction] | None] = {p: None for p in gone}
         changes.update({p: (fresh[p].content_hash, extractions[p]) for p in fresh})
         stored_fields = _StoredFields(self.ix)
@@ -444,7 +450,13 @@ class _Sync:
                 [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in (items | moved).items()],
             )
             db.set_meta(
-                "entities", {"rules": EXTRACTOR_VERSION, "kb_version": self.kb.version, "kb": snapshot(self.kb)}
+                "entities",
+                {
+                    "rules": EXTRACTOR_VERSION,
+                    "kb_version": self.kb.version,
+                    "kb": snapshot(self.kb),
+                    "hidden": sorted(self.kb.hidden_keys),
+                },
             )
         self._write_marker(fingerprint)
 

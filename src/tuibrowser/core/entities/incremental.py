@@ -104,9 +104,20 @@ class Resolver:
     caller's transaction (after Whoosh's commit: see core.bookkeeping).
     """
 
-    def __init__(self, db: Bookkeeping, kb: KnowledgeBase, *, kb_changed: bool = False, empty: bool = False):
+    def __init__(
+        self,
+        db: Bookkeeping,
+        kb: KnowledgeBase,
+        *,
+        kb_changed: bool = False,
+        empty: bool = False,
+        hidden_before: frozenset[str] | None = None,
+    ):
         self.db = db
         self.kb = kb
+        self.hidden_before = kb.hidden_keys if hidden_before is None else hidden_before
+        """Name keys hidden when the index was last linked (`kb.hidden_keys` now): an entity
+        whose name joins or leaves them leaves or rejoins the output, keeping its id."""
         self.kb_changed = kb_changed
         """The curated ids may have changed: discovered ids are given again."""
         self.empty = empty
@@ -223,17 +234,21 @@ class Resolver:
         if renamed:
             ids = assign_ids([(key, d.base) for key, d in discovered.items()], set(self.kb.by_id))
             discovered = {key: _with_id(d, ids[key]) for key, d in discovered.items()}
-        moved = {key for key in set(before) | set(discovered) if _id(before.get(key)) != _id(discovered.get(key))}
-        outcome = Outcome(discovered=discovered, before=before)
-        for key in set(before) | set(discovered):
-            was, now = before.get(key), discovered.get(key)
+        # Hidden names leave the output after ids are given, as in `resolve`: hiding one name
+        # never renumbers another entity (ids are the reader's bookmarks and watches).
+        shown_before = _visible(before, self.hidden_before)
+        shown = _visible(discovered, self.kb.hidden_keys)
+        moved = {key for key in set(shown_before) | set(shown) if _id(shown_before.get(key)) != _id(shown.get(key))}
+        outcome = Outcome(discovered=shown, before=shown_before)
+        for key in set(shown_before) | set(shown):
+            was, now = shown_before.get(key), shown.get(key)
             if was is None or now is None or was.id != now.id or was.type != now.type:
                 outcome.retyped |= {d.id for d in (was, now) if d is not None}
 
         # 5. Final mentions.
         refinal = redo | (self._paths_depending("refs", moved) - removed)
         old.update(self.records(refinal - set(old)))
-        ids_now = {key: d.id for key, d in discovered.items()}
+        ids_now = {key: d.id for key, d in shown.items()}
         for path in refinal:
             keys = keyed[path][0] if path in keyed else old[path].keys
             outcome.final[path] = final_mentions(extraction(path), keys, ids_now)
@@ -373,6 +388,15 @@ def _lone_names(extraction: Extraction, inferred: tuple[int, ...]) -> set[str]:
     from tuibrowser.core.entities.resolve import _key
 
     return {_key(c.name) for c in extraction.candidates if c.words == 1}
+
+
+def _visible(found: Mapping[str, Discovered], hidden: frozenset[str]) -> dict[str, Discovered]:
+    """`found` without the entities whose name is hidden (compared as `resolve` compares)."""
+    if not hidden:
+        return dict(found)
+    from tuibrowser.core.entities.resolve import _key
+
+    return {key: d for key, d in found.items() if _key(d.name) not in hidden}
 
 
 def _only(fulls: Mapping[str, int]) -> str | None:

@@ -146,7 +146,7 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
     ids = assign_ids([(key, base_of(named[key][0])) for key in accepted], set(kb.by_id))
     entities = [Entity(ids[key], named[key][0], kind, named[key][1], discovered=True) for key, kind in accepted.items()]
     mentions = {path: final_mentions(extractions[path], keyed[path], ids) for path in paths}
-    return Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions)
+    return _without_hidden(kb, Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions))
 
 
 # The per-article steps. An article's part in the corpus-wide state depends only on its own
@@ -291,3 +291,20 @@ def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
     next_number[base] = number
     taken.add(candidate)
     return candidate
+
+
+def _without_hidden(kb: KnowledgeBase, resolution: Resolution) -> Resolution:
+    """Drop the discovered entities whose name the knowledge base hides, and their mentions.
+
+    Dropped after ids are given, so hiding one name never renumbers another entity's id
+    (ids are the reader's bookmarks and watches).
+    """
+    if not kb.hidden_keys:
+        return resolution
+    gone = {e.id for e in resolution.discovered if _key(e.name) in kb.hidden_keys}
+    if not gone:
+        return resolution
+    return Resolution(
+        tuple(e for e in resolution.discovered if e.id not in gone),
+        {path: tuple(m for m in found if m.entity_id not in gone) for path, found in resolution.mentions.items()},
+    )
