@@ -582,9 +582,7 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_cli_verbs_change_the_file_and_say_what_they_did(capsys, services, where):
     code, out, err = cli(capsys, *where, "entity", "rename", "Putin", "V. Putin")
     assert (code, err) == (0, "")
-    assert out == (
-        "renamed Vladimir Putin (vladimir-putin) to V. Putin; the old name stays an alias\n"
-    )
+    assert out == ("renamed Vladimir Putin (vladimir-putin) to V. Putin; the old name stays an alias\n")
     assert cli(capsys, *where, "entity", "type", "Kremlin", "place")[0] == 0
     assert cli(capsys, *where, "entity", "alias", "lavrov", "S. Lavrov")[0] == 0
     assert cli(capsys, *where, "entity", "unalias", "lavrov", "S. Lavrov")[0] == 0
