@@ -554,9 +554,7 @@ def _save_entity_cache(index_dir, version, items, extractions, resolution) -> No
         path: {
             "hash": items[path].hash,
             "known": [[m.entity_id, m.start, m.end] for m in extraction.known],
-            "candidates": [
-                [c.start, c.end, c.name, c.evidence, c.strong, c.initial_only] for c in extraction.candidates
-            ],
+            "candidates": [c.to_row() for c in extraction.candidates],
             "final": [[m.entity_id, m.start, m.end] for m in resolution.mentions[path]],
         }
         for path, extraction in sorted(extractions.items())

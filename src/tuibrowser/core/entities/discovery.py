@@ -16,23 +16,29 @@ from dataclasses import dataclass
 
 from tuibrowser.core import budget
 from tuibrowser.core.cleaning import is_headline_like
+from tuibrowser.core.entities.gazetteer import PLACE, is_given_name, place_kind
 from tuibrowser.core.entities.lexicon import (
     COMMON_WORDS,
     CONNECTORS,
     DEMONYMS,
+    EXTRA_PLACES,
     FIRST_NAMES,
     HONORIFICS,
     KNOWN_ORGANIZATIONS,
     MONTHS_AND_DAYS,
     ORG_HEADS,
+    ORG_NOUNS,
     ORG_WORDS,
     PERSON_ROLES,
     PERSON_TITLES,
     PLACE_ACRONYMS,
+    PLACE_OF_WORDS,
+    PLACE_PREFIXES,
     PLACE_PREPOSITIONS,
     PLACE_WORDS,
     ROYAL_TITLES,
     SPEECH_VERBS,
+    STAKE_WORDS,
 )
 from tuibrowser.core.entities.text import Token, is_acronym, tokenize
 
@@ -40,10 +46,21 @@ from tuibrowser.core.entities.text import Token, is_acronym, tokenize
 # position of a long word without "@" costs the square of its length (11 s for 64 KiB).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+|@\w+|#\w+")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"“”‘\n]|^\s*[—–-]\s*$")
-_NAME_GAP = re.compile(r"^(?:\s|-)*$")
+# Words of one name are separated by spaces or one hyphen, never by a line break (a byline
+# and the next paragraph's first word are two names) or a spaced dash ("Reuters - Government").
+_NAME_GAP = re.compile(r"^(?: +|-)?$")
+_AMPERSAND_GAP = re.compile(r"^ ?& ?$")  # "Marsh & McLennan", "AT&T"
+# "(SEC)" right after a name: the short form the article defines for it.
+_DEFINED_ACRONYM = re.compile(r"^ \((?:the )?([A-Z][A-Za-z.&]{1,9})\)")
 _STRIPPABLE = PERSON_TITLES | DEMONYMS | CONNECTORS
+_TRAILING = MONTHS_AND_DAYS | CONNECTORS | {"and", "the"}
 # ", the former state minister" / ", an aide to": up to four words, then a role noun.
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)\b")
+
+
+# A title-case phrase in quotes names a work or a campaign, not a person: "a BBC documentary
+# called 'No More Mr Nasty'", "the 'Back To Basics' campaign". Bounded: three to eight words.
+_QUOTED_TITLE = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’-]*(?: [A-Z0-9][\w’-]*){2,7}['’\"”](?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +73,14 @@ class Candidate:
         evidence: "person", "organization", "place" or "" (none), from the context.
         strong: True when the evidence is unambiguous (a title, an organisation word).
         initial_only: True for a single word seen only at a sentence start.
+        gazetteer: gazetteer.PLACE or gazetteer.TOWN when a place list has the name, else "".
+        short: an acronym the article defines for the name ("Securities and Exchange
+            Commission (SEC)"): the corpus may use it for this name.
+        title: the honorific before a one-word person ("sir" in "Sir Digby"), which names
+            people by their given name.
+        common: a single word this article also writes in lower case ("General Election"
+            beside "the election"): never a mention, and it tells the corpus the word is a
+            common noun, whatever title other articles put before it.
     """
 
     start: int
@@ -64,6 +89,17 @@ class Candidate:
     evidence: str
     strong: bool
     initial_only: bool
+    gazetteer: str = ""
+    short: str = ""
+    title: str = ""
+    common: bool = False
+
+    def to_row(self) -> list:
+        """The fields in order, for the indexer's cache (`Candidate(*row)` reads it back)."""
+        return [self.start, self.end, self.name, self.evidence, self.strong, self.initial_only, *self._extra()]
+
+    def _extra(self) -> list[str]:
+        return [self.gazetteer, self.short, self.title, self.common]
 
     @property
     def words(self) -> int:
@@ -84,7 +120,7 @@ def find_candidates(
     tokens = tokenize(text) if tokens is None else tokens
     lowercase_seen = {t.folded for t in tokens if t.text[:1].islower()}
     capital_inside = {t.folded for i, t in enumerate(tokens) if t.text[:1].isupper() and not _initial(text, tokens, i)}
-    skip = Spans(_headline_spans(text))
+    skip = Spans([*_headline_spans(text), *((m.start(), m.end()) for m in _QUOTED_TITLE.finditer(text))])
     budget.check()
     candidates: list[Candidate] = []
     for number, run in enumerate(_runs(text, tokens, blocked, skip)):
@@ -158,34 +194,78 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
         return not blocked.overlaps(token.start, token.end) and not skip.overlaps(token.start, token.end)
 
     def joins(i: int, j: int) -> bool:
-        return bool(_NAME_GAP.match(text[tokens[i].end : tokens[j].start]))
+        gap = text[tokens[i].end : tokens[j].start]
+        return bool(_NAME_GAP.match(gap) or _AMPERSAND_GAP.match(gap))
+
+    def organisation_so_far(run: list[int]) -> bool:
+        return any(tokens[k].folded in ORG_HEADS or tokens[k].folded in ORG_WORDS for k in run)
 
     runs: list[list[int]] = []
     current: list[int] = []
     for i, token in enumerate(tokens):
         capital = free(i) and _capitalised(token)
         continues = bool(current) and joins(current[-1], i) and token.folded not in HONORIFICS
-        # "House of Commons": a connector joins two capitalised words.
+        following = i + 1 < len(tokens) and free(i + 1) and joins(i, i + 1)
+        # "House of Commons": a connector joins two capitalised words; "of the" too
+        # ("Friends of the Earth"), and "and" (kept only inside an organisation's name, below).
         connector = (
             continues
             and free(i)
-            and token.folded in CONNECTORS
-            # "Department for Education", but not "ICM for BBC News".
-            and (token.folded != "for" or tokens[current[0]].folded in ORG_HEADS)
-            and i + 1 < len(tokens)
-            and free(i + 1)
-            and _capitalised(tokens[i + 1])
-            and joins(i, i + 1)
+            and (
+                token.folded in CONNECTORS
+                or token.folded == "and"
+                or (token.folded == "the" and tokens[current[-1]].folded == "of")
+            )
+            # "Department for Education", "State Service for ...", but not "ICM for BBC News".
+            and (token.folded != "for" or organisation_so_far(current))
+            and following
+            and (_capitalised(tokens[i + 1]) or (tokens[i + 1].folded == "the" and token.folded == "of"))
         )
         if (capital and (not current or continues)) or connector:
             current.append(i)
             continue
         if current:
-            runs.append(current)
+            runs.extend(_split_run(tokens, current))
         current = [i] if capital else []
     if current:
-        runs.append(current)
+        runs.extend(_split_run(tokens, current))
     return runs
+
+
+def _split_run(tokens: list[Token], run: list[int]) -> list[list[int]]:
+    """An organisation followed by a title and a name is two names: "Home Office | Minister
+    Des Browne", "Bank of England | Governor Mervyn King"."""
+    for k in range(1, len(run) - 1):
+        if tokens[run[k - 1]].folded in ORG_WORDS and tokens[run[k]].folded in PERSON_TITLES:
+            return [*_split_coordination(tokens, run[:k]), *_split_run(tokens, run[k:])]
+    return _split_coordination(tokens, run)
+
+
+def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
+    """Keep "and" inside one name only where an organisation's name holds it.
+
+    "Ministry of Economy and Natural Resources", "Securities and Exchange Commission" and
+    "Yorkshire and the Humber"-like names of bodies end in an organisation word or start
+    with a head and "of"/"for"; "Armenia and Azerbaijan" is two names.
+    """
+    ands = [k for k, i in enumerate(run) if tokens[i].folded == "and"]
+    if not ands:
+        return [run]
+    last = tokens[run[-1]].folded
+    head = tokens[run[0]].folded in ORG_HEADS or any(
+        tokens[i].folded in ("of", "for") and k < ands[0] and tokens[run[k - 1]].folded in ORG_HEADS | ORG_WORDS
+        for k, i in enumerate(run)
+        if k > 0
+    )
+    if last in ORG_WORDS or head:
+        return [run]
+    parts: list[list[int]] = []
+    start = 0
+    for k in ands:
+        parts.append(run[start:k])
+        start = k + 1
+    parts.append(run[start:])
+    return [part for part in parts if part]
 
 
 def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -> Candidate | None:
@@ -195,10 +275,16 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     evidence, strong = "", False
 
     def ends_org() -> bool:
-        return hi > lo and (
-            tokens[hi].folded in ORG_WORDS
-            or (hi - lo >= 2 and tokens[lo].folded in ORG_HEADS and tokens[lo + 1].folded in ("of", "for"))
-        )
+        """Ends in an organisation word, or has one right before its first "of"/"for":
+        "Bank of England", "State Service for Mine Safety" (not "Minister for Wales")."""
+        if hi <= lo:
+            return False
+        if tokens[hi].folded in ORG_WORDS:
+            return True
+        for k in range(lo + 1, hi):
+            if tokens[k].folded in ("of", "for"):
+                return tokens[k - 1].folded in ORG_HEADS or tokens[k - 1].folded in ORG_WORDS
+        return False
 
     # Drop a common word that only has its capital because it starts the sentence
     # ("The" always: "The Tories" are the Tories).
@@ -210,18 +296,20 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
         starts_sentence = False
     # Titles say "person" and are not part of the name: "Foreign Secretary Jack Straw".
     # A title joined by "for"/"of" names a portfolio, not a person: "Minister for Wales".
+    title = ""
     if lo <= hi and not ends_org():
         titled = portfolio = False
-        while hi > lo and tokens[lo].folded in _STRIPPABLE:
+        while hi > lo and (tokens[lo].folded in _STRIPPABLE or (portfolio and tokens[lo].folded == "the")):
             titled = titled or tokens[lo].folded in PERSON_TITLES
             portfolio = portfolio or tokens[lo].folded in CONNECTORS
             lo += 1
             starts_sentence = False
         if titled and not portfolio and tokens[lo].folded not in PERSON_TITLES:
             evidence, strong = "person", True
+            title = tokens[lo - 1].folded
             if lo == hi and tokens[lo].folded in FIRST_NAMES and tokens[lo - 1].folded in ROYAL_TITLES:
                 lo -= 1  # "Prince Charles", not "Charles"
-    while hi >= lo and (tokens[hi].folded in MONTHS_AND_DAYS or tokens[hi].folded in CONNECTORS):
+    while hi >= lo and tokens[hi].folded in _TRAILING:
         hi -= 1
     if hi < lo:
         return None
@@ -239,17 +327,35 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
         return None  # "Parliament", "Treasury": whose? Not an entity on its own.
     start, end = words[0].start, words[-1].end
     after, before = _word_at(text, tokens, hi, +1), _word_at(text, tokens, lo, -1)
+    name = text[start:end]
+    gazetteer = ""
+    if len(words) <= 4 and not any(f in ORG_WORDS for f in folded):
+        gazetteer = PLACE if " ".join(folded) in EXTRA_PLACES else place_kind(name)
     if not evidence:
         if ends_org() or (len(words) == 1 and folded[0] in KNOWN_ORGANIZATIONS):
             evidence, strong = "organization", True
-        elif len(words) > 1 and folded[-1] in PLACE_WORDS:
-            evidence, strong = "place", True
+        elif len(words) > 1 and (folded[-1] in PLACE_WORDS or folded[0] in PLACE_PREFIXES):
+            evidence, strong = "place", True  # "Tiananmen Square", "Lake Sevan"
+        elif before == "of" and _word_at(text, tokens, lo - 1, -1) in PLACE_OF_WORDS:
+            evidence, strong = "place", True  # "the village of Sotk"
+        elif len(words) > 1 and gazetteer:
+            evidence, strong = "place", gazetteer == PLACE  # "Abu Dhabi", "Ivory Coast"
         elif len(words) == 1 and is_acronym(words[0].text) and len(words[0].text) <= 6:
             # "the BBC said", "the NHS is"; not the adjectival "the ID card scheme", "TB drugs".
             if after in SPEECH_VERBS or (before == "the" and (not after or after in COMMON_WORDS)):
                 evidence = "place" if folded[0] in PLACE_ACRONYMS else "organization"
-        elif len(words) > 1 and folded[0] in FIRST_NAMES and not any(is_acronym(w.text) for w in words):
+        elif before in ORG_NOUNS and len(words) <= 3:
+            evidence, strong = "organization", True  # "polling company Mori", "civil rights group Liberty"
+        elif (
+            len(words) > 1
+            and is_given_name(words[0].text)
+            and not any(is_acronym(w.text) for w in words)
+            # a gazetteer name before a common noun is no person: "Age Concern"
+            and (folded[0] in FIRST_NAMES or folded[-1] not in lowercase_seen)
+        ):
             evidence = "person"
+        elif 1 < len(words) <= 3 and before in PERSON_ROLES and not any(f in PLACE_WORDS for f in folded):
+            evidence = "person"  # "national security adviser Jake Sullivan"
         elif _place_before(text, tokens, lo) and len(words) <= 3 and not _possessive_after(text, end):
             # "in London", but not "in Microsoft's software": a possessor is not a location.
             evidence = "place"
@@ -260,10 +366,21 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     initial_only = False
     if len(words) == 1:
         if folded[0] in lowercase_seen and evidence != "organization":
-            return None  # "General Election" / "election": a common noun, title or not
+            # "General Election" / "election": a common noun, title or not
+            return Candidate(start, end, name, evidence, strong, False, common=True)
         if starts_sentence and folded[0] not in capital_inside:
             initial_only = True
-    return Candidate(start, end, text[start:end], evidence, strong, initial_only)
+    defined = _DEFINED_ACRONYM.match(text[end : end + 14])
+    short = defined.group(1) if defined and _initials_match(defined.group(1), words) else ""
+    honorific = title if len(words) == 1 and title in HONORIFICS else ""
+    return Candidate(start, end, name, evidence, strong, initial_only, gazetteer, short, honorific)
+
+
+def _initials_match(acronym: str, words: list[Token]) -> bool:
+    """ "SEC" for Securities and Exchange Commission, "WSJ" for Wall Street Journal."""
+    letters = [ch for ch in acronym if ch.isupper()]
+    initials = [w.text[0] for w in words if w.text[:1].isupper()]
+    return len(letters) >= 2 and letters == initials
 
 
 def _apposition_names_person(text: str, end: int) -> bool:
@@ -280,11 +397,13 @@ def _possessive_after(text: str, end: int) -> bool:
 
 
 def _place_before(text: str, tokens: list[Token], index: int) -> bool:
-    """Preceded by "in", "at", "from" ... (optionally with "the"): "in London", "in the Gulf"."""
+    """Preceded by "in", "at", "from" ... (optionally with "the"): "in London", "in the Gulf";
+    but not "shares in Delta Air Lines", "a stake in Chrysler" (a company)."""
     before = _word_at(text, tokens, index, -1)
     if before == "the" and index > 0:
-        before = _word_at(text, tokens, index - 1, -1)
-    return before in PLACE_PREPOSITIONS
+        index -= 1
+        before = _word_at(text, tokens, index, -1)
+    return before in PLACE_PREPOSITIONS and _word_at(text, tokens, index - 1, -1) not in STAKE_WORDS
 
 
 def _word_at(text: str, tokens: list[Token], index: int, step: int) -> str:

@@ -9,7 +9,16 @@ same corpus gets the same entities and ids, whatever order articles were indexed
   else the most frequent.
 - A name is accepted only with enough evidence: a typed name of several words, or one word
   with strong evidence, or one word with weak evidence seen at least twice. A word seen only
-  at sentence starts, with no evidence, is never accepted.
+  at sentence starts, with no evidence, is never accepted. A place gazetteer is evidence
+  too: a country, capital or big city alone; a smaller town when it is capitalised
+  mid-sentence somewhere and nothing says otherwise.
+- Spellings of one thing are merged, by evidence (`merge_keys`): an acronym an article
+  defines ("Securities and Exchange Commission (SEC)"), a shorter form of an organisation's
+  name used beside it ("Continental" after "Continental Airlines"), a given name after
+  "Sir" ("Sir Digby" of Digby Jones), and the curated short forms of `curated_aliases`
+  ("Tories", "Conservatives"). Merged spellings become the entity's `aliases`.
+- A discovered name inside a longer discovered name is linked too ("Delaware" in
+  "University of Delaware"), with its own offsets, so mentions may overlap.
 """
 
 from __future__ import annotations
@@ -20,11 +29,13 @@ from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
+from tuibrowser.core.entities.curated_aliases import CANONICAL
 from tuibrowser.core.entities.discovery import Candidate
+from tuibrowser.core.entities.gazetteer import PLACE, TOWN
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.lexicon import ORG_HEADS, ORG_WORDS, PLACE_WORDS, ROYAL_TITLES
 from tuibrowser.core.entities.linker import Mention
-from tuibrowser.core.entities.text import fold, is_acronym
+from tuibrowser.core.entities.text import fold, is_acronym, tokenize
 
 _NOT_IN_NAMES = ORG_WORDS | PLACE_WORDS | ORG_HEADS
 
@@ -48,6 +59,7 @@ class _Tally:
     forms: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)
     strong: Counter = field(default_factory=Counter)
+    gazetteer: Counter = field(default_factory=Counter)
     mentions: int = 0
     initial_only: bool = True
     words: int = 1
@@ -82,6 +94,11 @@ def _person_shaped(name: str) -> bool:
 def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolution:
     """Resolve all articles' candidates together; see the module docstring."""
     paths = sorted(extractions)
+    # Words some article also writes in lower case are common nouns: never names alone.
+    common = {_key(c.name) for path in paths for c in extractions[path].candidates if c.common}
+    extractions = {
+        path: Extraction(e.known, tuple(c for c in e.candidates if not c.common)) for path, e in extractions.items()
+    }
     titled = _titled_surnames(extractions)
     extractions = {path: _infer_people(extractions[path], titled) for path in paths}
     surnames: dict[str, set[str]] = defaultdict(set)
@@ -90,52 +107,136 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
             if candidate.evidence == "person" and _person_shaped(candidate.name):
                 surnames[_key(candidate.name.split()[-1])].add(_key(candidate.name))
 
+    merged = merge_keys({path: extractions[path].candidates for path in paths})
     keyed: dict[str, list[tuple[Candidate, str]]] = {}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     for path in paths:
-        local = {
-            _key(c.name.split()[-1]): _key(c.name)
-            for c in extractions[path].candidates
-            if c.evidence == "person" and _person_shaped(c.name)
-        }
+        found = extractions[path].candidates
+        people = [_key(c.name) for c in found if c.evidence == "person" and _person_shaped(c.name)]
+        local = {name.split()[-1]: name for name in people}
+        given = {name.split()[0]: name for name in people}
         keyed[path] = []
         for candidate in extractions[path].candidates:
             key = _key(candidate.name)
             if candidate.words == 1 and candidate.evidence in ("person", ""):
-                if key in local:
+                if candidate.title and key in given:
+                    key = given[key]  # "Sir Digby" after "Digby Jones"
+                elif key in local:
                     key = local[key]
                 elif len(surnames.get(key, ())) == 1:
                     key = next(iter(surnames[key]))
+            key = merged.get(key, key)
             keyed[path].append((candidate, key))
             tally = tallies[key]
             tally.forms[candidate.name] += 1
             tally.mentions += 1
             tally.words = max(tally.words, candidate.words)
             tally.initial_only = tally.initial_only and candidate.initial_only
+            if candidate.gazetteer:
+                tally.gazetteer[candidate.gazetteer] += 1
             if candidate.evidence:
                 tally.votes[candidate.evidence] += 1
                 if candidate.strong:
                     tally.strong[candidate.evidence] += 1
 
-    accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := _accept(tally, key))}
+    accepted = {
+        key: kind
+        for key, tally in sorted(tallies.items())
+        if (kind := _accept(tally, key)) and not (tally.words == 1 and key in common and kind != "organization")
+    }
     taken = set(kb.by_id)
     next_number: dict[str, int] = {}
     ids: dict[str, str] = {}
     entities: list[Entity] = []
     for key, kind in accepted.items():
         tally = tallies[key]
-        name = _display_name(tally.forms)
+        # The spelling a merge led to ("Liberal Democrats" for "Lib Dems"), else the longest.
+        name = next((form for form in sorted(tally.forms) if _key(form) == key), None) or _display_name(tally.forms)
         entity_id = _unique_id(slugify(name) or "entity", taken, next_number)
         ids[key] = entity_id
         aliases = tuple(sorted({form for form in tally.forms if form != name}))
         entities.append(Entity(entity_id, name, kind, aliases, discovered=True))
 
+    # Names inside an organisation's name: places and other organisations ("Delaware" in
+    # "University of Delaware", "BBC" in "BBC Radio"). Not inside a person's name ("Charles"
+    # in "Charles Kennedy" is no mention of another Charles) nor a place's ("Asia" in "East
+    # Asia", "Mexico" in "New Mexico" are other places).
+    inner_ids = {key: ids[key] for key, kind in accepted.items() if kind in ("place", "organization")}
     mentions: dict[str, tuple[Mention, ...]] = {}
     for path in paths:
         found = list(extractions[path].known)
-        found += [Mention(ids[key], c.start, c.end) for c, key in keyed[path] if key in ids]
-        mentions[path] = tuple(sorted(found, key=lambda m: (m.start, m.end)))
+        for candidate, key in keyed[path]:
+            if key in ids:
+                found.append(Mention(ids[key], candidate.start, candidate.end))
+                if accepted[key] == "organization":
+                    found += _nested(candidate, ids[key], inner_ids)
+        mentions[path] = tuple(sorted(set(found), key=lambda m: (m.start, m.end, m.entity_id)))
     return Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions)
+
+
+def _nested(candidate: Candidate, outer_id: str, ids: Mapping[str, str]) -> list[Mention]:
+    """Accepted names inside a longer name: "Delaware" in "University of Delaware".
+
+    Every run of the name's words but the whole is looked up (a name has a handful of
+    words, so this is a few dictionary lookups); the longest wins where two overlap.
+    """
+    if candidate.words < 2:
+        return []
+    tokens = tokenize(candidate.name)
+    found: list[Mention] = []
+    taken = -1
+    for i in range(len(tokens)):
+        for j in range(len(tokens) - 1, i - 1, -1):
+            if (i, j) == (0, len(tokens) - 1) or tokens[i].start < taken:
+                continue
+            inner_id = ids.get(_key(candidate.name[tokens[i].start : tokens[j].end]))
+            if inner_id and inner_id != outer_id:
+                found.append(Mention(inner_id, candidate.start + tokens[i].start, candidate.start + tokens[j].end))
+                taken = tokens[j].end
+                break
+    return found
+
+
+def merge_keys(candidates: Mapping[str, tuple[Candidate, ...]]) -> dict[str, str]:
+    """Spellings to merge, by evidence: {key of a spelling: key of the name it stands for}.
+
+    - an acronym an article defines for a name, when the corpus defines it for one name only;
+    - an organisation's shorter name that an article uses beside its full name ("Continental"
+      and "Continental Airlines"), when the corpus pairs it with one full name only and never
+      gives it a person's or place's evidence (nor is it a country or big city: "New York" and
+      the "New York Times"; a small town of the same name does not count: "Delta");
+    - the curated short forms of `curated_aliases`.
+    """
+    defined: dict[str, set[str]] = defaultdict(set)
+    prefixes: dict[str, set[str]] = defaultdict(set)
+    other_kind: set[str] = set()
+    for found in candidates.values():
+        organisations = {_key(c.name) for c in found if c.evidence == "organization" and c.words > 1}
+        for candidate in found:
+            key = _key(candidate.name)
+            if candidate.short:
+                defined[_key(candidate.short)].add(key)
+            if candidate.evidence in ("person", "place") or candidate.gazetteer == PLACE:
+                other_kind.add(key)
+            elif candidate.words <= 2:
+                prefixes[key].update(name for name in organisations if name.startswith(key + " "))
+    merged: dict[str, str] = {}
+    for short, names in sorted(prefixes.items()):
+        if len(names) == 1 and short not in other_kind:
+            merged[short] = next(iter(names))
+    for short, names in sorted(defined.items()):
+        if len(names) == 1:
+            merged[short] = next(iter(names))
+    for key in {key for found in candidates.values() for key in (_key(c.name) for c in found)}:
+        if key in CANONICAL and CANONICAL[key] != key:
+            merged[key] = CANONICAL[key]
+    # Follow chains ("sec" -> "securities ..." -> a curated full name), never in a loop.
+    for key in list(merged):
+        seen = {key}
+        while merged[key] in merged and merged[merged[key]] not in seen:
+            seen.add(merged[key])
+            merged[key] = merged[merged[key]]
+    return {key: target for key, target in merged.items() if key != target}
 
 
 STRONG_WEIGHT = 3
@@ -170,6 +271,10 @@ def _accept(tally: _Tally, key: str) -> str | None:
     kind = tally.votes.most_common(1)[0][0] if tally.votes else None
     if tally.words > 1:
         return kind
+    if kind in (None, "place") and tally.gazetteer[PLACE]:
+        return "place"  # a country, a capital, a big city: "Baku accused Yerevan"
+    if kind is None and tally.gazetteer[TOWN] and not tally.initial_only:
+        return "place"  # a town the list knows, capitalised mid-sentence
     if kind is None or tally.initial_only:
         return None
     if tally.votes[kind] < MIN_WEAK_SHARE * tally.mentions:
