@@ -670,3 +670,41 @@ def test_nested_mentions_reach_the_concordance_and_entity_queries(seed_index):
     assert outer.start <= inner.start < inner.end <= outer.end
     # the road's concordance has the article where only the blockade's name holds it
     assert len(concordance(seed_index, "lachin-corridor")) == 5
+
+
+def test_agency_credits_and_company_contexts_say_organisation():
+    found = kinds_of(
+        {
+            # AG News rows 2 and 2189 (the gold uses rows from 5000)
+            "2": "AP - A company founded by a chemistry researcher at the University of Louisville won a grant.",
+            "cp": "TORONTO (CP) - The Ontario Securities Commission is warning four mutual fund managers.",
+            "c": "Investors bought shares in Chubb. Analysts said Chubb's shares were cheap.",
+        }
+    )
+    assert found["AP"] == found["CP"] == found["Chubb"] == "organization"
+    assert found["University of Louisville"] == found["Ontario Securities Commission"] == "organization"
+    assert found["TORONTO"] == "place"  # a dateline's city is a place, not an agency
+
+
+def test_initials_particles_and_places_before_titles():
+    found = kinds_of(
+        {
+            # AG News 192, 780, 1319 (rows before the gold's)
+            "192": "AFP - Democratic White House hopeful Senator John Kerry warned that President George W. Bush's "
+            "plan to withdraw 70,000 troops from Europe and Asia would hinder the war on terrorism.",
+            "780": "A Yemeni court jailed five al Qaeda supporters for 10 years Saturday for the bombing.",
+            "1319": "US Airways is seeking $800 million in concessions as it attempts to avoid filing Chapter 11. "
+            "Analysts said the airline emerged from Chapter 11 before.",
+            # a place, then a title, then a name (the form of BBC business news)
+            "b": "New York Attorney General Elliot Spitzer said the firm had pleaded guilty. The Kremlin said nothing.",
+        }
+    )
+    assert found["George W. Bush"] == found["John Kerry"] == "person"
+    assert "George" not in found and "W" not in found
+    text = "A Yemeni court jailed five al Qaeda supporters for 10 years Saturday for the bombing."
+    assert [c.name for c in find_candidates(text, [], frozenset())] == ["al Qaeda"]  # not "Qaeda"
+    assert "Chapter" not in found
+    assert found["New York"] == "place" and found["Elliot Spitzer"] == "person"
+    assert "York" not in found and found["Kremlin"] == "organization"
+    assert found["US Airways"] == "organization" or "US Airways" not in found
+    assert kinds_of({"a": "Rates in the US rose. US interest rates rose again."}) == {"US": "place"}

@@ -52,7 +52,9 @@ _NAME_GAP = re.compile(r"^(?: +|-)?$")
 _AMPERSAND_GAP = re.compile(r"^ ?& ?$")  # "Marsh & McLennan", "AT&T"
 # "(SEC)" right after a name: the short form the article defines for it.
 _DEFINED_ACRONYM = re.compile(r"^ \((?:the )?([A-Z][A-Za-z.&]{1,9})\)")
-_STRIPPABLE = PERSON_TITLES | DEMONYMS | CONNECTORS
+# Titles, demonyms and the "of"/"for" of a portfolio go before a name; not the particles that
+# begin one ("Al Jazeera", "de Villepin").
+_STRIPPABLE = PERSON_TITLES | DEMONYMS | {"of", "for"}
 _TRAILING = MONTHS_AND_DAYS | CONNECTORS | {"and", "the"}
 # ", the former state minister" / ", an aide to": up to four words, then a role noun.
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)\b")
@@ -175,6 +177,8 @@ def _initial(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0:
         return True
     gap = text[tokens[i - 1].end : tokens[i].start]
+    if gap == ". " and _middle_initial(text, tokens, i - 1):
+        return False  # "George W. Bush": an initial's full stop ends no sentence
     return bool(_SENTENCE_GAP.search(gap)) or (tokens[i - 1].text.endswith(".") and len(tokens[i - 1].text) > 2)
 
 
@@ -186,6 +190,23 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and len(token.text) > 1 and not _PLURAL_ACRONYM.match(token.text)
 
 
+def _middle_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """A capital letter with a full stop between two capitalised words: the "W." of George W. Bush."""
+    token = tokens[i]
+    return (
+        len(token.text) == 1
+        and token.text.isupper()
+        and text[token.end : token.end + 2] == ". "
+        and 0 < i < len(tokens) - 1
+        and _capitalised(tokens[i - 1])
+        and _capitalised(tokens[i + 1])
+    )
+
+
+# Lower-case particles that begin names: "al Qaeda", "al-Zarqawi", "bin Laden", "van Gogh".
+_LEADING_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du"})
+
+
 def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[list[int]]:
     """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside)."""
 
@@ -195,6 +216,8 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
 
     def joins(i: int, j: int) -> bool:
         gap = text[tokens[i].end : tokens[j].start]
+        if gap == ". " and _middle_initial(text, tokens, i):
+            return True
         return bool(_NAME_GAP.match(gap) or _AMPERSAND_GAP.match(gap))
 
     def organisation_so_far(run: list[int]) -> bool:
@@ -203,7 +226,7 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
     runs: list[list[int]] = []
     current: list[int] = []
     for i, token in enumerate(tokens):
-        capital = free(i) and _capitalised(token)
+        capital = free(i) and (_capitalised(token) or (bool(current) and _middle_initial(text, tokens, i)))
         continues = bool(current) and joins(current[-1], i) and token.folded not in HONORIFICS
         following = i + 1 < len(tokens) and free(i + 1) and joins(i, i + 1)
         # "House of Commons": a connector joins two capitalised words; "of the" too
@@ -222,11 +245,15 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
             and (_capitalised(tokens[i + 1]) or (tokens[i + 1].folded == "the" and token.folded == "of"))
         )
         if (capital and (not current or continues)) or connector:
+            if not current and i > 0 and tokens[i - 1].folded in _LEADING_PARTICLES and free(i - 1) and joins(i - 1, i):
+                current.append(i - 1)  # "al Qaeda", "al-Zarqawi"
             current.append(i)
             continue
         if current:
             runs.extend(_split_run(tokens, current))
         current = [i] if capital else []
+        if capital and tokens[i - 1].folded in _LEADING_PARTICLES and free(i - 1) and joins(i - 1, i):
+            current.insert(0, i - 1)
     if current:
         runs.extend(_split_run(tokens, current))
     return runs
@@ -236,7 +263,10 @@ def _split_run(tokens: list[Token], run: list[int]) -> list[list[int]]:
     """An organisation followed by a title and a name is two names: "Home Office | Minister
     Des Browne", "Bank of England | Governor Mervyn King"."""
     for k in range(1, len(run) - 1):
-        if tokens[run[k - 1]].folded in ORG_WORDS and tokens[run[k]].folded in PERSON_TITLES:
+        if tokens[run[k]].folded in PERSON_TITLES and (
+            tokens[run[k - 1]].folded in ORG_WORDS or (k <= 3 and place_kind(" ".join(tokens[i].text for i in run[:k])))
+        ):
+            # ... and a place then a title: "New York | Attorney General Elliot Spitzer"
             return [*_split_coordination(tokens, run[:k]), *_split_run(tokens, run[k:])]
     return _split_coordination(tokens, run)
 
@@ -290,7 +320,13 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     # ("The" always: "The Tories" are the Tories).
     while lo <= hi and (
         tokens[lo].folded == "the"
-        or ((tokens[lo].folded in COMMON_WORDS or tokens[lo].folded in MONTHS_AND_DAYS) and not ends_org())
+        or (tokens[lo].folded in MONTHS_AND_DAYS and tokens[lo].folded not in ("may", "march") and lo < hi)
+        or (
+            tokens[lo].folded in COMMON_WORDS
+            and not ends_org()
+            and not _place_starts(tokens, lo, hi)
+            and not (tokens[lo].folded in PLACE_ACRONYMS and is_acronym(tokens[lo].text))  # "US", not "us"
+        )
     ):
         lo += 1
         starts_sentence = False
@@ -315,8 +351,10 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
         return None
     words = tokens[lo : hi + 1]
     folded = [w.folded for w in words]
-    if all(f in DEMONYMS or f in COMMON_WORDS or f in MONTHS_AND_DAYS or f in PERSON_TITLES for f in folded):
-        return None
+    if all(f in DEMONYMS or f in COMMON_WORDS or f in MONTHS_AND_DAYS or f in PERSON_TITLES for f in folded) and not (
+        len(words) == 1 and folded[0] in PLACE_ACRONYMS and is_acronym(words[0].text)
+    ):
+        return None  # ("US" in capitals is the country, not "us")
     if len(words) == 1 and folded[0] in known_tokens:
         return None  # a piece of a known name
     if (
@@ -334,12 +372,18 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     if not evidence:
         if ends_org() or (len(words) == 1 and folded[0] in KNOWN_ORGANIZATIONS):
             evidence, strong = "organization", True
+        elif _credited_agency(text, start, end) and not gazetteer:
+            evidence, strong = "organization", True  # "MOSCOW (Reuters) -", "AP - A company ..."
         elif len(words) > 1 and (folded[-1] in PLACE_WORDS or folded[0] in PLACE_PREFIXES):
             evidence, strong = "place", True  # "Tiananmen Square", "Lake Sevan"
         elif before == "of" and _word_at(text, tokens, lo - 1, -1) in PLACE_OF_WORDS:
             evidence, strong = "place", True  # "the village of Sotk"
         elif len(words) > 1 and gazetteer:
             evidence, strong = "place", gazetteer == PLACE  # "Abu Dhabi", "Ivory Coast"
+        elif len(words) == 1 and folded[0] in PLACE_ACRONYMS:
+            evidence, strong = "place", True  # "US interest rates", "the UK's biggest lender"
+        elif len(words) == 1 and before == "the" and after in SPEECH_VERBS and not is_acronym(words[0].text):
+            evidence, strong = "organization", True  # "the Halifax said", "The Kremlin said": people take no "the"
         elif len(words) == 1 and is_acronym(words[0].text) and len(words[0].text) <= 6:
             # "the BBC said", "the NHS is"; not the adjectival "the ID card scheme", "TB drugs".
             if after in SPEECH_VERBS or (before == "the" and (not after or after in COMMON_WORDS)):
@@ -352,11 +396,20 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
             and not any(is_acronym(w.text) for w in words)
             # a gazetteer name before a common noun is no person: "Age Concern"
             and (folded[0] in FIRST_NAMES or folded[-1] not in lowercase_seen)
+            and place_kind(words[-1].text) != PLACE  # "Age Concern England"
+            and folded[-1] not in EXTRA_PLACES
         ):
             evidence = "person"
         elif 1 < len(words) <= 3 and before in PERSON_ROLES and not any(f in PLACE_WORDS for f in folded):
             evidence = "person"  # "national security adviser Jake Sullivan"
-        elif _place_before(text, tokens, lo) and len(words) <= 3 and not _possessive_after(text, end):
+        elif _stake_before(text, tokens, lo) or _corporate_after(text, end):
+            evidence = "organization"  # "shares in Chubb", "Nordstrom's shares", "WorldCom's chief executive"
+        elif (
+            _place_before(text, tokens, lo)
+            and len(words) <= 3
+            and not _possessive_after(text, end)
+            and not _NUMBER_AFTER.match(text[end : end + 4])  # "from Chapter 11", "on Radio 4"
+        ):
             # "in London", but not "in Microsoft's software": a possessor is not a location.
             evidence = "place"
         elif 1 < len(words) <= 3 and _apposition_names_person(text, end):
@@ -365,7 +418,7 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     # capitalises it mid-sentence and never writes it in lower case.
     initial_only = False
     if len(words) == 1:
-        if folded[0] in lowercase_seen and evidence != "organization":
+        if folded[0] in lowercase_seen and evidence != "organization" and not is_acronym(words[0].text):
             # "General Election" / "election": a common noun, title or not
             return Candidate(start, end, name, evidence, strong, False, common=True)
         if starts_sentence and folded[0] not in capital_inside:
@@ -390,6 +443,39 @@ def _apposition_names_person(text: str, end: int) -> bool:
         return False
     words = [*match.group(1).split(), match.group(2)]
     return any(w.casefold() in PERSON_ROLES for w in words)
+
+
+_NUMBER_AFTER = re.compile(r"^ \d")
+
+
+def _place_starts(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A place name starts at tokens[lo] although its first word is common: "New York"."""
+    return any(place_kind(" ".join(t.text for t in tokens[lo : lo + n])) for n in (2, 3) if lo + n - 1 <= hi)
+
+
+# "(Reuters) -" in a dateline, or "AP - " opening a paragraph: the credit of a news agency.
+_AGENCY_AFTER = re.compile(r"^\) ?(?:[—–]|--?)")
+_CREDIT_AFTER = re.compile(r"^ (?:[—–]|--?) ")
+# "X's shares", "X's chief executive": what companies have.
+_CORPORATE_AFTER = re.compile(
+    r"^['’]s (?:shares?|share price|stock|profits?|revenues?|sales|earnings|shareholders|chief executive|"
+    r"chairman|board|boss|customers|subscribers|takeover)\b"
+)
+
+
+def _credited_agency(text: str, start: int, end: int) -> bool:
+    if start > 0 and text[start - 1] == "(" and _AGENCY_AFTER.match(text[end : end + 4]):
+        return True
+    return (start == 0 or text[start - 1] == "\n") and bool(_CREDIT_AFTER.match(text[end : end + 5]))
+
+
+def _corporate_after(text: str, end: int) -> bool:
+    return bool(_CORPORATE_AFTER.match(text[end : end + 20]))
+
+
+def _stake_before(text: str, tokens: list[Token], index: int) -> bool:
+    """ "shares in Chubb", "a stake in Fiat": a company."""
+    return _word_at(text, tokens, index, -1) == "in" and _word_at(text, tokens, index - 1, -1) in STAKE_WORDS
 
 
 def _possessive_after(text: str, end: int) -> bool:

@@ -17,7 +17,7 @@ PERSON_TITLES = frozenset(
     boss coach manager striker midfielder defender goalkeeper actor actress singer rapper author writer
     playwright novelist composer presenter anchor correspondent editor state defence defense
     health education interior culture trade industry environment transport work pensions affairs finance
-    economy justice energy""".split()
+    economy justice energy attorney comptroller treasurer""".split()
 )
 
 # Capitalised words that begin sentences but are not names.
@@ -77,7 +77,8 @@ ORG_WORDS = frozenset(
     television press tribunal commons lords cabinet treasury army navy police force forces club fc
     airlines airways foundation trust society alliance coalition front movement board bureau centre center
     institution reserve exchange industries motors systems technologies labs studios records party's lines
-    holdings partners enterprises communications telecom pharmaceuticals petroleum
+    holdings partners enterprises communications telecom pharmaceuticals petroleum research economics
+    consulting associates
     democrats dems republicans conservatives tories socialists greens liberals unionists nationalists mission
     brigade regiment guard command council's secretariat directorate inspectorate watchdog""".split()
 )
@@ -145,7 +146,7 @@ EXTRA_PLACES = frozenset(
 EXTRA_PLACES = frozenset(" ".join(place.split()) for place in EXTRA_PLACES)
 
 # Acronyms that are places, not organisations.
-PLACE_ACRONYMS = frozenset({"uk", "us", "usa", "uae", "drc", "prc", "ussr"})
+PLACE_ACRONYMS = frozenset({"uk", "us", "usa", "uae", "drc", "prc", "ussr", "u.s.", "u.k.", "u.s.a."})
 
 # A single word after one of these, with no other evidence, is taken for a place.
 PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "outside", "across", "throughout", "into", "inside"})
@@ -205,7 +206,8 @@ ORG_NOUNS = frozenset(
     """company companies firm firms group groups agency charity organisation organization bank banks insurer
     lender retailer retailers carrier airline broadcaster newspaper paper watchdog regulator consultancy chain
     vendor maker manufacturer giant operator network union body club publisher developer supplier brokerage
-    broker conglomerate outfit label studio distributor bookmaker pollster""".split()
+    broker conglomerate outfit label studio distributor bookmaker pollster store stores jeweller jeweler
+    wholesaler provider forecaster""".split()
 )
 
 # "<one of these> in X": X is a company, not a place ("shares in Delta", "a stake in Fiat").

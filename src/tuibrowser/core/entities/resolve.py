@@ -283,8 +283,9 @@ def _accept(tally: _Tally, key: str) -> str | None:
 
 
 def _display_name(forms: Counter) -> str:
-    """The longest form (the full name), most frequent first among equals."""
-    return sorted(forms.items(), key=lambda item: (-len(item[0].split()), -item[1], item[0]))[0][0]
+    """The longest form (the full name), not in capitals if another is ("Japan", not the
+    dateline's "JAPAN"), most frequent first among equals."""
+    return sorted(forms.items(), key=lambda item: (-len(item[0].split()), item[0].isupper(), -item[1], item[0]))[0][0]
 
 
 def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
