@@ -8,14 +8,16 @@ gold articles. Two golds:
   when the first rules were written, tuned on since (bench/RESULTS.md says how);
 - tests/data/discovery_gold_heldout_news.toml (`--gold heldout`): BBC business and AG News
   World items, annotated for issue 12 before its rules were written. Each article names its
-  corpus (`source`): the BBC business folder, or all 7,600 AG News items.
+  corpus (`source`): the BBC business folder, or all 7,600 AG News items. Tuned on since;
+- tests/data/discovery_gold_heldout_news_2.toml (`--gold heldout2`): 24 more AG News World
+  items, annotated after that tuning, never tuned on.
 
 An article's predictions are the discovered entities with a mention in it. A prediction is
 right when one of its spellings in the article (or its name) equals one of a gold entity's
 spellings, or is the surname of a gold person. Predictions matching the gold's "other"
 names (programmes, bills, events) are left out. "typed" also requires the right type.
 
-Usage: python bench/eval_discovery.py [--gold politics|heldout] [--show-errors] [--spacy-model NAME]
+Usage: python bench/eval_discovery.py [--gold politics|heldout|heldout2] [--show-errors] [--spacy-model NAME]
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ DEFAULT_DATA = DATA / "bbc-news" / "bbc" / "politics"
 GOLDS = {
     "politics": ROOT / "tests" / "data" / "discovery_gold_bbc_politics.toml",
     "heldout": ROOT / "tests" / "data" / "discovery_gold_heldout_news.toml",
+    "heldout2": ROOT / "tests" / "data" / "discovery_gold_heldout_news_2.toml",
 }
 SOURCES = {"bbc-politics": DEFAULT_DATA, "bbc-business": DATA / "bbc-news" / "bbc" / "business"}
 TYPES = ("person", "organization", "place")
