@@ -9,6 +9,8 @@ dataclasses before the searcher closes, so results can cross threads safely.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,24 @@ matcher survives, e.g. a word that appears in no title, so it is not used.)
 BM25_B, BM25_K1 = 0.75, 1.2
 """BM25F parameters (tuned with bench/eval_ir.py)."""
 
+QUESTION_WORDS = frozenset(
+    """what which who whom whose where why how did does do done was were has had would could should shall
+    there about tell me any been being much many""".split()
+)
+"""Words of a typed question that say nothing about the articles wanted ("what did the
+chancellor say about the budget"). Dropped from a plain query of QUESTION_MIN_WORDS words or
+more, so its all-words reading can match; Whoosh's stop list already drops "the", "is",
+"when" and the like. A short query keeps them ("The Who")."""
+
+QUESTION_MIN_WORDS = 4
+
+PHRASE_BOOST = 0.0
+"""Weight of a reading that rewards a plain query's adjacent words found next to each other
+in an article ("interest rates", "ken bates"); 0 leaves it out."""
+
+PHRASE_SLOP = 1
+"""How far apart two adjacent query words may be for the phrase reading (1: side by side)."""
+
 
 SNIPPET_CHARS = 220
 
@@ -50,6 +70,8 @@ _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
 _ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Anything but plain words: quotes, fields, wildcards, fuzzy terms, parentheses, ranges.
+_SYNTAX = re.compile(r"[\"':*?~()\[\]{}^+]")
 
 SEARCHABLE_FIELDS = ("title", "body", "source", "date", "entities")
 """Fields a query may name (`entity:` is rewritten to `entities:`). Any other `name:` is
@@ -87,8 +109,23 @@ class SearchResult:
     notice: str | None = None
 
 
+BM25_IDF = True
+"""Use BM25's own idf (Robertson-Spärck Jones, as Lucene and tantivy do) instead of Whoosh's
+tf-idf one, log(N / (df + 1)) + 1, which still gives a word found in every article weight 1."""
+
+
+class _BM25IDF(scoring.BM25F):
+    """BM25F with BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (parent.doc_count_all() - df + 0.5) / (df + 0.5))
+
+
 def weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    model = _BM25IDF if BM25_IDF else scoring.BM25F
+    return model(B=BM25_B, K1=BM25_K1)
 
 
 def make_parser(schema, group=OrGroup) -> MultifieldParser:
@@ -124,6 +161,11 @@ def parse_query(text: str, schema=None) -> query.Query:
     """
     schema = _searchable(schema or build_schema())
     _check_dates(text, schema)
+    words = _plain_words(text)
+    if words is not None and len(words) >= QUESTION_MIN_WORDS:
+        content = [w for w in words if w.casefold() not in QUESTION_WORDS]
+        if content:
+            text, words = " ".join(content), content
     try:
         all_words = make_parser(schema, AndGroup).parse(text)
         if _BOOLEAN.search(text):
@@ -131,14 +173,34 @@ def parse_query(text: str, schema=None) -> query.Query:
             # "Bayramov NOT Munich" would match every article without Munich.
             return all_words
         any_words = make_parser(schema, OrGroup).parse(text)
+        near = _phrase_reading(schema, words) if words and PHRASE_BOOST else query.NullQuery
     except Exception:  # Whoosh's parser raises assorted errors (IndexError ...) on odd input.
         raise QueryError(
             "cannot read the query: check that AND, OR and NOT stand between words, "
             "and that quotes and parentheses are paired"
         ) from None
     if all_words == any_words or any_words is query.NullQuery:
-        return any_words
-    return query.Or([all_words.with_boost(ALL_WORDS_BOOST), any_words])
+        readings = [any_words]
+    else:
+        readings = [all_words.with_boost(ALL_WORDS_BOOST), any_words]
+    if near is not query.NullQuery:
+        readings.append(near.with_boost(PHRASE_BOOST))
+    return readings[0] if len(readings) == 1 else query.Or(readings)
+
+
+def _plain_words(text: str) -> list[str] | None:
+    """The words of a query made of plain words only (no syntax, no operators), else None."""
+    if _SYNTAX.search(text) or _BOOLEAN.search(text):
+        return None
+    return text.split()
+
+
+def _phrase_reading(schema, words: list[str]) -> query.Query:
+    """Adjacent pairs of the query's words as phrases ("ken bates" in "Ken Bates has ...")."""
+    analyzer = schema["body"].analyzer
+    kept = [w for w in words if any(True for _ in analyzer(w))]  # stop words make no pairs
+    pairs = [f'"{a} {b}"~{PHRASE_SLOP}' for a, b in itertools.pairwise(kept)]
+    return make_parser(schema, OrGroup).parse(" ".join(pairs)) if pairs else query.NullQuery
 
 
 def _searchable(schema) -> Schema:
