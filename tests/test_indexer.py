@@ -159,12 +159,12 @@ from pathlib import Path
 import tuibrowser.core.indexer as indexer
 real = indexer._document
 count = 0
-def dying(article, article_id, mentions):
+def dying(*args):
     global count
     count += 1
     if count == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(article, article_id, mentions)
+    return real(*args)
 indexer._document = dying
 indexer.sync(Path(sys.argv[1]), Path(sys.argv[2]))
 """

@@ -65,7 +65,8 @@ def where(corpus, index_dir):
 
 
 def test_every_documented_command_is_covered():
-    assert set(documented_shapes()) == {"search", "list", "show", "entities", "entity", "import", "index", "trail"}
+    commands = {"search", "list", "show", "entities", "entity", "quotes", "import", "index", "trail", "watch", "news"}
+    assert set(documented_shapes()) == commands
 
 
 def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
@@ -78,9 +79,14 @@ def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
     same_keys(shapes["show"], printed(capsys, *where, "show", article, "--json"), "show")
     same_keys(shapes["entities"], printed(capsys, *where, "entities", "--json"), "entities")
     same_keys(shapes["entity"], printed(capsys, *where, "entity", "Zakharova", "--json"), "entity")
+    same_keys(shapes["quotes"], printed(capsys, *where, "quotes", "Zakharova", "--json"), "quotes")
+    assert main([*where, "watch", "add", "Zakharova"]) == 0
+    capsys.readouterr()
+    same_keys(shapes["watch"], printed(capsys, *where, "watch", "list", "--json"), "watch")
     new = tmp_path / "new.txt"
     new.write_text("Harbour reopened\n\nThe harbour at Wick reopened on Monday after repairs, officials said.\n")
     same_keys(shapes["import"], printed(capsys, *where, "import", str(new), "--json"), "import")
+    same_keys(shapes["news"], printed(capsys, *where, "news", "--json"), "news")
     from tuibrowser.core.trail import TrailEvent, append
 
     append(TrailEvent("2026-11-25T10:00:00+00:00", "article", article, "Russia Urges Baku"))

@@ -776,3 +776,81 @@ async def test_y_copies_a_citation_y_saves_it_and_the_trail_lists_the_session(ma
     assert "read “Russia Urges Baku to ‘Unblock Lachin Corridor’”, Asbarez, 2023-06-23" in lines[0]
     assert "cited “Russia Urges Baku" in lines[1]
     assert "looked up Maria Zakharova (`maria-zakharova`)" in lines[2]
+
+
+# Who said what.
+
+
+async def test_the_entity_view_lists_what_it_said_and_the_reader_names_the_speaker(make_app):
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await choose_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("s")  # what she said, instead of where she is mentioned
+        screen = screen_text(app)
+        assert "Said: 6 quotes, oldest first" in screen
+        assert "“The peacekeepers are working closely with the parties" in screen
+        await pilot.press("enter")  # opens the article at that quote
+        await settle(app, pilot)
+        assert "· Maria Zakharova" in location(app) and "quote " in location(app)
+        await pilot.press("apostrophe")  # the next quote, and who said it
+        position = location(app)
+        assert "quote " in position and "Maria Zakharova said" in position
+
+
+async def test_quotes_step_through_an_article_and_say_when_no_speaker_is_stated(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await pilot.press("apostrophe")  # the first quote after the cursor (at match 1)
+        assert location(app).endswith("quote 2/7 · Maria Zakharova emphasised")
+        await pilot.press("quotation_mark")  # the one before: the lead's quote is Russia's call
+        assert location(app).endswith("quote 1/7 · Russia called")
+        await pilot.press("quotation_mark")  # before the first: wraps to the last
+        await settle(app, pilot)
+        assert location(app).endswith("quote 7/7 · Maria Zakharova said")
+
+
+# Following.
+
+
+async def test_following_counts_what_an_import_brought_while_the_app_was_open(make_app, tmp_path, monkeypatch):
+    from tuibrowser.tui.screens.following import FollowingScreen
+
+    monkeypatch.setattr(MainScreen, "POLL_SECONDS", 0.2)
+    locations = indexed_copy(tmp_path)
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await choose_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("w")  # follow her
+        assert any("Following Maria Zakharova" in n.message for n in app._notifications)
+        drop = tmp_path / "drop"
+        drop.mkdir()
+        (drop / "new.txt").write_text(
+            "Zakharova speaks again\n\nMaria Zakharova said on Friday that the peacekeepers will stay.\n"
+        )
+        import_paths([drop], locations.corpus, locations.index)  # in another terminal
+        for _ in range(10):
+            await pilot.pause(0.3)
+            await settle(app, pilot)
+            if "1 new (W)" in location(app):
+                break
+        assert "1 new (W)" in location(app)
+        await pilot.press("W")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowingScreen)
+        assert "1 new  Maria Zakharova  (entity)" in screen_text(app)
+        await pilot.press("enter")  # her new articles, which are now seen
+        await settle(app, pilot)
+        assert "New for Maria Zakharova: 1 article, newest first" in screen_text(app)
+        assert "Zakharova speaks again" in screen_text(app)
+        await pilot.press("enter")  # open it
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FollowingScreen)
+        assert "Zakharova speaks again" in location(app)
+        assert "new (W)" not in location(app)

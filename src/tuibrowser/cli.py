@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import Services
+    from tuibrowser.core.user_state import StateStore
 
 EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
 
@@ -97,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     entity.add_argument("--to", dest="last", metavar="DATE", help="only articles up to DATE (inclusive)")
 
+    quotes = commands.add_parser("quotes", parents=[locations], help="everything one entity is quoted as saying")
+    quotes.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
+    quotes.add_argument("--json", action="store_true", help="print JSON")
+
     importing = commands.add_parser(
         "import",
         parents=[locations],
@@ -109,6 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
     )
     importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
+
+    watch = commands.add_parser("watch", help="follow an entity or a search; see what is new with 'news'")
+    watch_commands = watch.add_subparsers(dest="watch_command", metavar="ACTION", parser_class=_Parser, required=True)
+    watch_add = watch_commands.add_parser("add", parents=[locations], help="follow an entity (any alias) or a search")
+    watch_add.add_argument("what", nargs="+", metavar="NAME_OR_QUERY")
+    watch_add.add_argument(
+        "--search", action="store_true", help="follow these words as a search even if they name an entity"
+    )
+    watch_remove = watch_commands.add_parser("remove", parents=[locations], help="stop following it")
+    watch_remove.add_argument("what", nargs="+", metavar="NAME_OR_QUERY")
+    watch_list = watch_commands.add_parser(
+        "list", parents=[locations], help="what you follow, with counts of new articles"
+    )
+    watch_list.add_argument("--json", action="store_true", help="print JSON")
+
+    news = commands.add_parser(
+        "news", parents=[locations], help="articles new since you last looked, for everything you follow"
+    )
+    news.add_argument("--seen", action="store_true", help="then mark them all seen")
+    news.add_argument("--json", action="store_true", help="print JSON")
 
     trail = commands.add_parser(
         "trail", help="what you read in the browser, and the citations you copied, in order, with times"
@@ -219,6 +244,12 @@ def _answer(args: argparse.Namespace, services: Services) -> None:
         _print_article(services, args.id, args.json)
     elif args.command == "entities":
         _print_entities(services, args.json)
+    elif args.command == "watch":
+        _watch(services, args)
+    elif args.command == "news":
+        _print_news(services, args.seen, args.json)
+    elif args.command == "quotes":
+        _print_quotes(services, args.name, args.json)
     elif args.command == "entity":
         _print_entity(services, args.name, args.json, by=args.by, first=args.first, last=args.last)
 
@@ -458,6 +489,103 @@ def _print_entity(
             print(f"    {mention.context}")
     if page.related:
         print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in page.related))
+
+
+def _state(services: Services) -> StateStore:
+    """The reading state of this corpus (shared with the browser)."""
+    from tuibrowser.core.user_state import StateStore, state_path
+
+    return StateStore.open(state_path(services.locations.corpus))
+
+
+def _saved(store: StateStore) -> None:
+    if not store.save() and store.problems:
+        raise OSError(store.problems[-1])
+
+
+def _watch(services: Services, args: argparse.Namespace) -> None:
+    store = _state(services)
+    words = " ".join(args.what) if args.watch_command != "list" else ""
+    if args.watch_command == "add":
+        kind, target, label = services.watch_target(words, as_search=args.search)
+        added = store.follow(kind, target, label)
+        _saved(store)
+        print(f"{'following' if added else 'already following'} {label} ({kind})")
+    elif args.watch_command == "remove":
+        watch = next((w for w in store.watches if words.casefold() in (w.label.casefold(), w.target.casefold())), None)
+        if watch is None:
+            try:
+                kind, target, _ = services.watch_target(words)
+                watch = store.watch(kind, target)
+            except (QueryError, EntityNotFound):
+                watch = None
+        if watch is None:
+            raise UsageError(f"not following {words!r} (see 'tuibrowser watch list')")
+        store.unfollow(watch.kind, watch.target)
+        _saved(store)
+        print(f"stopped following {watch.label} ({watch.kind})")
+    else:
+        counts = {n.watch.key: len(n.articles) for n in services.news(store.watches)}
+        if args.json:
+            _dump(
+                [
+                    {"watch": w.label, "kind": w.kind, "target": w.target, "seen": _iso(w.seen), "new": counts[w.key]}
+                    for w in store.watches
+                ]
+            )
+            return
+        if not store.watches:
+            print("following nothing yet: tuibrowser watch add NAME_OR_QUERY")
+        for w in store.watches:
+            print(f"{counts[w.key]:>5} new  {w.label} ({w.kind})")
+
+
+def _iso(milliseconds: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(milliseconds / 1000).astimezone().isoformat(timespec="seconds")
+
+
+def _print_news(services: Services, mark_seen: bool, as_json: bool) -> None:
+    from tuibrowser.core.user_state import now_ms
+
+    store = _state(services)
+    when = now_ms()
+    found = services.news(store.watches)
+    if as_json:
+        from tuibrowser.core.jsonshapes import news_json
+
+        _dump(news_json(found))
+    else:
+        if not store.watches:
+            print("following nothing yet: tuibrowser watch add NAME_OR_QUERY")
+        for item in found:
+            print(f"{item.watch.label} ({item.watch.kind}): {_count(len(item.articles), 'new article')}")
+            if item.problem:
+                print(f"    {item.problem}")
+            for article in item.articles:
+                print(f"    {article.date or 'undated'}  {article.title}  [{article.id}]")
+    if mark_seen:
+        for item in found:
+            store.mark_seen(item.watch.kind, item.watch.target, when)
+        _saved(store)
+
+
+def _print_quotes(services: Services, name: str, as_json: bool) -> None:
+    record = services.find_entity(name)
+    articles = services.quotes(record.entity.id)
+    if as_json:
+        from tuibrowser.core.jsonshapes import quotes_json
+
+        _dump(quotes_json(record, articles))
+        return
+    count = sum(len(a.quotes) for a in articles)
+    print(f"{record.entity.name}: {_count(count, 'quote')} in {_count(len(articles), 'article')}")
+    for article in articles:
+        print(f"\n{article.date or 'undated'}  {article.title}  [{article.id}]")
+        for quote in article.quotes:
+            lead = "    … " if quote.continues else "    "
+            print(f"{lead}“{quote.text}” ({quote.cue or 'quoted'})")
 
 
 def _print_trail(since: str | None, as_json: bool) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,8 @@ from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import REGISTRY_NAME, EntityRecord, write_registry
 from tuibrowser.core.entities.resolve import Extraction, Resolution, resolve
 from tuibrowser.core.fileio import write_json_atomic
+from tuibrowser.core.quotes import Quote, Speaker, find_quotes
+from tuibrowser.core.schema import said_value
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     ENTITY_CACHE_NAME,
@@ -114,6 +117,11 @@ class _Item:
     id: str
     text_hash: str = ""
     url: str | None = None
+    added: int = 0
+    """When the article first came into the corpus (Unix milliseconds): what watchlists call new.
+
+    Kept across syncs and rebuilds for the same text (by text_hash); for text never seen
+    before, the file's ctime, which is when it was written or moved into the corpus."""
 
 
 @dataclass
@@ -161,7 +169,8 @@ def _save_manifest(index_dir: Path, manifest: Manifest) -> None:
     data = {
         "files": {path: [f.size, f.mtime_ns, f.hash, f.articles] for path, f in sorted(manifest.files.items())},
         "articles": {
-            path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url] for path, i in sorted(manifest.items.items())
+            path: [i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added]
+            for path, i in sorted(manifest.items.items())
         },
         "skipped": {path: [k.size, k.mtime_ns, k.reason] for path, k in sorted(manifest.skipped.items())},
     }
@@ -235,8 +244,9 @@ def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress) -> SyncRe
     report = SyncReport()
     ix = open_index(index_dir)
     try:
-        manifest = Manifest() if rebuild else load_manifest(index_dir)
-        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild)
+        known = load_manifest(index_dir)
+        manifest = Manifest() if rebuild else known
+        _sync_into(ix, kb, corpus_dir, index_dir, manifest, report, progress, clear=rebuild, known=known)
     finally:
         ix.close()
     return report
@@ -244,9 +254,10 @@ def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress) -> SyncRe
 
 def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, *, clear: bool) -> SyncReport:
     report = SyncReport(rebuilt_because=reason)
+    known = load_manifest(index_dir)  # a broken index may still say when its articles came
     ix = create_index(index_dir)
     try:
-        _sync_into(ix, kb, corpus_dir, index_dir, Manifest(), report, progress, clear=clear)
+        _sync_into(ix, kb, corpus_dir, index_dir, Manifest(), report, progress, clear=clear, known=known)
     finally:
         ix.close()
     return report
@@ -290,8 +301,12 @@ def ensure_current(
         return None
 
 
-def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool) -> None:
+def _sync_into(
+    ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progress, *, clear: bool, known: Manifest | None = None
+) -> None:
     old_files, old_items, old_skipped = manifest.files, manifest.items, manifest.skipped
+    # When each text first came into the corpus, from the last bookkeeping (even for a rebuild).
+    added_by_text = {item.text_hash: item.added for item in (known or manifest).items.values() if item.added}
     fingerprint = corpus_fingerprint(corpus_dir)  # before reading: later changes show as stale
     files = scan(corpus_dir, problems=report.skipped)
     extractor = EntityExtractor(kb)
@@ -312,15 +327,18 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
         except budget.OverBudget as error:
             raise ArticleError(str(error)) from None
         fresh_extractions.update(extracted)
+        arrived = _arrival(corpus_dir / path)
         for article in articles:
             fresh[article.path] = article
+            digest = text_hash(article.text)
             items[article.path] = _Item(
                 path,
                 article.content_hash,
                 base_slug(article.title, article.path),
                 "",
-                text_hash(article.text),
+                digest,
                 article.url,
+                added_by_text.get(digest) or arrived,
             )
         return articles
 
@@ -422,6 +440,7 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
         report.relinked = len(relink)
 
         if fresh or gone or relink or clear or not old_items:
+            speaker_types = {e.id: e.type for e in (*kb.entities, *resolution.discovered)}
             writer = ix.writer(limitmb=256)
             try:
                 for path in gone:
@@ -429,13 +448,17 @@ def _sync_into(ix, kb, corpus_dir, index_dir, manifest: Manifest, report, progre
                 total_writes = len(fresh) + len(relink)
                 for done, (path, article) in enumerate(fresh.items(), start=1):
                     writer.delete_by_term("path", path)
-                    writer.add_document(**_document(article, ids[path], resolution.mentions[path]))
+                    mentions = resolution.mentions[path]
+                    quoted = _quotes(article.text, mentions, speaker_types)
+                    writer.add_document(**_document(article, ids[path], mentions, items[path].added, quoted))
                     if progress and (done % 20 == 0 or done == total_writes):
                         progress("indexing", done, total_writes)
                 for done, path in enumerate(relink, start=len(fresh) + 1):
                     fields = stored.get(path)
                     writer.delete_by_term("path", path)
-                    writer.add_document(**_document_from_stored(fields, ids[path], resolution.mentions[path]))
+                    mentions = resolution.mentions[path]
+                    quoted = _quotes(fields.get("text") or "", mentions, speaker_types)
+                    writer.add_document(**_document_from_stored(fields, ids[path], mentions, items[path].added, quoted))
                     if progress and (done % 20 == 0 or done == total_writes):
                         progress("indexing", done, total_writes)
                 if clear:
@@ -562,7 +585,24 @@ def _save_entity_cache(index_dir, version, items, extractions, resolution) -> No
     write_json_atomic(index_dir / ENTITY_CACHE_NAME, {"version": version, "articles": articles})
 
 
-def _document(article: Article, article_id: str, mentions: tuple[Mention, ...]) -> dict:
+def _arrival(path: Path) -> int:
+    """When a file came into the corpus: its ctime (set when it was written or moved in, and
+    not carried over by copies), in Unix milliseconds."""
+    try:
+        return path.stat().st_ctime_ns // 1_000_000
+    except OSError:
+        return time.time_ns() // 1_000_000
+
+
+def _quotes(text: str, mentions: tuple[Mention, ...], types: dict[str, str]) -> list[Quote]:
+    """The article's direct quotes, each attributed to one of its entities when the text says who."""
+    speakers = [Speaker(m.entity_id, m.start, m.end, types.get(m.entity_id, "")) for m in mentions]
+    return find_quotes(text, speakers)
+
+
+def _document(
+    article: Article, article_id: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
+) -> dict:
     """The Whoosh document for a freshly derived article."""
     return _build_document(
         path=article.path,
@@ -576,10 +616,14 @@ def _document(article: Article, article_id: str, mentions: tuple[Mention, ...]) 
         title_derived=article.title_derived,
         content_hash=article.content_hash,
         mentions=mentions,
+        added=added,
+        quotes=quotes,
     )
 
 
-def _document_from_stored(fields: dict, article_id: str, mentions: tuple[Mention, ...]) -> dict:
+def _document_from_stored(
+    fields: dict, article_id: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
+) -> dict:
     """The same document rebuilt from what the index stored, with new entity links."""
     return _build_document(
         path=fields["path"],
@@ -593,11 +637,13 @@ def _document_from_stored(fields: dict, article_id: str, mentions: tuple[Mention
         title_derived=bool(fields.get("title_derived")),
         content_hash=fields.get("hash") or "",
         mentions=mentions,
+        added=added,
+        quotes=quotes,
     )
 
 
 def _build_document(
-    *, path, article_id, title, text, date, source, byline, url, title_derived, content_hash, mentions
+    *, path, article_id, title, text, date, source, byline, url, title_derived, content_hash, mentions, added, quotes
 ) -> dict:
     document = {
         "path": path,
@@ -616,6 +662,10 @@ def _build_document(
         # offsets for the reader.
         "entities": ",".join(m.entity_id for m in mentions),
         "mentions": [[m.entity_id, m.start, m.end] for m in mentions],
+        "added": added,
+        # Who said what: offsets for the reader, and each speaker's quoted words for said:.
+        "quotes": [[q.start, q.end, q.speaker, q.cue, q.continues] for q in quotes],
+        "said": said_value((q.speaker, q.text) for q in quotes if q.speaker),
     }
     if date:
         document["date"] = dt.datetime.fromisoformat(date)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tuibrowser.core.entities.registry import EntityRecord
+    from tuibrowser.core.entities.sayings import QuotedArticle
     from tuibrowser.core.entities.views import MentionSpan
     from tuibrowser.core.importer import Verdict
     from tuibrowser.core.indexer import SyncReport
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.services import EntityPage, OpenedArticle
     from tuibrowser.core.trail import TrailEvent
+    from tuibrowser.core.watch import News
 
 JSON = dict[str, Any]
 
@@ -75,6 +77,9 @@ def article_json(opened: OpenedArticle) -> JSON:
             }
             for item in opened.entities
         ],
+        "quotes": [
+            {"start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker, "cue": q.cue} for q in opened.quotes
+        ],
     }
 
 
@@ -117,6 +122,39 @@ def entity_page_json(page: EntityPage) -> JSON:
     data["timeline_by"] = timeline.by
     data["undated"] = {"articles": timeline.undated_articles, "mentions": timeline.undated_mentions}
     return data
+
+
+def quotes_json(record: EntityRecord, articles: list[QuotedArticle]) -> JSON:
+    """`quotes NAME --json`: what the entity said, articles in date order."""
+    return {
+        "id": record.entity.id,
+        "name": record.entity.name,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "date": a.date,
+                "source": a.source,
+                "quotes": [
+                    {"start": q.start, "end": q.end, "text": q.text, "cue": q.cue, "continues": q.continues}
+                    for q in a.quotes
+                ],
+            }
+            for a in articles
+        ],
+    }
+
+
+def news_json(found: list[News]) -> list[JSON]:
+    """`news --json`: for each watch, its new articles, newest first."""
+    return [
+        {
+            "watch": item.watch.label,
+            "kind": item.watch.kind,
+            "new": [{"id": a.id, "title": a.title, "date": a.date, "source": a.source} for a in item.articles],
+        }
+        for item in found
+    ]
 
 
 def trail_json(events: list[TrailEvent]) -> list[JSON]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import query, sorting
 
@@ -33,14 +34,14 @@ def list_articles(index_dir: Path, limit: int | None = None) -> list[ArticleSumm
     try:
         with reading(index_dir), ix.searcher() as searcher:
             results = searcher.search(query.Every(), sortedby=_NEWEST_FIRST, limit=limit)
-            summaries = [_summary(hit.fields()) for hit in results]
+            summaries = [summary_of(hit.fields()) for hit in results]
     finally:
         ix.close()
     # Whoosh sorts a missing date as the oldest possible one; keep dated before undated.
     return sorted(summaries, key=lambda s: s.date is None)
 
 
-def _summary(fields: dict) -> ArticleSummary:
+def summary_of(fields: dict) -> ArticleSummary:
     return ArticleSummary(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -56,6 +57,15 @@ def get_article(index_dir: Path, article_id: str) -> Article:
     Raises:
         ArticleNotFound: with close ids, when no article has this id.
     """
+    return article_from_fields(stored_article(index_dir, article_id))
+
+
+def stored_article(index_dir: Path, article_id: str) -> dict[str, Any]:
+    """Everything the index stored for an article (text, links, quotes), in one read.
+
+    Raises:
+        ArticleNotFound: with close ids, when no article has this id.
+    """
     ix = open_index(index_dir)
     try:
         with reading(index_dir), ix.searcher() as searcher:
@@ -65,6 +75,11 @@ def get_article(index_dir: Path, article_id: str) -> Article:
                 raise ArticleNotFound(article_id, difflib.get_close_matches(article_id, known, n=3, cutoff=0.5))
     finally:
         ix.close()
+    return dict(fields)
+
+
+def article_from_fields(fields: dict[str, Any]) -> Article:
+    """The Article record from an article's stored fields."""
     text = fields.get("text") or ""
     return Article(
         id=fields["id"],

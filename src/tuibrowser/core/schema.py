@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from collections.abc import Iterable, Iterator
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 2
-"""Bump when fields or analyzers change: an index of another version is rebuilt."""
+from tuibrowser.core.quotes import QUOTES_VERSION
+
+SCHEMA_VERSION = f"3+quotes{QUOTES_VERSION}"
+"""Bump when fields or analyzers change (or the quote rules, whose results the index
+stores): an index of another version is rebuilt."""
 
 TITLE_BOOST = 2.0
 """Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
@@ -17,7 +31,7 @@ MAX_TOKEN_CHARS = 100
 of one 19 MiB word would otherwise put a 19 MiB term in the index and the spelling list."""
 
 
-def text_analyzer():
+def text_analyzer() -> Analyzer:
     """Words, lower-cased, accents folded (Shushi == Shūshi), stop words dropped, stemmed."""
     return (
         RegexTokenizer()
@@ -28,7 +42,7 @@ def text_analyzer():
     )
 
 
-def spelling_analyzer():
+def spelling_analyzer() -> Analyzer:
     """Whole words, unstemmed: the vocabulary "did you mean" draws real words from."""
     return (
         RegexTokenizer()
@@ -36,6 +50,34 @@ def spelling_analyzer():
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=(), minsize=1, maxsize=MAX_TOKEN_CHARS)
     )
+
+
+class SpeakerTokenizer(Tokenizer):  # type: ignore[misc]
+    """Each speaker's quoted words, as "speaker-id:word" terms (and the bare speaker id), so
+    `said:NAME word` finds the word only inside that entity's quotes.
+
+    The field's value is one quote per line, "speaker-id<TAB>quoted words" (see said_value).
+    """
+
+    def __call__(self, value: str, **kwargs: object) -> Iterator[Token]:
+        words = text_analyzer()
+        for line in value.split("\n"):
+            speaker, _, quoted = line.partition("\t")
+            if not speaker:
+                continue
+            yield Token(text=speaker, boost=1.0)
+            for token in words(quoted):
+                yield Token(text=f"{speaker}:{token.text}", boost=1.0)
+
+
+def said_value(quotes: Iterable[tuple[str | None, str]]) -> str:
+    """The `said` field's value for (speaker id, quoted text) pairs."""
+    return "\n".join(f"{speaker}\t{' '.join(text.split())}" for speaker, text in quotes if speaker)
+
+
+def said_terms(speaker: str, words: str) -> list[str]:
+    """The `said` terms a query's words become for one speaker (analysed as the body is)."""
+    return [f"{speaker}:{token.text}" for token in text_analyzer()(words)]
 
 
 def build_schema() -> Schema:
@@ -63,4 +105,7 @@ def build_schema() -> Schema:
         hash=STORED,
         entities=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         mentions=STORED,
+        added=NUMERIC(bits=64, stored=True, sortable=True),
+        quotes=STORED,
+        said=TEXT(analyzer=SpeakerTokenizer(), phrase=False),
     )

@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from tuibrowser.core.cleaning import normalize
 from tuibrowser.core.entities.registry import EntityNotFound, Registry, read_registry
 from tuibrowser.core.errors import QueryError
-from tuibrowser.core.schema import build_schema, spelling_analyzer
+from tuibrowser.core.schema import build_schema, said_terms, spelling_analyzer
 from tuibrowser.core.store import open_index, reading
 
 MAX_QUERY_CHARS = 1000
@@ -68,6 +68,7 @@ SNIPPET_CHARS = 220
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
 _ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+_SAID_CLAUSE = re.compile(r'\bsaid:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # Anything but plain words: quotes, fields, wildcards, fuzzy terms, parentheses, ranges.
@@ -260,13 +261,9 @@ def search(
     if limit < 1:
         raise QueryError("limit must be at least 1")
     cleaned = clean_query(text)
-    if _ENTITY_CLAUSE.search(cleaned):
-        expanded = expand_entities(cleaned, registry or read_registry(index_dir))
-    else:
-        expanded = cleaned
     ix = open_index(index_dir)
     try:
-        parsed = parse_query(expanded, ix.schema)
+        parsed = build_query(cleaned, ix.schema, index_dir, registry)
         with reading(index_dir), ix.searcher(weighting=weighting()) as searcher:
             if parsed is query.NullQuery:
                 return SearchResult(
@@ -279,6 +276,56 @@ def search(
             return SearchResult(cleaned, total, hits, suggestion)
     finally:
         ix.close()
+
+
+def build_query(cleaned: str, schema: Schema, index_dir: Path, registry: Registry | None = None) -> query.Query:
+    """The Whoosh query for a cleaned query string: entity: and said: clauses resolved through
+    the registry (read from `index_dir` when not given), the rest parsed.
+
+    Raises:
+        QueryError: for an unknown entity or a clause that cannot be read.
+    """
+    if _ENTITY_CLAUSE.search(cleaned) or _SAID_CLAUSE.search(cleaned):
+        registry = registry or read_registry(index_dir)
+    expanded = expand_entities(cleaned, registry) if _ENTITY_CLAUSE.search(cleaned) and registry else cleaned
+    speakers, expanded = _said_speakers(expanded, registry) if _SAID_CLAUSE.search(expanded) else ([], expanded)
+    parsed = parse_query(expanded, schema) if expanded.strip() else query.Every()
+    if speakers:
+        parsed = _within_quotes(parsed, speakers, expanded)
+    return parsed
+
+
+def _said_speakers(text: str, registry: Registry | None) -> tuple[list[str], str]:
+    """The entities named in `said:NAME` clauses (any alias), and the query without them.
+
+    Raises:
+        QueryError: for an unknown entity, with the closest names.
+    """
+    speakers: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        name = match.group(1) if match.group(1) is not None else match.group(2)
+        try:
+            speakers.append((registry or Registry([])).find(name).entity.id)
+        except EntityNotFound as error:
+            raise QueryError(str(error)) from None
+        return " "
+
+    rest = _SAID_CLAUSE.sub(take, text)
+    return speakers, " ".join(rest.split())
+
+
+def _within_quotes(parsed: query.Query, speakers: list[str], rest: str) -> query.Query:
+    """Only articles where each speaker is quoted, and, when the query has words, where those
+    words are inside that speaker's quotes (`said:zakharova corridor`)."""
+    words = " ".join(m.group(1) for m in _PLAIN_WORD.finditer(rest) if m.group(1).casefold() not in _OPERATORS)
+    clauses: list[query.Query] = []
+    for speaker in speakers:
+        terms = said_terms(speaker, words)
+        clauses += [query.Term("said", term) for term in terms] or [query.Term("said", speaker)]
+    if isinstance(parsed, query.Every):
+        return query.And(clauses)
+    return query.And([*clauses, parsed])
 
 
 class _SpanFormatter(highlight.Formatter):

@@ -22,6 +22,7 @@ from tuibrowser.core.paths import Locations
 if TYPE_CHECKING:
     from tuibrowser.core.article import Article
     from tuibrowser.core.entities.registry import EntityRecord, Registry
+    from tuibrowser.core.entities.sayings import QuotedArticle, QuoteSpan
     from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
     from tuibrowser.core.importer import ImportProgress, Verdict
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.store import IndexLocked
+    from tuibrowser.core.user_state import Watch
+    from tuibrowser.core.watch import News
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class OpenedArticle:
     matches: tuple[tuple[int, int], ...]
     """(start, end) offsets into `article.text` of the words of `query`, in order."""
     query: str
+    quotes: tuple[QuoteSpan, ...] = ()
+    """Its direct quotes, with their speakers, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ class EntityPage:
     timeline: Timeline
     window: tuple[str | None, str | None] | None = None
     """The dates the page is limited to, if any (the concordance and related entities)."""
+    quotes: tuple[QuotedArticle, ...] = ()
+    """What the entity is quoted as saying, articles in date order (within the window)."""
 
     @property
     def mention_count(self) -> int:
@@ -209,14 +216,26 @@ class Services:
         return get_article(self.locations.index, article_id)
 
     def open_article(self, article_id: str, query: str = "") -> OpenedArticle:
-        """An article with its entities and, if a query is given, where its words occur."""
-        from tuibrowser.core.entities.views import article_entities
+        """An article with its entities, its quotes and, if a query is given, where its words
+        occur; one read of the index."""
+        from tuibrowser.core.entities.sayings import article_quotes
+        from tuibrowser.core.entities.views import entities_from_fields
+        from tuibrowser.core.library import article_from_fields, stored_article
         from tuibrowser.core.search import match_spans
 
-        article = self.article(article_id)
-        entities = article_entities(self.locations.index, article_id, registry=self.registry)
+        fields = stored_article(self.locations.index, article_id)
+        article = article_from_fields(fields)
+        registry = self.registry
+        entities = entities_from_fields(fields, registry)
         matches = match_spans(article.text, query) if query.strip() else []
-        return OpenedArticle(article, tuple(entities), tuple(matches), query)
+        quotes = article_quotes(fields, registry)
+        return OpenedArticle(article, tuple(entities), tuple(matches), query, quotes)
+
+    def quotes(self, entity_id: str) -> list[QuotedArticle]:
+        """Everything the entity is quoted as saying, in date order."""
+        from tuibrowser.core.entities.sayings import entity_quotes
+
+        return entity_quotes(self.locations.index, entity_id, self.registry)
 
     # Entities.
 
@@ -260,6 +279,7 @@ class Services:
             EntityNotFound: no entity has this id.
         """
         from tuibrowser.core.entities.registry import EntityNotFound
+        from tuibrowser.core.entities.sayings import entity_quotes
         from tuibrowser.core.entities.timeline import entity_timeline
         from tuibrowser.core.entities.views import entity_overview
 
@@ -272,7 +292,45 @@ class Services:
         )
         start, end = (_date(window[0]), _date(window[1])) if window else (None, None)
         timeline = entity_timeline(self.locations.index, entity_id, by=by, start=start, end=end)
-        return EntityPage(record, tuple(articles), tuple(related), timeline, window)
+        quoted = entity_quotes(self.locations.index, entity_id, registry)
+        if window is not None:
+            quoted = [
+                q
+                for q in quoted
+                if q.date and (not window[0] or q.date >= window[0]) and (not window[1] or q.date <= window[1])
+            ]
+        return EntityPage(record, tuple(articles), tuple(related), timeline, window, tuple(quoted))
+
+    def watch_target(self, name_or_query: str, *, as_search: bool = False) -> tuple[str, str, str]:
+        """(kind, target, label) for what a reader asks to follow: an entity when the words
+        are an entity's id, name or alias (unless `as_search`), else a saved search.
+
+        Raises:
+            QueryError: a search that cannot be run.
+        """
+        from tuibrowser.core.entities.registry import EntityNotFound
+        from tuibrowser.core.search import build_query, clean_query
+        from tuibrowser.core.store import open_index
+
+        if not as_search:
+            try:
+                record = self.registry.find(name_or_query)
+                return ("entity", record.entity.id, record.entity.name)
+            except EntityNotFound:
+                pass
+        cleaned = clean_query(name_or_query)
+        ix = open_index(self.locations.index)
+        try:
+            build_query(cleaned, ix.schema, self.locations.index, self.registry)
+        finally:
+            ix.close()
+        return ("search", cleaned, cleaned)
+
+    def news(self, watches: list[Watch]) -> list[News]:
+        """What came into the corpus for each watch since it was last seen."""
+        from tuibrowser.core.watch import news
+
+        return news(self.locations.index, watches, self.registry)
 
     def concordance(self, entity_id: str) -> list[ConcordanceArticle]:
         """Every article that mentions the entity, in date order, with its mentions."""

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -78,6 +78,45 @@ class Visit:
         ):
             return cls(raw[0], raw[1], raw[2])
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """Something the reader follows: an entity, or a saved search."""
+
+    kind: str
+    """"entity" or "search"."""
+    target: str
+    """The entity id, or the query."""
+    label: str
+    """What to call it: the entity's name, or the query."""
+    seen: int
+    """Articles that came into the corpus after this moment (Unix milliseconds) are new."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.target)
+
+    def to_json(self) -> list[object]:
+        return [self.kind, self.target, self.label, self.seen]
+
+    @classmethod
+    def from_json(cls, raw: object) -> Watch | None:
+        if (
+            isinstance(raw, list)
+            and len(raw) == 4
+            and raw[0] in ("entity", "search")
+            and all(isinstance(x, str) and 0 < len(x) <= MAX_TARGET_CHARS for x in raw[1:3])
+            and isinstance(raw[3], int)
+            and not isinstance(raw[3], bool)
+            and 0 <= raw[3] < 1 << 50
+        ):
+            return cls(raw[0], raw[1], raw[2], raw[3])
+        return None
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 @dataclass
@@ -141,6 +180,7 @@ class UserState:
     read: set[str] = field(default_factory=set)
     bookmarks: list[Visit] = field(default_factory=list)
     history: History = field(default_factory=History)
+    watches: list[Watch] = field(default_factory=list)
 
     def is_bookmarked(self, kind: str, target: str) -> bool:
         return any(b.key == (kind, target) for b in self.bookmarks)
@@ -154,15 +194,18 @@ class _Pending:
     bookmarks: list[tuple[bool, Visit]] = field(default_factory=list)
     """(added, bookmark) in the order they happened."""
     history: bool = False
+    watches: list[tuple[str, Watch]] = field(default_factory=list)
+    """("follow" | "unfollow" | "seen", watch) in the order they happened."""
 
     def __bool__(self) -> bool:
-        return bool(self.read or self.bookmarks or self.history)
+        return bool(self.read or self.bookmarks or self.history or self.watches)
 
     def absorb(self, later: _Pending) -> None:
         """Put changes made after this batch behind it (a failed save keeps both)."""
         self.read |= later.read
         self.bookmarks += later.bookmarks
         self.history = self.history or later.history
+        self.watches += later.watches
 
 
 def _apply_bookmarks(bookmarks: list[Visit], changes: list[tuple[bool, Visit]]) -> list[Visit]:
@@ -171,6 +214,21 @@ def _apply_bookmarks(bookmarks: list[Visit], changes: list[tuple[bool, Visit]]) 
         result = [b for b in result if b.key != bookmark.key]
         if added:
             result.append(bookmark)
+    return result
+
+
+def _apply_watches(watches: list[Watch], changes: list[tuple[str, Watch]]) -> list[Watch]:
+    """Replay follow/unfollow/seen onto a list of watches; "seen" only ever moves forward, so
+    two instances marking the same watch seen agree on the later moment."""
+    result = list(watches)
+    for change, watch in changes:
+        present = next((w for w in result if w.key == watch.key), None)
+        if change == "follow" and present is None:
+            result.append(watch)
+        elif change == "unfollow":
+            result = [w for w in result if w.key != watch.key]
+        elif change == "seen" and present is not None and watch.seen > present.seen:
+            result = [replace(w, seen=watch.seen) if w.key == watch.key else w for w in result]
     return result
 
 
@@ -247,6 +305,33 @@ class StateStore:
             self.state.bookmarks = _apply_bookmarks(self.state.bookmarks, [(False, bookmark)])
             self._pending.bookmarks.append((False, bookmark))
 
+    @property
+    def watches(self) -> list[Watch]:
+        return self.state.watches
+
+    def watch(self, kind: str, target: str) -> Watch | None:
+        return next((w for w in self.state.watches if w.key == (kind, target)), None)
+
+    def follow(self, kind: str, target: str, label: str) -> bool:
+        """Follow an entity or a search from now on (nothing already there counts as new);
+        False when it was followed already."""
+        return self._watch_change("follow", Watch(kind, target, label, now_ms()))
+
+    def unfollow(self, kind: str, target: str) -> bool:
+        """False when it was not followed."""
+        return self._watch_change("unfollow", Watch(kind, target, target, 0))
+
+    def mark_seen(self, kind: str, target: str, when: int | None = None) -> None:
+        """What came into the corpus up to `when` (now by default) is no longer new."""
+        self._watch_change("seen", Watch(kind, target, target, now_ms() if when is None else when))
+
+    def _watch_change(self, change: str, watch: Watch) -> bool:
+        with self._mutex:
+            before = list(self.state.watches)
+            self.state.watches = _apply_watches(before, [(change, watch)])
+            self._pending.watches.append((change, watch))
+            return self.state.watches != before
+
     def history_changed(self) -> None:
         """Call after changing `history`, so the next save writes it."""
         with self._mutex:
@@ -296,6 +381,7 @@ class StateStore:
                     disk.read | pending.read,
                     _apply_bookmarks(disk.bookmarks, pending.bookmarks),
                     history if pending.history or not disk.history.entries else disk.history,
+                    _apply_watches(disk.watches, pending.watches),
                 )
                 if write:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -313,6 +399,7 @@ class StateStore:
             # Changes not yet in the file (made during the write, or not written) stay on top.
             self.state.read = merged.read | self._pending.read
             self.state.bookmarks = _apply_bookmarks(merged.bookmarks, self._pending.bookmarks)
+            self.state.watches = _apply_watches(merged.watches, self._pending.watches)
             self._disk_stamp = stamp
         return True
 
@@ -378,10 +465,12 @@ def _parse(raw: bytes) -> UserState:
     position = data.get("position", len(entries) - 1)
     if not isinstance(position, int) or isinstance(position, bool) or not -1 <= position < len(entries):
         position = len(entries) - 1
+    watches = data.get("watches", [])
     return UserState(
         read={item for item in read if isinstance(item, str) and 0 < len(item) <= MAX_TARGET_CHARS},
         bookmarks=[v for v in map(Visit.from_json, bookmarks) if v and v.kind != "search"],
         history=History(entries, position),
+        watches=[w for w in map(Watch.from_json, watches if isinstance(watches, list) else []) if w],
     )
 
 
@@ -392,6 +481,7 @@ def _to_json(state: UserState) -> dict[str, object]:
         "bookmarks": [b.to_json() for b in state.bookmarks],
         "history": [v.to_json() for v in state.history.entries],
         "position": state.history.position,
+        "watches": [w.to_json() for w in state.watches],
     }
 
 

@@ -38,7 +38,9 @@ def walk(
         except OSError as error:
             on_error(error)
             continue
-        dirnames, filenames, links = [], [], set()
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        links: set[str] = set()
         for entry in listed:
             try:
                 is_dir = entry.is_dir()

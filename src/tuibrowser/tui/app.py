@@ -48,7 +48,19 @@ def _searches_provider() -> type[Provider]:
     return RecentSearchesProvider
 
 
-OUR_BINDINGS = ("app.", "main.", "search.", "results.", "reader.", "sidebar.", "concordance.", "related.", "places.")
+OUR_BINDINGS = (
+    "app.",
+    "main.",
+    "search.",
+    "results.",
+    "reader.",
+    "sidebar.",
+    "concordance.",
+    "related.",
+    "places.",
+    "timeline.",
+    "following.",
+)
 """Prefixes of tuibrowser's binding ids: these are the keymap API, and what help lists."""
 
 PANE_NAMES = {
@@ -210,6 +222,7 @@ def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 def _our_bindings() -> list[list[Binding]]:
     """Each pane's bindings (the screen's and the app's included, as they share the keys)."""
+    from tuibrowser.tui.screens.following import FollowingScreen, NewList, WatchList
     from tuibrowser.tui.screens.help import HelpScreen
     from tuibrowser.tui.screens.import_dialog import ImportScreen
     from tuibrowser.tui.screens.places import PlacesList, PlacesScreen
@@ -217,11 +230,13 @@ def _our_bindings() -> list[list[Binding]]:
     from tuibrowser.tui.widgets.entity_view import Concordance, RelatedList
     from tuibrowser.tui.widgets.reader import ArticleReader
     from tuibrowser.tui.widgets.search_pane import QueryInput, ResultsList
+    from tuibrowser.tui.widgets.timeline import TimelineView
 
     shared = [*Binding.make_bindings(TuiBrowserApp.BINDINGS), *Binding.make_bindings(MainScreen.BINDINGS)]
     panes: list[type[DOMNode]] = [ArticleReader, QueryInput, ResultsList, EntityList, SidebarList]
     panes += [Concordance, RelatedList]
     dialogs: list[type[DOMNode]] = [PlacesList, PlacesScreen, HelpScreen, ImportScreen]
+    dialogs += [WatchList, NewList, FollowingScreen, TimelineView]
     found = [[*Binding.make_bindings(cls.BINDINGS), *shared] for cls in panes]
     return found + [list(Binding.make_bindings(cls.BINDINGS)) for cls in dialogs]
 

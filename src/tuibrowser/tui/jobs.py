@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from tuibrowser.core.errors import IndexProblem, QueryError
-from tuibrowser.core.user_state import StateStore
+from tuibrowser.core.user_state import StateStore, Watch
 from tuibrowser.tui.messages import (
     ArticleLoaded,
     EntityPageLoaded,
@@ -22,6 +22,7 @@ from tuibrowser.tui.messages import (
     IndexProgress,
     IndexReady,
     LatestLoaded,
+    NewsCounted,
     NextArticleFound,
     SearchCompleted,
     StateSaved,
@@ -129,6 +130,12 @@ def poll(services: Services, generation: tuple[int, int] | None, store: StateSto
     merged = store.refresh()
     if now != generation or report is not None or merged:
         _post(target, IndexChanged(now, report, state_changed=merged))
+
+
+def count_news(services: Services, watches: list[Watch], target: MessagePump) -> None:
+    """How many articles are new for the watches altogether (for the location bar)."""
+    found = services.news(watches)
+    _post(target, NewsCounted(sum(len(item.articles) for item in found)))
 
 
 def save_state(store: StateStore, target: MessagePump) -> None:

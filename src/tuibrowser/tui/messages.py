@@ -154,6 +154,13 @@ class NextArticleFound(Message):
 
 
 @dataclass
+class NewsCounted(Message):
+    """How many articles are new, altogether, for what the reader follows."""
+
+    total: int
+
+
+@dataclass
 class StateSaved(Message):
     """A save of the user's state finished; `problems` says what went wrong, if anything."""
 

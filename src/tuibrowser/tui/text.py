@@ -6,22 +6,18 @@ article titled "[@click=app.quit]" shows exactly those characters.
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
-_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
-"""Controls (C0, C1: ESC and what follows it can then do no harm), bidi and invisible format characters."""
+from tuibrowser.core.sanitize import printable
 
 
 def outside(text: str) -> str:
     """A string from outside (a file name, a query read from state.json, a config value),
-    made safe for the terminal and put on one line."""
-    return " ".join(_UNSAFE.sub(" ", text).split())
+    made safe for the terminal and put on one line: the one sanitiser the CLI uses too, which
+    shows what would be unsafe (`\\x1b`, `\\u202e`) instead of hiding it."""
+    return printable(text)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import query
 
@@ -105,6 +106,11 @@ def article_entities(index_dir: Path, article_id: str, registry: Registry | None
         ix.close()
     if fields is None:
         raise ArticleNotFound(article_id, [])
+    return entities_from_fields(fields, registry)
+
+
+def entities_from_fields(fields: dict[str, Any], registry: Registry) -> list[ArticleEntity]:
+    """An article's entities from its stored fields, most mentioned first."""
     text = fields.get("text") or ""
     grouped: dict[str, list[tuple[int, int]]] = {}
     for entity_id, start, end in fields.get("mentions") or []:

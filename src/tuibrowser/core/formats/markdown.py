@@ -91,15 +91,15 @@ def _load_json(front: str) -> object:
 
 
 @cache
-def _yaml_loader_class():
+def _yaml_loader_class() -> type:
     """yaml.SafeLoader that refuses aliases and deep nesting (built on first use: PyYAML is
     imported only when a Markdown file is read)."""
     import yaml
 
-    class BoundedYamlLoader(yaml.SafeLoader):
+    class BoundedYamlLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
         depth = 0
 
-        def compose_node(self, parent, index):
+        def compose_node(self, parent: object, index: object) -> object:
             if self.check_event(yaml.AliasEvent):
                 raise FormatError("front matter uses YAML aliases (*name), which are refused")
             self.depth += 1

@@ -26,6 +26,8 @@ class Location:
     bookmarked: bool = False
     busy: str | None = None
     """Work under way that the reader should know about ("indexing 40%")."""
+    news: int = 0
+    """New articles for what the reader follows (W shows them)."""
 
 
 SEPARATOR = " › "
@@ -64,6 +66,8 @@ class LocationBar(Static):
             tail.append("  ★ bookmarked", style="bold")
         if location.busy:
             tail.append(f"  · {location.busy}", style="italic")
+        if location.news:
+            tail.append(f"  · {location.news:,} new (W)", style="bold")
         middle = location.title if location.title is not None else location.entity
         room = width - len(tail) - (len(SEPARATOR) + 8 if middle is not None else 0)
         head = Text()

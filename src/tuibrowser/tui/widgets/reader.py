@@ -33,10 +33,10 @@ MEASURE = 80
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """Where the reader is: a query match, a mention of the selected entity, or a place."""
+    """Where the reader is: a query match, a mention of the selected entity, a quote, or a place."""
 
     kind: str
-    """"match", "mention" or "place" (an offset to show, with no span to mark)."""
+    """"match", "mention", "quote" or "place" (an offset to show, with no span to mark)."""
     start: int
     end: int
 
@@ -99,6 +99,7 @@ class ArticleReader(ScrollView, can_focus=True):
         "reader--meta",
         "reader--url",
         "reader--rule",
+        "reader--quote",
         "reader--mention",
         "reader--selected",
         "reader--match",
@@ -116,6 +117,7 @@ class ArticleReader(ScrollView, can_focus=True):
     ArticleReader > .reader--meta { text-style: italic; color: $text-muted; }
     ArticleReader > .reader--url { color: $text-muted; }
     ArticleReader > .reader--rule { color: $panel-lighten-2; }
+    ArticleReader > .reader--quote { text-style: italic; }
     ArticleReader > .reader--mention { text-style: underline; }
     ArticleReader > .reader--selected { text-style: bold underline; color: $accent; }
     ArticleReader > .reader--match { text-style: reverse; }
@@ -135,6 +137,8 @@ class ArticleReader(ScrollView, can_focus=True):
         Binding("m", "screen.next_mention", "Next mention of the selected entity", id="reader.next-mention"),
         Binding("M", "screen.previous_mention", "Previous mention", id="reader.previous-mention"),
         Binding("v", "screen.open_selected_entity", "Selected entity's view", id="reader.entity-view"),
+        Binding("apostrophe", "screen.next_quote", "Next quote (and who said it)", id="reader.next-quote"),
+        Binding("quotation_mark", "screen.previous_quote", "Previous quote", id="reader.previous-quote"),
         Binding("y", "screen.copy_citation", "Copy a citation of this sentence or paragraph", id="reader.cite"),
         Binding("Y", "screen.save_citation", "Save that citation to a file instead", id="reader.cite-to-file"),
     ]
@@ -329,6 +333,7 @@ class ArticleReader(ScrollView, can_focus=True):
         """Recompute which spans are marked how, and redraw."""
         spans: list[tuple[int, int, str]] = []
         if self.opened is not None:
+            spans += [(q.start, q.end, "quote") for q in self.opened.quotes]
             for item in self.opened.entities:
                 role = "selected" if item.entity.id == self.selected_entity else "mention"
                 spans += [(m.start, m.end, role) for m in item.mentions]
@@ -366,7 +371,7 @@ class ArticleReader(ScrollView, can_focus=True):
         start, end = line.start, line.start + len(line.text)
         # Each character's style is the base plus every span over it, in a fixed order, so
         # the current match shows over a plain match, and a selected mention over a mention.
-        order = {"mention": 0, "selected": 1, "match": 2, "current": 3}
+        order = {"quote": -1, "mention": 0, "selected": 1, "match": 2, "current": 3}
         cuts = {start, end}
         covering = [(s, e, role) for s, e, role in self._spans if s < end and e > start]
         for s, e, _ in covering:

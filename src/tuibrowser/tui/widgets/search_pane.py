@@ -72,6 +72,7 @@ class QueryInput(Input):
     BINDINGS = [
         Binding("down", "screen.focus_results", "Results", id="search.to-results", show=False),
         Binding("tab", "accept_suggestion", "Take the suggestion", id="search.accept-suggestion", show=False),
+        Binding("ctrl+f", "screen.follow", "Follow this search (W: what is new)", id="search.follow", show=False),
     ]
 
     HINTS = (

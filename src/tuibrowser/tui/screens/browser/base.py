@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.settings import Settings
     from tuibrowser.core.user_state import StateStore
 
-READS_INDEX = frozenset({"search", "latest", "article", "entity", "detail", "next"})
+READS_INDEX = frozenset({"search", "latest", "article", "entity", "detail", "next", "news"})
 """Job groups that read the index, and so wait while it is built or rebuilt."""
 
 SAVE_DELAY = 0.5
@@ -73,6 +73,8 @@ class BrowserBase(Screen[None]):
         self._search_scheduled = False
         self._save_timer: Timer | None = None
         self._recovering = False
+        self.news_count = 0
+        """New articles for the watches, shown in the location bar."""
         self._last_jobs: dict[str, tuple[Callable[..., None], tuple[object, ...]]] = {}
         """The latest job started in each group (what to redo once a vanished index is back)."""
         self._waiting: dict[str, tuple[Callable[..., None], tuple[object, ...]]] = {}
@@ -358,6 +360,52 @@ class BrowserBase(Screen[None]):
 
         self.app.push_screen(PlacesScreen(self.services, self.store, self._state_changed), chosen)
 
+    # Following entities and searches.
+
+    def _follow_target(self) -> tuple[str, str, str] | None:
+        """What `w` follows here: the entity in view or selected, else the search shown."""
+        if self.view == "entity" and self.page is not None:
+            return ("entity", self.page.record.entity.id, self.page.record.entity.name)
+        if self.view == "article" and self.selected_entity is not None:
+            return ("entity", self.selected_entity, self._entity_name(self.selected_entity))
+        if self.query_text.strip() and self.view == "search":
+            return ("search", " ".join(self.query_text.split()), " ".join(self.query_text.split()))
+        return None
+
+    def action_follow(self) -> None:
+        target = self._follow_target()
+        if target is None:
+            self.notify("Search for something, or select an entity (e), to follow it.", timeout=4)
+            return
+        kind, key, label = target
+        if self.store.watch(kind, key) is not None:
+            self.store.unfollow(kind, key)
+            self.notify(f"Stopped following {outside(label)}.", timeout=3)
+        else:
+            self.store.follow(kind, key, label)
+            self.notify(f"Following {outside(label)}: W shows what is new for it.", timeout=4)
+        self._state_changed()
+        self._count_news()
+
+    def action_following(self) -> None:
+        from tuibrowser.tui.screens.following import FollowingScreen
+
+        def chosen(article_id: str | None) -> None:
+            self._state_changed()
+            self._count_news()
+            if article_id is not None:
+                self.open_article(article_id)
+
+        self.app.push_screen(FollowingScreen(self.services, self.store, self._state_changed), chosen)
+
+    def _count_news(self) -> None:
+        """How many new articles the watches have, for the location bar (a job)."""
+        if self.store.watches:
+            self._start_job("news", jobs.count_news, self.services, list(self.store.watches), self)
+        else:
+            self.news_count = 0
+            self._update_location()
+
     def _update_location(self) -> None:
         if not self.is_mounted:
             return
@@ -387,6 +435,7 @@ class BrowserBase(Screen[None]):
                 entity,
                 bookmarked,
                 self.indexing,
+                self.news_count,
             )
         )
 
@@ -398,6 +447,15 @@ class BrowserBase(Screen[None]):
             matches = sorted(opened.matches)
             if (cursor.start, cursor.end) in matches:
                 return f"match {matches.index((cursor.start, cursor.end)) + 1}/{len(matches)}"
+        if cursor is not None and cursor.kind == "quote":
+            quotes = [(q.start, q.end) for q in opened.quotes]
+            if (cursor.start, cursor.end) in quotes:
+                index = quotes.index((cursor.start, cursor.end))
+                quote = opened.quotes[index]
+                who = (
+                    f"{quote.speaker_name} {quote.cue or 'said'}" if quote.speaker_name else "who said it is not stated"
+                )
+                return f"quote {index + 1}/{len(quotes)} · {who}"
         mentions = self._mentions()
         name = self._entity_name(self.selected_entity)
         if cursor is not None and cursor.kind == "mention" and (cursor.start, cursor.end) in mentions:

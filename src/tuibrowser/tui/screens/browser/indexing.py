@@ -11,6 +11,7 @@ from tuibrowser.tui.messages import (
     IndexChanged,
     IndexProgress,
     IndexReady,
+    NewsCounted,
 )
 from tuibrowser.tui.screens.browser.base import BrowserBase
 from tuibrowser.tui.text import outside
@@ -48,6 +49,7 @@ class Indexing(BrowserBase):
         if not self.query_text.strip() and "latest" not in self._waiting:
             self._show_latest(event.latest, event.total)
         self._run_waiting()
+        self._count_news()
         self._update_location()
 
     def _poll(self) -> None:
@@ -72,6 +74,17 @@ class Indexing(BrowserBase):
                 self.notify(f"The corpus changed: {event.report.summary()}", timeout=4)
         if event.state_changed:
             self._refresh_listing_marks()
+        if index_changed or event.state_changed:
+            self._count_news()
+            from tuibrowser.tui.screens.following import FollowingScreen
+
+            if isinstance(self.app.screen, FollowingScreen):
+                self.app.screen.reload()  # an import while it is open: its counts follow
+        self._update_location()
+
+    @on(NewsCounted)
+    def _news_counted(self, event: NewsCounted) -> None:
+        self.news_count = event.total
         self._update_location()
 
     def refresh_after_import(self) -> None:

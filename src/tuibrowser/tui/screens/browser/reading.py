@@ -114,7 +114,13 @@ class Reading(BrowserBase):
             top = max(event.anchor, 0)
         elif event.anchor >= 0:
             span = next(((s, e) for s, e in self._mentions() if s == event.anchor), None)
-            cursor = Cursor("mention", *span) if span else Cursor("place", event.anchor, event.anchor)
+            quote = next(((q.start, q.end) for q in opened.quotes if q.start == event.anchor), None)
+            if span:
+                cursor = Cursor("mention", *span)
+            elif quote:
+                cursor = Cursor("quote", *quote)  # opened from what an entity said
+            else:
+                cursor = Cursor("place", event.anchor, event.anchor)
         elif opened.matches:
             cursor = Cursor("match", *min(opened.matches))  # opened from a search: at its first match
         self.cursor = cursor
@@ -173,6 +179,26 @@ class Reading(BrowserBase):
             span = matches[0] if forward else matches[-1]
             self.notify("Wrapped to the first match." if forward else "Wrapped to the last match.", timeout=2)
         self._move_cursor(Cursor("match", *span))
+
+    def action_next_quote(self) -> None:
+        self._quote(forward=True)
+
+    def action_previous_quote(self) -> None:
+        self._quote(forward=False)
+
+    def _quote(self, forward: bool) -> None:
+        """Step through the article's quotes; the location bar says who said the current one."""
+        if self.opened is None:
+            return
+        quotes = [(q.start, q.end) for q in self.opened.quotes]
+        if not quotes:
+            self.notify("No direct quotes in this article.", timeout=3)
+            return
+        span = self._step(quotes, forward)
+        if span is None:
+            span = quotes[0] if forward else quotes[-1]
+            self.notify("Wrapped to the first quote." if forward else "Wrapped to the last quote.", timeout=2)
+        self._move_cursor(Cursor("quote", *span))
 
     def action_next_mention(self) -> None:
         self._mention(forward=True)

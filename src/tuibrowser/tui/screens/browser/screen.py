@@ -55,6 +55,8 @@ class MainScreen(Indexing, Searching, Reading, Entities):
         Binding("r", "focus_reader", "Back to the reader", id="main.focus-reader", show=False),
         Binding("b", "bookmark", "Bookmark (or unmark) this article or entity", id="main.bookmark"),
         Binding("B", "places", "Bookmarks and history", id="main.places"),
+        Binding("w", "follow", "Follow (or stop following) this entity or search", id="main.follow"),
+        Binding("W", "following", "Following: what is new for what you follow", id="main.following"),
         Binding("question_mark", "app.help", "Keys for this pane", id="main.help-key", show=False),
         Binding("tab", "app.focus_next", "Next pane", id="main.next-pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", id="main.previous-pane", show=False),
