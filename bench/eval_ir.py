@@ -241,9 +241,7 @@ def main() -> int:
     parser.add_argument("--k1", type=float, help="override BM25F K1 for tuibrowser")
     parser.add_argument("--title-boost", type=float, help="override the title field boost")
     parser.add_argument("--all-boost", type=float, help="override the all-words boost")
-    parser.add_argument("--phrase-boost", type=float, help="override the adjacent-words phrase boost")
     parser.add_argument("--bm25-idf", type=int, choices=(0, 1), help="BM25's own idf (1) or Whoosh's (0)")
-    parser.add_argument("--phrase-slop", type=int, help="override the phrase reading's slop")
     parser.add_argument("--question-min-words", type=int, help="drop question words from queries this long (0: never)")
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -257,10 +255,6 @@ def main() -> int:
         tb_search.ALL_WORDS_BOOST = args.all_boost
     if args.bm25_idf is not None:
         tb_search.BM25_IDF = bool(args.bm25_idf)
-    if args.phrase_boost is not None:
-        tb_search.PHRASE_BOOST = args.phrase_boost
-    if args.phrase_slop is not None:
-        tb_search.PHRASE_SLOP = args.phrase_slop
     if args.question_min_words is not None:
         tb_search.QUESTION_MIN_WORDS = args.question_min_words or 10**6
     if args.title_boost is not None:

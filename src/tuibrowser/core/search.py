@@ -9,7 +9,6 @@ dataclasses before the searcher closes, so results can cross threads safely.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -54,13 +53,6 @@ more, so its all-words reading can match; Whoosh's stop list already drops "the"
 "when" and the like. A short query keeps them ("The Who")."""
 
 QUESTION_MIN_WORDS = 4
-
-PHRASE_BOOST = 0.0
-"""Weight of a reading that rewards a plain query's adjacent words found next to each other
-in an article ("interest rates", "ken bates"); 0 leaves it out."""
-
-PHRASE_SLOP = 1
-"""How far apart two adjacent query words may be for the phrase reading (1: side by side)."""
 
 
 SNIPPET_CHARS = 220
@@ -115,10 +107,10 @@ BM25_IDF = True
 tf-idf one, log(N / (df + 1)) + 1, which still gives a word found in every article weight 1."""
 
 
-class _BM25IDF(scoring.BM25F):
+class _BM25IDF(scoring.BM25F):  # type: ignore[misc]  # Whoosh ships no type hints
     """BM25F with BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
 
-    def idf(self, searcher, fieldname, text):
+    def idf(self, searcher: Searcher, fieldname: str, text: str) -> float:
         parent = searcher.get_parent()
         df = parent.doc_frequency(fieldname, text)
         return math.log(1 + (parent.doc_count_all() - df + 0.5) / (df + 0.5))
@@ -166,7 +158,7 @@ def parse_query(text: str, schema=None) -> query.Query:
     if words is not None and len(words) >= QUESTION_MIN_WORDS:
         content = [w for w in words if w.casefold() not in QUESTION_WORDS]
         if content:
-            text, words = " ".join(content), content
+            text = " ".join(content)
     try:
         all_words = make_parser(schema, AndGroup).parse(text)
         if _BOOLEAN.search(text):
@@ -174,19 +166,14 @@ def parse_query(text: str, schema=None) -> query.Query:
             # "Bayramov NOT Munich" would match every article without Munich.
             return all_words
         any_words = make_parser(schema, OrGroup).parse(text)
-        near = _phrase_reading(schema, words) if words and PHRASE_BOOST else query.NullQuery
     except Exception:  # Whoosh's parser raises assorted errors (IndexError ...) on odd input.
         raise QueryError(
             "cannot read the query: check that AND, OR and NOT stand between words, "
             "and that quotes and parentheses are paired"
         ) from None
     if all_words == any_words or any_words is query.NullQuery:
-        readings = [any_words]
-    else:
-        readings = [all_words.with_boost(ALL_WORDS_BOOST), any_words]
-    if near is not query.NullQuery:
-        readings.append(near.with_boost(PHRASE_BOOST))
-    return readings[0] if len(readings) == 1 else query.Or(readings)
+        return any_words
+    return query.Or([all_words.with_boost(ALL_WORDS_BOOST), any_words])
 
 
 def _plain_words(text: str) -> list[str] | None:
@@ -194,14 +181,6 @@ def _plain_words(text: str) -> list[str] | None:
     if _SYNTAX.search(text) or _BOOLEAN.search(text):
         return None
     return text.split()
-
-
-def _phrase_reading(schema, words: list[str]) -> query.Query:
-    """Adjacent pairs of the query's words as phrases ("ken bates" in "Ken Bates has ...")."""
-    analyzer = schema["body"].analyzer
-    kept = [w for w in words if any(True for _ in analyzer(w))]  # stop words make no pairs
-    pairs = [f'"{a} {b}"~{PHRASE_SLOP}' for a, b in itertools.pairwise(kept)]
-    return make_parser(schema, OrGroup).parse(" ".join(pairs)) if pairs else query.NullQuery
 
 
 def _searchable(schema) -> Schema:

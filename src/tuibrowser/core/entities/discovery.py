@@ -96,16 +96,17 @@ class Candidate:
     title: str = ""
     common: bool = False
 
-    def to_row(self) -> list:
+    def to_row(self) -> list[object]:
         """The fields in order, for the indexer's cache (`Candidate(*row)` reads it back)."""
         return [self.start, self.end, self.name, self.evidence, self.strong, self.initial_only, *self._extra()]
 
-    def _extra(self) -> list[str]:
+    def _extra(self) -> list[str | bool]:
         return [self.gazetteer, self.short, self.title, self.common]
 
     @property
     def words(self) -> int:
-        return len(self.name.split())
+        # Names hold single spaces (cleaning collapses runs): counting them is the cheap split.
+        return self.name.count(" ") + 1
 
 
 def find_candidates(
@@ -118,14 +119,21 @@ def find_candidates(
             name ("Lachin" of "Lachin Corridor") is not a new entity.
         tokens: `tokenize(text)`, when the caller already has it.
     """
-    blocked = Spans([*covered, *((m.start(), m.end()) for m in _URL.finditer(text))])
     tokens = tokenize(text) if tokens is None else tokens
     lowercase_seen = {t.folded for t in tokens if t.text[:1].islower()}
     capital_inside = {t.folded for i, t in enumerate(tokens) if t.text[:1].isupper() and not _initial(text, tokens, i)}
-    skip = Spans([*_headline_spans(text), *((m.start(), m.end()) for m in _QUOTED_TITLE.finditer(text))])
+    # What no name may touch: known mentions, URLs and handles, subheadings, quoted titles.
+    closed = Spans(
+        [
+            *covered,
+            *((m.start(), m.end()) for m in _URL.finditer(text)),
+            *_headline_spans(text),
+            *((m.start(), m.end()) for m in _QUOTED_TITLE.finditer(text)),
+        ]
+    )
     budget.check()
     candidates: list[Candidate] = []
-    for number, run in enumerate(_runs(text, tokens, blocked, skip)):
+    for number, run in enumerate(_runs(text, tokens, closed)):
         if number % 256 == 0:
             budget.check()
         candidate = _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens)
@@ -207,12 +215,10 @@ def _middle_initial(text: str, tokens: list[Token], i: int) -> bool:
 _LEADING_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du"})
 
 
-def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[list[int]]:
-    """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside)."""
-
-    def free(i: int) -> bool:
-        token = tokens[i]
-        return not blocked.overlaps(token.start, token.end) and not skip.overlaps(token.start, token.end)
+def _runs(text: str, tokens: list[Token], closed: Spans) -> list[list[int]]:
+    """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside),
+    outside the `closed` spans (known mentions, URLs, subheadings, quoted titles)."""
+    frees = [not closed.overlaps(t.start, t.end) for t in tokens]
 
     def joins(i: int, j: int) -> bool:
         gap = text[tokens[i].end : tokens[j].start]
@@ -223,17 +229,29 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
     def organisation_so_far(run: list[int]) -> bool:
         return any(tokens[k].folded in ORG_HEADS or tokens[k].folded in ORG_WORDS for k in run)
 
+    def start_run(i: int) -> list[int]:
+        # "al Qaeda", "al-Zarqawi": a lower-case particle begins the name.
+        if i > 0 and tokens[i - 1].folded in _LEADING_PARTICLES and frees[i - 1] and joins(i - 1, i):
+            return [i - 1, i]
+        return [i]
+
     runs: list[list[int]] = []
     current: list[int] = []
     for i, token in enumerate(tokens):
-        capital = free(i) and (_capitalised(token) or (bool(current) and _middle_initial(text, tokens, i)))
-        continues = bool(current) and joins(current[-1], i) and token.folded not in HONORIFICS
-        following = i + 1 < len(tokens) and free(i + 1) and joins(i, i + 1)
+        if not current:  # most tokens: only a capitalised word starts a run
+            if frees[i] and _capitalised(token):
+                current = start_run(i)
+            continue
+        capital = frees[i] and (_capitalised(token) or _middle_initial(text, tokens, i))
+        continues = joins(current[-1], i) and token.folded not in HONORIFICS
+        if capital and continues:
+            current.append(i)
+            continue
         # "House of Commons": a connector joins two capitalised words; "of the" too
         # ("Friends of the Earth"), and "and" (kept only inside an organisation's name, below).
-        connector = (
+        if (
             continues
-            and free(i)
+            and frees[i]
             and (
                 token.folded in CONNECTORS
                 or token.folded == "and"
@@ -241,19 +259,15 @@ def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[l
             )
             # "Department for Education", "State Service for ...", but not "ICM for BBC News".
             and (token.folded != "for" or organisation_so_far(current))
-            and following
+            and i + 1 < len(tokens)
+            and frees[i + 1]
+            and joins(i, i + 1)
             and (_capitalised(tokens[i + 1]) or (tokens[i + 1].folded == "the" and token.folded == "of"))
-        )
-        if (capital and (not current or continues)) or connector:
-            if not current and i > 0 and tokens[i - 1].folded in _LEADING_PARTICLES and free(i - 1) and joins(i - 1, i):
-                current.append(i - 1)  # "al Qaeda", "al-Zarqawi"
+        ):
             current.append(i)
             continue
-        if current:
-            runs.extend(_split_run(tokens, current))
-        current = [i] if capital else []
-        if capital and tokens[i - 1].folded in _LEADING_PARTICLES and free(i - 1) and joins(i - 1, i):
-            current.insert(0, i - 1)
+        runs.extend(_split_run(tokens, current))
+        current = start_run(i) if capital else []
     if current:
         runs.extend(_split_run(tokens, current))
     return runs
@@ -298,7 +312,14 @@ def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
     return [part for part in parts if part]
 
 
-def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -> Candidate | None:
+def _read_run(
+    text: str,
+    tokens: list[Token],
+    run: list[int],
+    lowercase_seen: set[str],
+    capital_inside: set[str],
+    known_tokens: frozenset[str],
+) -> Candidate | None:
     """Trim a run to the name it holds and read the evidence around it."""
     lo, hi = run[0], run[-1]  # the name is tokens[lo..hi], trimmed below
     starts_sentence = _initial(text, tokens, lo)

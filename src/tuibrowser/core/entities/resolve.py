@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -73,10 +74,13 @@ class Resolution:
     mentions: dict[str, tuple[Mention, ...]]
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
+    """A name as compared across articles; cached, as names repeat across a corpus."""
     return " ".join(fold(name).split())
 
 
+@lru_cache(maxsize=65536)
 def _person_shaped(name: str) -> bool:
     """Two or three capitalised words, no acronym, no organisation or place word.
 
@@ -111,8 +115,8 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
     keyed: dict[str, list[tuple[Candidate, str]]] = {}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     for path in paths:
-        found = extractions[path].candidates
-        people = [_key(c.name) for c in found if c.evidence == "person" and _person_shaped(c.name)]
+        here = extractions[path].candidates
+        people = [_key(c.name) for c in here if c.evidence == "person" and _person_shaped(c.name)]
         local = {name.split()[-1]: name for name in people}
         given = {name.split()[0]: name for name in people}
         keyed[path] = []
@@ -175,26 +179,29 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
 
 
 def _nested(candidate: Candidate, outer_id: str, ids: Mapping[str, str]) -> list[Mention]:
-    """Accepted names inside a longer name: "Delaware" in "University of Delaware".
-
-    Every run of the name's words but the whole is looked up (a name has a handful of
-    words, so this is a few dictionary lookups); the longest wins where two overlap.
-    """
-    if candidate.words < 2:
-        return []
-    tokens = tokenize(candidate.name)
+    """Accepted names inside a longer name: "Delaware" in "University of Delaware"; where two
+    would overlap, the first and longest ("New York" in "New York Times", not "York" too)."""
     found: list[Mention] = []
-    taken = -1
-    for i in range(len(tokens)):
-        for j in range(len(tokens) - 1, i - 1, -1):
-            if (i, j) == (0, len(tokens) - 1) or tokens[i].start < taken:
-                continue
-            inner_id = ids.get(_key(candidate.name[tokens[i].start : tokens[j].end]))
-            if inner_id and inner_id != outer_id:
-                found.append(Mention(inner_id, candidate.start + tokens[i].start, candidate.start + tokens[j].end))
-                taken = tokens[j].end
-                break
+    taken = 0
+    for start, end, key in _inner_spans(candidate.name):
+        inner_id = ids.get(key)
+        if inner_id and inner_id != outer_id and start >= taken:
+            found.append(Mention(inner_id, candidate.start + start, candidate.start + end))
+            taken = end
     return found
+
+
+@lru_cache(maxsize=16384)
+def _inner_spans(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Every run of a name's words but the whole, longest first at each start, as (start,
+    end, key); a name has a handful of words, and names repeat, so this is cached."""
+    tokens = tokenize(name)
+    return tuple(
+        (tokens[i].start, tokens[j].end, _key(name[tokens[i].start : tokens[j].end]))
+        for i in range(len(tokens))
+        for j in range(len(tokens) - 1, i - 1, -1)
+        if (i, j) != (0, len(tokens) - 1)
+    )
 
 
 def merge_keys(candidates: Mapping[str, tuple[Candidate, ...]]) -> dict[str, str]:
@@ -218,8 +225,10 @@ def merge_keys(candidates: Mapping[str, tuple[Candidate, ...]]) -> dict[str, str
                 defined[_key(candidate.short)].add(key)
             if candidate.evidence in ("person", "place") or candidate.gazetteer == PLACE:
                 other_kind.add(key)
-            elif candidate.words <= 2:
-                prefixes[key].update(name for name in organisations if name.startswith(key + " "))
+            elif candidate.words <= 2 and organisations:
+                longer = [name for name in organisations if name.startswith(key + " ")]
+                if longer:
+                    prefixes[key].update(longer)
     merged: dict[str, str] = {}
     for short, names in sorted(prefixes.items()):
         if len(names) == 1 and short not in other_kind:
