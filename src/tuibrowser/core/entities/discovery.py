@@ -56,6 +56,8 @@ _DEFINED_ACRONYM = re.compile(r"^ \((?:the )?([A-Z][A-Za-z.&]{1,9})\)")
 # begin one ("Al Jazeera", "de Villepin").
 _STRIPPABLE = PERSON_TITLES | DEMONYMS | {"of", "for"}
 _TRAILING = MONTHS_AND_DAYS | CONNECTORS | {"and", "the"}
+# Words that begin no name, even one ending in "Corp" or "Party": "Former Walt Disney Co".
+_NEVER_FIRST = frozenset({"the", "former", "ex", "late", "then", "acting", "rival", "fellow", "both", "all"})
 # ", the former state minister" / ", an aide to": up to four words, then a role noun.
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)\b")
 
@@ -290,18 +292,20 @@ def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
 
     "Ministry of Economy and Natural Resources", "Securities and Exchange Commission" and
     "Yorkshire and the Humber"-like names of bodies end in an organisation word or start
-    with a head and "of"/"for"; "Armenia and Azerbaijan" is two names.
+    with a head and "of"/"for"; "Armenia and Azerbaijan" is two names, and so is "Irish
+    Competition Authority and European Commission" (each part ends like a body).
     """
     ands = [k for k, i in enumerate(run) if tokens[i].folded == "and"]
     if not ands:
         return [run]
+    bodies_joined = any(k > 0 and tokens[run[k - 1]].folded in ORG_WORDS for k in ands)
     last = tokens[run[-1]].folded
     head = tokens[run[0]].folded in ORG_HEADS or any(
         tokens[i].folded in ("of", "for") and k < ands[0] and tokens[run[k - 1]].folded in ORG_HEADS | ORG_WORDS
         for k, i in enumerate(run)
         if k > 0
     )
-    if last in ORG_WORDS or head:
+    if not bodies_joined and (last in ORG_WORDS or head):
         return [run]
     parts: list[list[int]] = []
     start = 0
@@ -340,7 +344,7 @@ def _read_run(
     # Drop a common word that only has its capital because it starts the sentence
     # ("The" always: "The Tories" are the Tories).
     while lo <= hi and (
-        tokens[lo].folded == "the"
+        tokens[lo].folded in _NEVER_FIRST
         or (tokens[lo].folded in MONTHS_AND_DAYS and tokens[lo].folded not in ("may", "march") and lo < hi)
         or (
             tokens[lo].folded in COMMON_WORDS
@@ -410,7 +414,8 @@ def _read_run(
             if after in SPEECH_VERBS or (before == "the" and (not after or after in COMMON_WORDS)):
                 evidence = "place" if folded[0] in PLACE_ACRONYMS else "organization"
         elif before in ORG_NOUNS and len(words) <= 3:
-            evidence, strong = "organization", True  # "polling company Mori", "civil rights group Liberty"
+            # "polling company Mori", "civil rights group Liberty"; weak, as "the club Web site" shows
+            evidence = "organization"
         elif (
             len(words) > 1
             and is_given_name(words[0].text)
@@ -487,7 +492,12 @@ _CORPORATE_AFTER = re.compile(
 def _credited_agency(text: str, start: int, end: int) -> bool:
     if start > 0 and text[start - 1] == "(" and _AGENCY_AFTER.match(text[end : end + 4]):
         return True
-    return (start == 0 or text[start - 1] == "\n") and bool(_CREDIT_AFTER.match(text[end : end + 5]))
+    # "AP - A company ...": only an acronym, since "GENEVA - ..." opens with a place.
+    return (
+        (start == 0 or text[start - 1] == "\n")
+        and is_acronym(text[start:end])
+        and bool(_CREDIT_AFTER.match(text[end : end + 5]))
+    )
 
 
 def _corporate_after(text: str, end: int) -> bool:

