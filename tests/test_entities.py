@@ -727,3 +727,22 @@ def test_words_that_start_no_name_and_bodies_joined_by_and():
     assert found["Walt Disney Co"] == "organization" and "Former Walt Disney Co" not in found
     assert found["Irish Competition Authority"] == found["European Commission"] == "organization"
     assert found["Geneva"] == "place"  # a dateline's city, not an agency's credit
+
+
+def test_prizes_venues_and_sentence_openers_from_bbc_entertainment_and_tech():
+    found = kinds_of(
+        {
+            # BBC entertainment and tech (outside the golds), in their words
+            "e1": "She made her name in the theatre, gaining a Tony Award nomination in 1986.",
+            "e2": "The show opened at the Ethel Barrymore Theatre in New York on Thursday.",
+            "e3": "Antonio Reid, chairman of The Island Def Jam Music Group, said he was thrilled.",
+            "t1": "The deal was welcomed by Doug Williams of BT, who said prices would fall.",
+            "t2": "Many broadcasters were wary. But TV companies have since changed their minds.",
+            "t3": "Sales of Ford Motor cars rose. Car sales fell elsewhere, and sales of trucks too.",
+        }
+    )
+    assert "Tony Award" not in found  # a prize, not a person
+    assert found["Ethel Barrymore Theatre"] == "place"
+    assert "Jam" not in found  # a four-letter town in the gazetteer is no place here
+    assert found["Doug Williams"] == "person" and "Doug Williams of BT" not in found
+    assert "But TV" not in found and "Sales of Ford Motor" not in found

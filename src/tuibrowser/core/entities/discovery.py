@@ -21,6 +21,7 @@ from tuibrowser.core.entities.lexicon import (
     COMMON_WORDS,
     CONNECTORS,
     DEMONYMS,
+    EVENT_WORDS,
     EXTRA_PLACES,
     FIRST_NAMES,
     HONORIFICS,
@@ -279,6 +280,8 @@ def _split_run(tokens: list[Token], run: list[int]) -> list[list[int]]:
     """An organisation followed by a title and a name is two names: "Home Office | Minister
     Des Browne", "Bank of England | Governor Mervyn King"."""
     for k in range(1, len(run) - 1):
+        if tokens[run[k]].folded == "of" and 2 <= k <= 3 and is_given_name(tokens[run[0]].text):
+            return [run[:k], *_split_run(tokens, run[k + 1 :])]  # "Doug Williams | of | BT"
         if tokens[run[k]].folded in PERSON_TITLES and (
             tokens[run[k - 1]].folded in ORG_WORDS or (k <= 3 and place_kind(" ".join(tokens[i].text for i in run[:k])))
         ):
@@ -348,12 +351,23 @@ def _read_run(
         or (tokens[lo].folded in MONTHS_AND_DAYS and tokens[lo].folded not in ("may", "march") and lo < hi)
         or (
             tokens[lo].folded in COMMON_WORDS
-            and not ends_org()
+            and (starts_sentence or not ends_org())  # "But TV" at a sentence start; "New Line Cinema" inside
             and not _place_starts(tokens, lo, hi)
             and not (tokens[lo].folded in PLACE_ACRONYMS and is_acronym(tokens[lo].text))  # "US", not "us"
         )
     ):
         lo += 1
+        starts_sentence = False
+    # "Shares of First Health Group": a common noun of the article opens the sentence.
+    if (
+        starts_sentence
+        and lo + 2 <= hi
+        and tokens[lo + 1].folded == "of"
+        and tokens[lo].folded in lowercase_seen
+        and tokens[lo].folded not in ORG_HEADS
+        and tokens[lo].folded not in ORG_WORDS
+    ):
+        lo += 2
         starts_sentence = False
     # Titles say "person" and are not part of the name: "Foreign Secretary Jack Straw".
     # A title joined by "for"/"of" names a portfolio, not a person: "Minister for Wales".
@@ -382,6 +396,8 @@ def _read_run(
         return None  # ("US" in capitals is the country, not "us")
     if len(words) == 1 and folded[0] in known_tokens:
         return None  # a piece of a known name
+    if len(words) > 1 and folded[-1] in EVENT_WORDS:
+        return None  # "Tony Award", "World Cup": an event or a prize
     if (
         len(words) == 1
         and folded[0] not in KNOWN_ORGANIZATIONS

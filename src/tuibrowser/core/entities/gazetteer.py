@@ -82,6 +82,8 @@ def _places() -> dict[str, str]:
         key = _key(name or "")
         if len(key) < 3 or key in _NOT_NAMES or (kind == TOWN and key in places):
             return
+        if kind == TOWN and len(key) < 5:
+            return  # "Jam", "Deal", "Bury": short town names are mostly words
         places[key] = kind
 
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))

@@ -78,7 +78,7 @@ ORG_WORDS = frozenset(
     airlines airways foundation trust society alliance coalition front movement board bureau centre center
     institution reserve exchange industries motors systems technologies labs studios records party's lines
     holdings partners enterprises communications telecom pharmaceuticals petroleum research economics
-    consulting associates
+    consulting associates films pictures productions
     democrats dems republicans conservatives tories socialists greens liberals unionists nationalists mission
     brigade regiment guard command council's secretariat directorate inspectorate watchdog""".split()
 )
@@ -87,7 +87,8 @@ ORG_WORDS = frozenset(
 PLACE_WORDS = frozenset(
     """river sea ocean island islands mountains mountain valley lake bay gulf province county region city
     state district street square road avenue airport peninsula strait desert coast border capital village
-    town tower bridge prison palace castle cathedral park""".split()
+    town tower bridge prison palace castle cathedral park theatre theater hotel stadium arena museum cinema
+    hospital station airport mosque""".split()
 )
 
 # Words that head an organisation's name when "of" follows ("Bank of England").
@@ -121,6 +122,13 @@ ROYAL_TITLES = frozenset({"prince", "princess", "king", "queen", "pope", "sir", 
 KNOWN_ORGANIZATIONS = frozenset(
     """labour tories conservatives democrats republicans likud hamas hezbollah fatah taliban nato opec
     interpol europol greenpeace oxfam amnesty unicef unesco""".split()
+)
+
+# A name ending in one of these is an event, a prize or a contest ("Tony Award", "World Cup",
+# "US Open"): no person, organisation or place, so discovery leaves it out.
+EVENT_WORDS = frozenset(
+    """award awards prize prizes trophy cup festival championship championships games olympics open
+    marathon final finals tournament series derby""".split()
 )
 
 # A name after "<one of these> of" is a place: "the village of Sotk", "the city of Kirkuk".
