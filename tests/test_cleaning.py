@@ -311,3 +311,21 @@ def test_a_sentence_with_parentheses_is_not_a_dateline():
     cleaned = clean_text("Officials in Baku (the capital) said the road was open.\n\nMore followed.")
     assert cleaned.source is None
     assert cleaned.paragraphs[0] == "Officials in Baku (the capital) said the road was open."
+
+
+@pytest.mark.parametrize(
+    "chrome", ["Home › World › Armenia", "News » Caucasus", "2 hours ago", "Updated 35 minutes ago"]
+)
+def test_breadcrumbs_and_relative_times_above_the_lead_are_chrome(chrome):
+    cleaned = clean_text(f"{chrome}\n\nOfficials met in Geneva on Monday to discuss the talks.")
+    assert cleaned.title.startswith("Officials met in Geneva")
+    assert chrome not in cleaned.paragraphs
+
+
+def test_a_headline_naming_its_outlet_stays_a_title_and_written_by_is_a_byline():
+    cleaned = clean_text(
+        "Armenia closes border crossing | Example News\n\nWritten by Anna Petrosyan\n\nThe crossing shut."
+    )
+    assert cleaned.title == "Armenia closes border crossing | Example News"
+    assert cleaned.byline == "Anna Petrosyan"
+    assert cleaned.paragraphs == ("The crossing shut.",)

@@ -143,7 +143,13 @@ _DATELINE_LEAD = re.compile(
     _DATELINE_PLACE
     + r" ?(?:/(?P<slashed>[A-Z][\w .&'’-]{1,40}?)/ ?\.|\((?P<outlet>[A-Z][^()\n]{1,80}?)\) ?[—–-]+) ?(?=\S)"
 )
-_BYLINE = re.compile(r"^By\s+(?P<name>[^|•·]{2,80}?)\s*(?:[|•·]\s*(?P<rest>.+))?$")
+_BYLINE = re.compile(r"^(?:By|Written by|Author:)\s+(?P<name>[^|•·]{2,80}?)\s*(?:[|•·]\s*(?P<rest>.+))?$")
+# "Home › World › Armenia": a breadcrumb trail (not "|", which also ends "Headline | Outlet").
+_BREADCRUMB = re.compile(r"^[^›»>.!?]{1,30}(?:\s*[›»>]\s*[^›»>.!?]{1,30}){1,5}$")
+# "2 hours ago", "Updated 35 minutes ago": a relative time, chrome above the lead.
+_RELATIVE_TIME = re.compile(
+    r"^(?:(?:updated|posted|published)\s*:?\s*)?\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago$", re.IGNORECASE
+)
 _SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<source>\S.{0,80})$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^https?://\S+$")
 # An embedded tweet ends "... pic.twitter.com/xyz — Display Name (@handle) May 19, 2023".
@@ -432,7 +438,9 @@ def _is_label(paragraph: str) -> bool:
 
 
 def _is_section_line(paragraph: str) -> bool:
-    """ "News", "Author", "World | Politics": only navigation words, at most four."""
+    """ "News", "Author", "World | Politics", "Home › World › Armenia", "2 hours ago"."""
+    if _BREADCRUMB.match(paragraph) or _RELATIVE_TIME.match(paragraph):
+        return True
     words = [w for w in _SECTION_SEPARATORS.split(paragraph.casefold()) if w]
     return 0 < len(words) <= 4 and all(w in _SECTION_WORDS for w in words)
 
