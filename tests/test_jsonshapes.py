@@ -22,7 +22,7 @@ def documented_shapes() -> dict[str, object]:
     section = README.split("### JSON", 1)[1].split("\nDates are ISO", 1)[0]
     shapes: dict[str, object] = {}
     for bullet in section.split("\n- ")[1:]:
-        command = re.match(r"`([a-z]+)", bullet).group(1)
+        command = re.match(r"`([a-z]+(?: [a-z|]+)*)", bullet).group(1)  # "entity", "watch list", ...
         spans = [s for s in re.findall(r"`([^`]*)`", bullet.replace("\n  ", " ")) if s[:1] in "{[" or s.startswith('"')]
         shape = _skeleton(spans[0])
         for extra in spans[1:]:  # `show`: "It also has `"entities": [...]`"
@@ -64,8 +64,12 @@ def where(corpus, index_dir):
     return ["--corpus", str(corpus), "--index", str(index_dir)]
 
 
+CURATION = "entity rename|type|alias|unalias|merge|split|hide|unhide|promote|undo|redo"
+
+
 def test_every_documented_command_is_covered():
-    commands = {"search", "list", "show", "entities", "entity", "quotes", "import", "index", "trail", "watch", "news"}
+    commands = {"search", "list", "show", "entities", "entity", "quotes", "import", "index", "trail", "watch list"}
+    commands |= {"news", CURATION, "entity hidden"}
     assert set(documented_shapes()) == commands
 
 
@@ -82,7 +86,7 @@ def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
     same_keys(shapes["quotes"], printed(capsys, *where, "quotes", "Zakharova", "--json"), "quotes")
     assert main([*where, "watch", "add", "Zakharova"]) == 0
     capsys.readouterr()
-    same_keys(shapes["watch"], printed(capsys, *where, "watch", "list", "--json"), "watch")
+    same_keys(shapes["watch list"], printed(capsys, *where, "watch", "list", "--json"), "watch")
     new = tmp_path / "new.txt"
     new.write_text("Harbour reopened\n\nThe harbour at Wick reopened on Monday after repairs, officials said.\n")
     same_keys(shapes["import"], printed(capsys, *where, "import", str(new), "--json"), "import")
@@ -91,3 +95,6 @@ def test_printed_json_has_exactly_the_documented_keys(capsys, where, tmp_path):
 
     append(TrailEvent("2026-11-25T10:00:00+00:00", "article", article, "Russia Urges Baku"))
     same_keys(shapes["trail"], printed(capsys, "trail", "--json"), "trail")
+    for verb in (["alias", "kremlin", "Moscow Kremlin"], ["alias", "kremlin", "Kremlin"], ["undo"], ["hide", "Net"]):
+        same_keys(shapes[CURATION], printed(capsys, *where, "entity", *verb, "--json"), f"entity {verb[0]}")
+    same_keys(shapes["entity hidden"], printed(capsys, *where, "entity", "hidden", "--json"), "entity hidden")

@@ -26,7 +26,9 @@ def test_show_lists_the_articles_quotes_with_their_speakers(capsys, seed_index):
     assert len(by_zakharova) == 6
     for quote in data["quotes"]:
         assert text[quote["start"] : quote["end"]] == quote["text"]  # offsets into text, marks left out
-    assert any(q["text"].startswith("The peacekeepers are working closely") and q["cue"] == "added" for q in by_zakharova)
+    assert any(
+        q["text"].startswith("The peacekeepers are working closely") and q["cue"] == "added" for q in by_zakharova
+    )
 
 
 def test_quotes_command_lists_what_an_entity_said_in_date_order(capsys, seed_index):

@@ -28,7 +28,9 @@ def news(capsys, where, *extra):
 def test_a_watch_added_now_reports_nothing_old_then_each_new_article_until_seen(capsys, corpus, index_dir, tmp_path):
     where = ["--corpus", str(corpus), "--index", str(index_dir)]
     assert cli(capsys, where, "watch", "add", "zakharova")[1] == "following Maria Zakharova (entity)\n"
-    assert cli(capsys, where, "watch", "add", "peacekeepers", "Karabakh")[1].startswith("following peacekeepers Karabakh")
+    assert cli(capsys, where, "watch", "add", "peacekeepers", "Karabakh")[1].startswith(
+        "following peacekeepers Karabakh"
+    )
     assert news(capsys, where) == {"Maria Zakharova": [], "peacekeepers Karabakh": []}  # nothing old is new
     drop = tmp_path / "drop"
     drop.mkdir()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuibrowser import __version__
+from tuibrowser.core.entities.curation.ops import CurationError
 from tuibrowser.core.entities.kb import KnowledgeBaseError
 from tuibrowser.core.entities.registry import EntityNotFound
 from tuibrowser.core.errors import ArticleNotFound, IndexDamaged, IndexProblem, QueryError
@@ -23,6 +24,7 @@ from tuibrowser.core.paths import resolve_locations
 from tuibrowser.core.sanitize import printable, safe_json
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.curation.ops import CurationOp, CurationResult
     from tuibrowser.core.importer import Verdict
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.search import SearchResult
@@ -30,6 +32,23 @@ if TYPE_CHECKING:
     from tuibrowser.core.user_state import StateStore
 
 EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE = 0, 1, 2
+
+ENTITY_VERBS: dict[str, tuple[str, str]] = {
+    "show": ("NAME_OR_ID", "the default: entity NAME_OR_ID"),
+    "rename": ("ENTITY NEW_NAME", "[--drop-old-name]: the old name stays an alias unless dropped"),
+    "type": ("ENTITY TYPE", "person, organization, place, event or group"),
+    "alias": ("ENTITY ALIAS", "one more spelling that links to it"),
+    "unalias": ("ENTITY ALIAS", "stop linking that spelling to it"),
+    "merge": ("ENTITY INTO_ENTITY", "INTO_ENTITY gains ENTITY's name and aliases"),
+    "split": ("ENTITY ALIAS", "[--type TYPE]: the alias becomes an entity of its own"),
+    "hide": ("NAME_OR_ENTITY", "never make an entity of this name again"),
+    "unhide": ("NAME", "let discovery find a hidden name again"),
+    "promote": ("ENTITY", "write a discovered entity into entities.toml"),
+    "undo": ("", "the last change (also one from an earlier run)"),
+    "redo": ("", "the last change undone"),
+    "hidden": ("", "the hidden names"),
+}
+"""`entity VERB ...`: each verb's arguments, and a note for --help."""
 
 
 class UsageError(Exception):
@@ -86,10 +105,25 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_argument("--json", action="store_true", help="print JSON")
 
     entity = commands.add_parser(
-        "entity", parents=[locations], help="every mention of one entity across the corpus, and related entities"
+        "entity",
+        parents=[locations],
+        help="every mention of one entity across the corpus, and related entities; or curate entities.toml",
+        description="Show an entity (entity NAME_OR_ID), or change the knowledge base, entities.toml:\n"
+        "each change is a small edit of the file, applied to the index at once and logged for undo.\n"
+        "ENTITY is an id, a name or any alias, curated or discovered; a discovered entity is\n"
+        "promoted into the file first, keeping its id. Exit 2: an unknown entity, an alias another\n"
+        "entity has, an invalid type, a malformed entities.toml (never overwritten).",
+        epilog="verbs:\n"
+        + "\n".join(f"  {f'entity {verb} {words}':<36} {note}" for verb, (words, note) in ENTITY_VERBS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    entity.add_argument("name", metavar="NAME_OR_ID", help="an entity's id, name or any alias (case-insensitive)")
+    entity.add_argument(
+        "name", metavar="NAME_OR_ID | VERB", help="an entity's id, name or any alias (case-insensitive), or a verb"
+    )
+    entity.add_argument("args", nargs="*", metavar="ARG", help="the verb's arguments (see below)")
     entity.add_argument("--json", action="store_true", help="print JSON")
+    entity.add_argument("--type", dest="new_type", metavar="TYPE", help="split: the new entity's type")
+    entity.add_argument("--drop-old-name", action="store_true", help="rename: do not keep the old name as an alias")
     entity.add_argument(
         "--by", choices=["month", "week", "year"], help="the timeline's periods (default: from the corpus's dates)"
     )
@@ -165,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         _fail(str(error))
         return EXIT_USAGE
-    except (QueryError, ArticleNotFound, EntityNotFound, KnowledgeBaseError) as error:
+    except (QueryError, ArticleNotFound, EntityNotFound, KnowledgeBaseError, CurationError) as error:
         _fail(str(error.args[0] if error.args else error))
         return EXIT_USAGE
     except IndexProblem as error:
@@ -251,7 +285,7 @@ def _answer(args: argparse.Namespace, services: Services) -> None:
     elif args.command == "quotes":
         _print_quotes(services, args.name, args.json)
     elif args.command == "entity":
-        _print_entity(services, args.name, args.json, by=args.by, first=args.first, last=args.last)
+        _entity(services, args)
 
 
 def _import(services: Services, paths: list[Path], as_json: bool, wait: float) -> int:
@@ -489,6 +523,97 @@ def _print_entity(
             print(f"    {mention.context}")
     if page.related:
         print("\nRelated: " + ", ".join(f"{r.entity.name} ({r.articles})" for r in page.related))
+
+
+def _entity(services: Services, args: argparse.Namespace) -> None:
+    """`entity NAME_OR_ID` shows an entity; `entity VERB ARGS...` curates entities.toml."""
+    verb, values = args.name, list(args.args)
+    if verb not in ENTITY_VERBS:
+        verb, values = "show", [args.name, *values]
+    words = ENTITY_VERBS[verb][0].split()
+    if len(values) != len(words):
+        wanted = f"takes {' '.join(words)}" if words else "takes no arguments"
+        raise UsageError(f"entity {verb} {wanted}; got {len(values)} (quote a name of several words)")
+    if args.new_type is not None and verb != "split":
+        raise UsageError("--type is for entity split (to change a type: entity type ENTITY TYPE)")
+    if args.drop_old_name and verb != "rename":
+        raise UsageError("--drop-old-name is for entity rename")
+    if verb != "show" and (args.by or args.first or args.last):
+        raise UsageError("--by, --from and --to are for showing an entity")
+    if verb == "show":
+        _print_entity(services, values[0], args.json, by=args.by, first=args.first, last=args.last)
+    elif verb == "hidden":
+        _print_hidden(services.hidden_names(), args.json)
+    else:
+        bar = _progress_bar()
+        if verb == "undo":
+            result = services.undo_curation(progress=bar)
+        elif verb == "redo":
+            result = services.redo_curation(progress=bar)
+        else:
+            result = services.curate(_curation_op(verb, values, args), progress=bar)
+        _clear_bar(bar)
+        _print_curation(result, args.json)
+        if result.moved:  # a merge, or a redo of one
+            _carry_over(services, result.moved)
+
+
+def _carry_over(services: Services, moved: dict[str, str]) -> None:
+    """Bookmarks and watches of an entity merged away follow it into the entity it joined."""
+    from tuibrowser.core.entities.curation.carry import carry_over
+
+    def label(entity_id: str) -> str:
+        record = services.entity(entity_id)
+        return record.entity.name if record is not None else entity_id
+
+    store = _state(services)
+    if carry_over(store, moved, label):
+        _saved(store)
+
+
+def _curation_op(verb: str, values: list[str], args: argparse.Namespace) -> CurationOp:
+    from tuibrowser.core.entities.curation import ops
+
+    if verb == "rename":
+        return ops.Rename(values[0], values[1], keep_old_name=not args.drop_old_name)
+    if verb == "type":
+        return ops.Retype(values[0], values[1])
+    if verb == "alias":
+        return ops.AddAlias(values[0], values[1])
+    if verb == "unalias":
+        return ops.RemoveAlias(values[0], values[1])
+    if verb == "merge":
+        return ops.Merge(values[0], values[1])
+    if verb == "split":
+        return ops.Split(values[0], values[1], args.new_type)
+    if verb == "hide":
+        return ops.Hide(values[0])
+    if verb == "unhide":
+        return ops.Unhide(values[0])
+    return ops.Promote(values[0])
+
+
+def _print_curation(result: CurationResult, as_json: bool) -> None:
+    if result.notice:
+        _fail(result.notice)
+    if as_json:
+        from tuibrowser.core.jsonshapes import curation_json
+
+        _dump(curation_json(result))
+        return
+    print(printable(result.summary if result.changed else f"nothing to change: {result.summary}"))
+    if result.report is not None:
+        print(f"relinked {_count(result.report.relinked, 'article')}")
+
+
+def _print_hidden(names: list[str], as_json: bool) -> None:
+    if as_json:
+        _dump({"hidden": names})
+        return
+    if not names:
+        print("no hidden names (hide one with: tuibrowser entity hide NAME)")
+    for name in names:
+        print(printable(name))
 
 
 def _state(services: Services) -> StateStore:

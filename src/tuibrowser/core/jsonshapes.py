@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.curation.ops import CurationResult
     from tuibrowser.core.entities.registry import EntityRecord
     from tuibrowser.core.entities.sayings import QuotedArticle
     from tuibrowser.core.entities.views import MentionSpan
@@ -184,3 +185,22 @@ def report_json(report: SyncReport) -> JSON:
     data = asdict(report)
     data["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
     return data
+
+
+def curation_json(result: CurationResult) -> JSON:
+    """`entity rename|type|alias|unalias|merge|split|hide|unhide|promote|undo|redo --json`."""
+    return {
+        "op": result.op,
+        "changed": result.changed,
+        "summary": result.summary,
+        "entities": list(result.entities),
+        "added": list(result.added),
+        "removed": list(result.removed),
+        "moved": dict(result.moved),
+        "spellings": list(result.spellings),
+        "hidden": list(result.hidden),
+        "diff": result.diff,
+        "seq": result.seq,
+        "relinked": result.report.relinked if result.report is not None else None,
+        "notice": result.notice,
+    }

@@ -21,6 +21,7 @@ from tuibrowser.core.paths import Locations
 
 if TYPE_CHECKING:
     from tuibrowser.core.article import Article
+    from tuibrowser.core.entities.curation.ops import CurationHistory, CurationOp, CurationResult
     from tuibrowser.core.entities.registry import EntityRecord, Registry
     from tuibrowser.core.entities.sayings import QuotedArticle, QuoteSpan
     from tuibrowser.core.entities.timeline import Timeline
@@ -337,3 +338,88 @@ class Services:
         from tuibrowser.core.entities.views import concordance
 
         return concordance(self.locations.index, entity_id)
+
+    # Curation: the reader's edits to entities.toml, applied to the index at once.
+
+    def curate(
+        self, op: CurationOp, *, progress: Progress | None = None, lock_timeout: float | None = None
+    ) -> CurationResult:
+        """Make one change to the knowledge base (rename, retype, alias, unalias, merge, split,
+        hide, unhide, promote), log it for undo, and relink the index.
+
+        Operations name entities by id (curated or discovered), name or alias; a discovered
+        entity that is renamed, retyped, aliased, merged into or split is promoted into
+        entities.toml first, keeping its id. Slow at archive scale (the sync relinks):
+        call it from a worker.
+
+        Returns:
+            What changed: `changed` False when the file already said so (nothing written);
+            `report` is the relink, or None with `notice` saying why the index could not be
+            synced now (the change stands and the next sync applies it).
+
+        Raises:
+            CurationError: refused, nothing written: UnknownEntity (with close names),
+                AliasConflict (with the owner), MalformedFile (a broken entities.toml is
+                never overwritten), an invalid type, another step holding the file.
+            OSError: entities.toml or its change log could not be written (a full disk, a
+                read-only folder); the file is as it was.
+        """
+        from tuibrowser.core.entities.curation.apply import apply_operation
+        from tuibrowser.core.entities.registry import read_registry
+
+        # Read afresh, not the cached registry: ids must be those of the index as it is now.
+        records = read_registry(self.locations.index).records.values()
+        discovered = [record.entity for record in records if record.entity.discovered]
+        return self._relinked(apply_operation(self.locations.corpus, discovered, op), progress, lock_timeout)
+
+    def undo_curation(self, *, progress: Progress | None = None, lock_timeout: float | None = None) -> CurationResult:
+        """Revert the last curation change (also one made before a restart), and relink.
+
+        Raises:
+            NothingToUndo: nothing left to undo.
+            EditedSince: entities.toml was edited since that change; nothing was written.
+        """
+        from tuibrowser.core.entities.curation.apply import undo
+
+        return self._relinked(undo(self.locations.corpus), progress, lock_timeout)
+
+    def redo_curation(self, *, progress: Progress | None = None, lock_timeout: float | None = None) -> CurationResult:
+        """Reapply the last change undone, and relink; raises as `undo_curation`."""
+        from tuibrowser.core.entities.curation.apply import redo
+
+        return self._relinked(redo(self.locations.corpus), progress, lock_timeout)
+
+    def curation_history(self) -> CurationHistory:
+        """What undo and redo would do next, most recent first (for the faces to name them)."""
+        from tuibrowser.core.entities.curation.apply import history
+
+        return history(self.locations.corpus)
+
+    def hidden_names(self) -> list[str]:
+        """The names hidden from discovery, as entities.toml writes them.
+
+        Raises:
+            MalformedFile: entities.toml does not parse.
+        """
+        from tuibrowser.core.entities.curation.apply import hidden_names
+
+        return hidden_names(self.locations.corpus)
+
+    def _relinked(
+        self, result: CurationResult, progress: Progress | None, lock_timeout: float | None
+    ) -> CurationResult:
+        """`result` with the sync that applied it; a sync that cannot run now leaves a notice."""
+        from dataclasses import replace
+
+        from tuibrowser.core.entities.kb import KnowledgeBaseError
+        from tuibrowser.core.errors import IndexProblem
+
+        if not result.changed:
+            return result
+        try:
+            report = self.sync(progress=progress, lock_timeout=lock_timeout)
+        except (IndexProblem, KnowledgeBaseError) as error:
+            self.forget_derived()
+            notice = f"entities.toml was changed, but the index could not be relinked now: {error}"
+            return replace(result, notice=notice)
+        return replace(result, report=report)

@@ -45,18 +45,30 @@ class KnowledgeBase:
     entities: tuple[Entity, ...] = ()
     version: str = "none"
     by_id: dict[str, Entity] = field(default_factory=dict, compare=False)
+    hidden: tuple[str, ...] = ()
+    """Names discovery must never make an entity of (the file's top-level `hidden` array):
+    words it took for names ("Net", "Election") that the reader hid."""
+    hidden_keys: frozenset[str] = field(default=frozenset(), init=False, compare=False)
+    """`hidden` as names are compared (case-, accent- and spacing-blind; see `name_key`)."""
 
     def __post_init__(self) -> None:
         self.by_id.update({entity.id: entity for entity in self.entities})
+        object.__setattr__(self, "hidden_keys", frozenset(name_key(name) for name in self.hidden))
+
+
+def name_key(name: str) -> str:
+    """How names are compared when deciding whether two are the same: folded (case, accents,
+    apostrophes) with runs of spaces made one, as the registry and discovery compare them."""
+    return " ".join(fold(name).split())
 
 
 def load_kb(corpus_dir: Path) -> KnowledgeBase:
     """Load `entities.toml` from the corpus folder; a missing file is an empty KB.
 
     Raises:
-        KnowledgeBaseError: for malformed TOML, a missing field, an unknown type, or an alias
-            given to two entities. Nothing is indexed from a bad file: the message says
-            what to fix.
+        KnowledgeBaseError: for malformed TOML, a missing field, an unknown type, an alias
+            given to two entities, or a `hidden` that is not a list of names. Nothing is
+            indexed from a bad file: the message says what to fix.
     """
     path = corpus_dir / KB_FILE_NAME
     try:
@@ -65,16 +77,34 @@ def load_kb(corpus_dir: Path) -> KnowledgeBase:
         return KnowledgeBase()
     except OSError as error:
         raise KnowledgeBaseError(f"{path}: cannot read ({error.strerror})") from None
+    return parse_kb(raw, path)
+
+
+def parse_kb(raw: bytes, path: Path) -> KnowledgeBase:
+    """The knowledge base in `raw`, the bytes of an entities.toml (`path` names it in messages).
+
+    Curation checks a file it is about to edit, and the text it is about to write, with
+    this same function, so nothing the indexer would refuse is ever written.
+
+    Raises:
+        KnowledgeBaseError: as `load_kb`.
+    """
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise KnowledgeBaseError(f"{path}: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise KnowledgeBaseError(f"{path}: values nested too deeply") from None
     items = data.get("entity", [])
     if not isinstance(items, list):
         raise KnowledgeBaseError(f"{path}: 'entity' must be an array of tables ([[entity]])")
     entities = [_entity(path, number, item) for number, item in enumerate(items, start=1)]
     _check_unique(path, entities)
-    return KnowledgeBase(tuple(entities), hashlib.sha256(raw).hexdigest()[:16])
+    listed = data.get("hidden", [])
+    hidden = [_shown(name) for name in listed] if isinstance(listed, list) else []
+    if not isinstance(listed, list) or not all(hidden):
+        raise KnowledgeBaseError(f"{path}: 'hidden' must be a list of non-empty strings (names never to discover)")
+    return KnowledgeBase(tuple(entities), hashlib.sha256(raw).hexdigest()[:16], hidden=tuple(hidden))
 
 
 def _entity(path: Path, number: int, item: object) -> Entity:

@@ -176,7 +176,7 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
                 if accepted[key] == "organization":
                     found += _nested(candidate, ids[key], inner_ids)
         mentions[path] = tuple(sorted(set(found), key=lambda m: (m.start, m.end, m.entity_id)))
-    return Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions)
+    return _without_hidden(kb, Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions))
 
 
 def _nested(candidate: Candidate, outer_id: str, ids: Mapping[str, str]) -> list[Mention]:
@@ -308,3 +308,20 @@ def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
     next_number[base] = number
     taken.add(candidate)
     return candidate
+
+
+def _without_hidden(kb: KnowledgeBase, resolution: Resolution) -> Resolution:
+    """Drop the discovered entities whose name the knowledge base hides, and their mentions.
+
+    Dropped after ids are given, so hiding one name never renumbers another entity's id
+    (ids are the reader's bookmarks and watches).
+    """
+    if not kb.hidden_keys:
+        return resolution
+    gone = {e.id for e in resolution.discovered if _key(e.name) in kb.hidden_keys}
+    if not gone:
+        return resolution
+    return Resolution(
+        tuple(e for e in resolution.discovered if e.id not in gone),
+        {path: tuple(m for m in found if m.entity_id not in gone) for path, found in resolution.mentions.items()},
+    )

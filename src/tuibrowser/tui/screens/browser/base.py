@@ -520,9 +520,6 @@ class BrowserBase(Screen[None]):
     def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
         raise NotImplementedError
 
-    def _reload_article(self) -> None:
-        raise NotImplementedError
-
     def open_entity(
         self,
         entity_id: str,
@@ -531,9 +528,6 @@ class BrowserBase(Screen[None]):
         restore: bool = False,
         window: tuple[str | None, str | None] | None = None,
     ) -> None:
-        raise NotImplementedError
-
-    def _reload_entity(self) -> None:
         raise NotImplementedError
 
     def _reload_detail(self) -> None:

@@ -73,11 +73,6 @@ class Entities(BrowserBase):
 
     _entity_request: tuple[str, int, bool, tuple[str | None, str | None] | None] | None = None
 
-    def _reload_entity(self) -> None:
-        if self._entity_request is not None:
-            entity_id, anchor, restore, window = self._entity_request
-            self.open_entity(entity_id, anchor, restore=restore, window=window)
-
     @on(TimelineView.WindowChosen)
     def _window_chosen(self, event: TimelineView.WindowChosen) -> None:
         """Only the periods chosen on the timeline (or all again): the same place, filtered."""

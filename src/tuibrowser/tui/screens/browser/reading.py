@@ -53,7 +53,6 @@ class Reading(BrowserBase):
     def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
         """Load an article (in a worker); it is shown when ArticleLoaded arrives."""
         serial = self._next_serial("article")
-        self._article_request = (article_id, anchor, restore)
         query = self.query_text
         self._start_job(
             "article", jobs.load_article, self.services, article_id, query, anchor, restore, serial, self, preview
@@ -75,13 +74,6 @@ class Reading(BrowserBase):
         self._preview_timer = None
         if self.view == "search" and (self.opened is None or self.opened.article.id != article_id):
             self.open_article(article_id, preview=True)
-
-    _article_request: tuple[str, int, bool] | None = None
-
-    def _reload_article(self) -> None:
-        if self._article_request is not None:
-            article_id, anchor, restore = self._article_request
-            self.open_article(article_id, anchor, restore=restore)
 
     @on(ArticleLoaded)
     async def _article_loaded(self, event: ArticleLoaded) -> None:
