@@ -1,8 +1,18 @@
 """Relevance of tuibrowser's ranking vs out-of-the-box Whoosh on IR test collections.
 
 Reads Cranfield, CISI, Medline and NPL (documents, queries, judgements) from
-../shared/data/ir, indexes each collection three ways in temporary folders and prints MAP
-and nDCG@10 side by side:
+../shared/data/ir, and two news sets made from ../shared/data (issue 12):
+
+  bbc-q-dev, bbc-q-heldout   lower-case questions about 44 random BBC stories
+                             (bench/data/bbc_news_questions.toml), over all 2,225 BBC
+                             articles; the story is the relevant document. Half may be
+                             tuned on, half is only reported.
+  ag-titles                  500 AG News titles (lower-cased, fixed random sample) as
+                             queries over the 7,600 descriptions, titles not indexed: a
+                             known-item test of ranking short news.
+
+Each collection is indexed three ways in temporary folders and MAP and nDCG@10 are printed
+side by side:
 
   whoosh-default   StandardAnalyzer, BM25F defaults, MultifieldParser (AND between words)
   whoosh-or        the same with OR between words (to separate grouping from the rest)
@@ -16,11 +26,14 @@ Usage: python bench/eval_ir.py [--data DIR] [--only cran,med] [--b 0.75 --k1 1.2
 from __future__ import annotations
 
 import argparse
+import csv
 import math
+import random
 import re
 import sys
 import tempfile
 import time
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -110,7 +123,62 @@ def load_npl(root: Path):
     return docs, queries, qrels
 
 
-COLLECTIONS = {"cran": load_cran, "cisi": load_cisi, "med": load_med, "npl": load_npl}
+QUESTIONS = Path(__file__).resolve().parent / "data" / "bbc_news_questions.toml"
+AG_SAMPLE = 500
+
+
+def _same_text(docs) -> dict[str, dict[str, int]]:
+    """Judgements for each document: itself and every other with the same text (news data
+    sets hold some stories twice)."""
+    by_text: dict[str, dict[str, int]] = defaultdict(dict)
+    for doc_id, (_, text) in docs.items():
+        by_text[text.strip()][doc_id] = 1
+    return {doc_id: by_text[text.strip()] for doc_id, (_, text) in docs.items()}
+
+
+def _load_bbc_questions(root: Path, split: str):
+    bbc = root.parent / "bbc-news" / "bbc"
+    docs = {}
+    for path in sorted(bbc.glob("*/*.txt")):
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)
+        docs[f"{path.parent.name}/{path.name}"] = (lines[0].strip(), lines[1] if len(lines) > 1 else "")
+    asked = [q for q in tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))["q"] if q["split"] == split]
+    queries = {str(n): q["text"] for n, q in enumerate(asked)}
+    same = _same_text(docs)
+    qrels = {str(n): same[q["file"]] for n, q in enumerate(asked)}
+    return docs, queries, qrels
+
+
+def load_bbc_q_dev(root: Path):
+    return _load_bbc_questions(root, "dev")
+
+
+def load_bbc_q_heldout(root: Path):
+    return _load_bbc_questions(root, "heldout")
+
+
+def load_ag_titles(root: Path):
+    docs, titles = {}, {}
+    with (root.parent / "ag-news-test" / "test.csv").open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.reader(handle)):
+            docs[str(number)] = ("", row[2].replace("\\", " "))
+            titles[str(number)] = row[1]
+    chosen = random.Random(12).sample(sorted(docs, key=int), AG_SAMPLE)
+    queries = {doc: titles[doc].lower() for doc in chosen}
+    same = _same_text(docs)
+    qrels = {doc: same[doc] for doc in chosen}
+    return docs, queries, qrels
+
+
+COLLECTIONS = {
+    "cran": load_cran,
+    "cisi": load_cisi,
+    "med": load_med,
+    "npl": load_npl,
+    "bbc-q-dev": load_bbc_q_dev,
+    "bbc-q-heldout": load_bbc_q_heldout,
+    "ag-titles": load_ag_titles,
+}
 
 
 def average_precision(ranked: list[str], relevant: dict[str, int]) -> float:
@@ -177,6 +245,8 @@ def main() -> int:
     parser.add_argument("--k1", type=float, help="override BM25F K1 for tuibrowser")
     parser.add_argument("--title-boost", type=float, help="override the title field boost")
     parser.add_argument("--all-boost", type=float, help="override the all-words boost")
+    parser.add_argument("--bm25-idf", type=int, choices=(0, 1), help="BM25's own idf (1) or Whoosh's (0)")
+    parser.add_argument("--question-min-words", type=int, help="drop question words from queries this long (0: never)")
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"eval_ir: no IR collections at {args.data}", file=sys.stderr)
@@ -187,6 +257,10 @@ def main() -> int:
         tb_search.BM25_K1 = args.k1
     if args.all_boost is not None:
         tb_search.ALL_WORDS_BOOST = args.all_boost
+    if args.bm25_idf is not None:
+        tb_search.BM25_IDF = bool(args.bm25_idf)
+    if args.question_min_words is not None:
+        tb_search.QUESTION_MIN_WORDS = args.question_min_words or 10**6
     if args.title_boost is not None:
         tb_schema.TITLE_BOOST = args.title_boost
 
@@ -195,7 +269,8 @@ def main() -> int:
     print(f"{'':<11}{'':>8} | " + " | ".join(f"{'MAP':>6} {'nDCG@10':>7} {'ms/q':>5}" for _ in systems))
     totals = defaultdict(list)
     for name in args.only.split(","):
-        docs, queries, qrels = COLLECTIONS[name](args.data / name)
+        scientific = name in ("cran", "cisi", "med", "npl")
+        docs, queries, qrels = COLLECTIONS[name](args.data / name if scientific else args.data)
         row = []
         for system in systems:
             mean_ap, ndcg, ms = run_system(system, docs, queries, qrels)

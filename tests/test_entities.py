@@ -78,7 +78,9 @@ def discovered(texts: dict[str, str], kb: KnowledgeBase = KB):
 def test_alias_links_to_its_entity(text, entity_id):
     sentence = f"Officials mentioned {text} on Monday."
     found = linked(sentence)
-    assert [entity for entity, _ in found] == [entity_id], found
+    # The whole alias first; only names nested inside it may follow ("ICJ" in "the ICJ ruling").
+    assert found[0] == (entity_id, text.removeprefix("the ")) or found[0][0] == entity_id, found
+    assert all(inner in found[0][1] for _, inner in found[1:]), found
 
 
 @pytest.mark.parametrize("apostrophe", ["'", "’"])
@@ -92,13 +94,44 @@ def test_possessives_with_straight_and_curly_apostrophes(apostrophe):
     ]
 
 
-def test_longest_match_wins():
-    assert linked("The Lachin Corridor blockade began.") == [("lachin-corridor-blockade", "Lachin Corridor blockade")]
-    assert linked("at the Grand Kremlin Palace") == [("grand-kremlin-palace", "Grand Kremlin Palace")]
+def test_longest_match_wins_and_names_inside_it_are_linked_too():
+    # The longest alias decides what the span is; a known name inside it is a mention too,
+    # with its own offsets (issue 12: the road's concordance must have the blockade's articles).
+    assert linked("The Lachin Corridor blockade began.") == [
+        ("lachin-corridor-blockade", "Lachin Corridor blockade"),
+        ("lachin-corridor", "Lachin Corridor"),
+    ]
+    assert linked("the blockade of the Lachin Corridor") == [
+        ("lachin-corridor-blockade", "blockade of the Lachin Corridor"),
+        ("lachin-corridor", "Lachin Corridor"),
+    ]
+    assert linked("at the Grand Kremlin Palace") == [
+        ("grand-kremlin-palace", "Grand Kremlin Palace"),
+        ("kremlin", "Kremlin"),
+    ]
     assert linked("the International Court of Justice's order to Baku") == [
         ("icj-ruling", "International Court of Justice's order"),
+        ("international-court-of-justice", "International Court of Justice"),
         ("baku", "Baku"),
     ]
+    # Real sentences from the seeds: an organisation inside a mission's name, a place inside
+    # a road's and a conference's.
+    assert linked("the European Union (EU) mission") == [
+        ("eu-mission-in-armenia", "European Union (EU) mission"),
+        ("european-union", "European Union"),
+    ]
+    assert ("stepanakert", "Khankendi") in linked("the Lachin-Khankendi road")
+    assert ("munich", "Munich") in linked("at the Munich Security Conference")
+
+
+def test_nested_mentions_lie_inside_their_outer_mention():
+    text = "Azerbaijan lifted the blockade of the Lachin Corridor after the Munich Security Conference."
+    found = EXTRACTOR.extract(text).known
+    outer = [m for m in found if not any(o != m and o.start <= m.start and m.end <= o.end for o in found)]
+    inner = [m for m in found if m not in outer]
+    assert [text[m.start : m.end] for m in inner] == ["Lachin Corridor", "Munich"]
+    for m in inner:  # overlaps only by nesting, never crossing
+        assert any(o.start <= m.start and m.end <= o.end for o in outer)
 
 
 def test_no_entity_inside_another_word():
@@ -445,3 +478,271 @@ def test_entity_command_prints_the_timeline_and_filters_by_date(capsys, seed_ind
     assert "By week: 2023-W21 ██    2023-W25" in text and "peak 2023-W21 (1 article)" in text and "1 undated" in text
     assert main([*where, "entity", "Putin", "--from", "2023-13"]) == 2
     assert "cannot read the date '2023-13'" in capsys.readouterr().err
+
+
+# Discovery on text the rules were not written for (issue 12). Real sentences: AG News rows
+# before 5000 (the held-out gold uses rows from 5000), BBC News outside its gold articles,
+# the seeds, and the saved-page forms in tests/data/webpages.
+
+
+def kinds_of(texts: dict[str, str]) -> dict[str, str]:
+    return {e.name: e.type for e in discovered(texts, KnowledgeBase()).discovered}
+
+
+def test_people_named_by_full_name_alone():
+    # AG News 149: given names from a gazetteer of many countries, no title before them.
+    found = kinds_of(
+        {
+            "149": "ATHENS (Reuters) - Greek sprinters Costas Kenteris and Katerina Thanou have arrived at an "
+            "Athens hotel for an International Olympic Committee (IOC) hearing into their missed doped tests.",
+            "page": (UNSEEN.parent / "webpages" / "author_above_lead.txt").read_text(encoding="utf-8"),
+        }
+    )
+    assert found["Katerina Thanou"] == found["Toivo Klaar"] == "person"
+    # (a gap: "Costas" is not in the name list, which has "Kostas"; so Costas Kenteris is missed)
+    # a gazetteer given name before a common noun of the article is no person
+    assert kinds_of({"a": "Age Concern says age is a concern for voters."}).get("Age Concern") != "person"
+
+
+def test_a_role_noun_before_a_name_says_person():
+    # AG News 836, and the form of a saved page ("the US national security adviser").
+    text = (
+        "After last week's settlement with San Francisco investment adviser Garrett Van Wagoner, you have to "
+        "wonder how serious the Securities and Exchange Commission is about protecting mutual fund shareholders."
+    )
+    found = kinds_of({"836": text})
+    assert found["Garrett Van Wagoner"] == "person"
+    assert found["Securities and Exchange Commission"] == "organization"  # "and" inside a body's name
+
+
+def test_places_named_without_in():
+    found = kinds_of(
+        {
+            # capitals named as actors (the seeds' style), a big city, a lake (AG News 1375)
+            "a": "Baku accused Yerevan of delaying the talks. Moscow said nothing.",
+            "b": "In a 26th-floor office suite overlooking Lake Michigan, some 40 designers met.",
+            "c": (UNSEEN.parent / "webpages" / "headline_then_author.txt").read_text(encoding="utf-8"),
+        }
+    )
+    assert found["Baku"] == found["Yerevan"] == found["Moscow"] == "place"
+    assert found["Lake Michigan"] == "place"
+    assert found["Lake Sevan"] == found["Sotk"] == "place"  # "the village of Sotk"
+
+
+def test_names_with_coordination_and_prepositions_stay_whole():
+    found = kinds_of(
+        {"page": (UNSEEN.parent / "webpages" / "dateline_outlet_agency_date.txt").read_text(encoding="utf-8")}
+    )
+    assert found["Ministry of Economy and Natural Resources"] == "organization"
+    assert found["State Service for Mine Safety"] == "organization"
+    assert "Natural Resources" not in found and "Ministry of Economy" not in found
+    found = kinds_of({"page": (UNSEEN.parent / "webpages" / "author_above_lead.txt").read_text(encoding="utf-8")})
+    assert found["State Service for Affairs of Refugees and Internally Displaced Persons"] == "organization"
+    # ... but "and" between two names is two names
+    found = kinds_of({"a": "Talks between Armenia and Azerbaijan resumed in Brussels on Monday."})
+    assert {"Armenia", "Azerbaijan"} <= set(found) and "Armenia and Azerbaijan" not in found
+    # an ampersand joins (BBC business 041: "Marks & Spencer")
+    assert kinds_of({"a": "Shares in retailer Marks & Spencer rose."}) == {"Marks & Spencer": "organization"}
+
+
+def test_names_never_run_across_a_paragraph_break_or_a_spaced_dash():
+    texts = {
+        "a": "The report was written by Anna Petrosyan\n\nYerevan officials said the talks had failed.",
+        # AG News 24: "SAN FRANCISCO (AP) -- With its low prices ..."
+        "b": "Reuters - Government warplanes pounded rebel-held towns in northern Ivory Coast.",
+    }
+    names = [c.name for text in texts.values() for c in find_candidates(text, [], frozenset())]
+    assert "Anna Petrosyan" in names and "Anna Petrosyan Yerevan" not in names
+    assert "Reuters - Government" not in names and "Reuters" in names
+
+
+def test_an_organisation_then_a_title_is_two_names():
+    # BBC politics 092: "Home Office Minister Hazel Blears also revealed ..."
+    found = kinds_of({"092": "The real focus should be on policing. Home Office Minister Hazel Blears also spoke."})
+    assert found == {"Home Office": "organization", "Hazel Blears": "person"}
+
+
+def test_an_organisation_noun_before_a_name_says_organisation():
+    # BBC politics 192, 381 and 234: single words a town gazetteer also lists (Liberty, Mori).
+    # Weak evidence, needed twice: "the club Web site" (AG News) names no organisation.
+    found = kinds_of(
+        {
+            "192": "Civil rights group Liberty said it was delighted. The campaign group Liberty had pressed for it.",
+            "381": "Polling company Mori carried out both surveys for the BBC.",
+            "234": "A survey by pollster Mori found the opposite.",
+        }
+    )
+    assert found["Liberty"] == found["Mori"] == "organization"
+    assert "Web" not in kinds_of({"a": "The club Web site said so.", "b": "Read it on the Web, or the Web site."})
+
+
+def test_common_nouns_after_a_title_are_not_people():
+    # BBC politics: "the General Election" beside "the election" elsewhere in the corpus.
+    found = kinds_of(
+        {
+            "a": "The Conservatives would announce their proposals closer to the General Election.",
+            "b": "Voters go to the polls at the next election. The General Election is in May.",
+        }
+    )
+    assert "Election" not in found
+    # a work's title in quotes holds no person: "a BBC documentary called 'No More Mr Nasty'"
+    assert "Nasty" not in kinds_of({"a": "It is a BBC documentary called 'No More Mr Nasty' about him."})
+
+
+# Merging: one entity for every spelling, the merge visible as aliases.
+
+
+def test_curated_short_forms_of_parties_merge():
+    texts = {
+        "a": "The Conservative Party and the Liberal Democrats attacked the Labour Party.",
+        "b": "The Tories and the Lib Dems said Labour had failed. The Conservatives agreed.",
+    }
+    found = {e.name: e for e in discovered(texts, KnowledgeBase()).discovered}
+    assert set(found) == {"Conservative Party", "Liberal Democrats", "Labour Party"}
+    assert set(found["Conservative Party"].aliases) == {"Tories", "Conservatives"}
+    assert found["Liberal Democrats"].aliases == ("Lib Dems",)
+    assert found["Labour Party"].aliases == ("Labour",)
+
+
+def test_an_acronym_the_corpus_defines_merges_with_its_name():
+    # AG News 149 defines IOC; another item uses it alone.
+    texts = {
+        "149": "Sprinters arrived for an International Olympic Committee (IOC) hearing in Athens.",
+        "b": "The IOC said the hearing would resume on Friday.",
+    }
+    result = discovered(texts, KnowledgeBase())
+    ioc = next(e for e in result.discovered if e.name == "International Olympic Committee")
+    assert "IOC" in ioc.aliases
+    assert ioc.id in {m.entity_id for m in result.mentions["b"]}
+
+
+def test_a_shorter_name_used_beside_the_full_one_merges():
+    # BBC business 036 and 215: "Sir Digby Jones", then "Sir Digby"; a company then its short name.
+    texts = {
+        "036": "CBI director general Sir Digby Jones warned of costs. Sir Digby said firms would suffer.",
+        "b": "Shares in Delta Air Lines fell after Delta warned of losses.",
+    }
+    found = {e.name: e for e in discovered(texts, KnowledgeBase()).discovered}
+    assert found["Digby Jones"].aliases == ("Digby",)
+    assert found["Delta Air Lines"].type == "organization" and found["Delta Air Lines"].aliases == ("Delta",)
+    assert "Digby" not in found and "Delta" not in found
+
+
+def test_a_merge_is_undone_by_curating_the_names(tmp_path):
+    kb_text = (
+        '[[entity]]\nid = "labour-movement"\nname = "Labour"\ntype = "group"\n\n'
+        '[[entity]]\nid = "labour-party"\nname = "Labour Party"\ntype = "organization"\n'
+    )
+    (tmp_path / "entities.toml").write_text(kb_text, encoding="utf-8")
+    kb = load_kb(tmp_path)
+    result = discovered({"a": "The Labour Party won. Labour celebrated."}, kb)
+    assert result.discovered == ()
+    text = "The Labour Party won. Labour celebrated."
+    spans = {(m.entity_id, text[m.start : m.end]) for m in result.mentions["a"]}
+    # (the curated "Labour" inside "Labour Party" is a nested mention of it, as any alias is)
+    assert spans == {("labour-party", "Labour Party"), ("labour-movement", "Labour")}
+
+
+# Nested mentions: every kind.
+
+
+def test_a_discovered_place_inside_a_discovered_organisation_is_linked_too():
+    # BBC business 405: "figures from the Bank of England"; England is named alone elsewhere.
+    text = "Figures from the Bank of England showed a fall. Prices in England rose."
+    result = discovered({"a": text}, KnowledgeBase())
+    ids = {e.name: e.id for e in result.discovered}
+    spans = [(m.entity_id, text[m.start : m.end]) for m in result.mentions["a"]]
+    assert spans[:2] == [(ids["Bank of England"], "Bank of England"), (ids["England"], "England")]
+    # but no name inside a person's name or a place's: "Charles" of "Charles Kennedy", "Asia" of "East Asia"
+    texts = {"a": "Prince Charles met Lib Dem leader Charles Kennedy in East Asia. Asia was calm."}
+    result = discovered(texts, KnowledgeBase())
+    charles = {e.name: e.id for e in result.discovered}.get("Prince Charles")
+    kennedy = next(m for m in result.mentions["a"] if texts["a"][m.start : m.end] == "Charles Kennedy")
+    assert all(not (kennedy.start <= m.start and m.end <= kennedy.end) or m == kennedy for m in result.mentions["a"])
+    assert charles is None or charles != kennedy.entity_id
+
+
+def test_nested_mentions_reach_the_concordance_and_entity_queries(seed_index):
+    # "Munich" is named only inside "Munich Security Conference" (002): its concordance and
+    # `entity:` query find the article, and `show` lists both entities with valid offsets.
+    assert [a.path[:3] for a in (h for h in search(seed_index, "entity:munich").hits)] == ["002"]
+    articles = concordance(seed_index, "munich")
+    assert len(articles) == 1 and [m.text for m in articles[0].mentions] == ["Munich"]
+    found = {item.entity.id: item for item in article_entities(seed_index, articles[0].id)}
+    outer, inner = found["munich-security-conference"].mentions[0], found["munich"].mentions[0]
+    assert outer.start <= inner.start < inner.end <= outer.end
+    # the road's concordance has the article where only the blockade's name holds it
+    assert len(concordance(seed_index, "lachin-corridor")) == 5
+
+
+def test_agency_credits_and_company_contexts_say_organisation():
+    found = kinds_of(
+        {
+            # AG News rows 2 and 2189 (the gold uses rows from 5000)
+            "2": "AP - A company founded by a chemistry researcher at the University of Louisville won a grant.",
+            "cp": "TORONTO (CP) - The Ontario Securities Commission is warning four mutual fund managers.",
+            "c": "Investors bought shares in Chubb. Analysts said Chubb's shares were cheap.",
+        }
+    )
+    assert found["AP"] == found["CP"] == found["Chubb"] == "organization"
+    assert found["University of Louisville"] == found["Ontario Securities Commission"] == "organization"
+    assert found["TORONTO"] == "place"  # a dateline's city is a place, not an agency
+
+
+def test_initials_particles_and_places_before_titles():
+    found = kinds_of(
+        {
+            # AG News 192, 780, 1319 (rows before the gold's)
+            "192": "AFP - Democratic White House hopeful Senator John Kerry warned that President George W. Bush's "
+            "plan to withdraw 70,000 troops from Europe and Asia would hinder the war on terrorism.",
+            "780": "A Yemeni court jailed five al Qaeda supporters for 10 years Saturday for the bombing.",
+            "1319": "US Airways is seeking $800 million in concessions as it attempts to avoid filing Chapter 11. "
+            "Analysts said the airline emerged from Chapter 11 before.",
+            # a place, then a title, then a name (the form of BBC business news)
+            "b": "New York Attorney General Elliot Spitzer said the firm had pleaded guilty. The Kremlin said nothing.",
+        }
+    )
+    assert found["George W. Bush"] == found["John Kerry"] == "person"
+    assert "George" not in found and "W" not in found
+    text = "A Yemeni court jailed five al Qaeda supporters for 10 years Saturday for the bombing."
+    assert [c.name for c in find_candidates(text, [], frozenset())] == ["al Qaeda"]  # not "Qaeda"
+    assert "Chapter" not in found
+    assert found["New York"] == "place" and found["Elliot Spitzer"] == "person"
+    assert "York" not in found and found["Kremlin"] == "organization"
+    assert found["US Airways"] == "organization" or "US Airways" not in found
+    assert kinds_of({"a": "Rates in the US rose. US interest rates rose again."}) == {"US": "place"}
+
+
+def test_words_that_start_no_name_and_bodies_joined_by_and():
+    found = kinds_of(
+        {
+            # AG News 4633, 1275, 4163
+            "4633": "Former Walt Disney Co. president Michael Ovitz insisted Tuesday that he worked tirelessly.",
+            "1275": "Ireland's banking union said it will write to the Irish Competition Authority and European "
+            "Commission expressing concern over the prospective sell-off.",
+            "4163": "Geneva - Worldwide sales of industrial robots surged to record levels in the first half of 2004, "
+            "the United Nations Economic Commission for Europe said. In Geneva, officials agreed.",
+        }
+    )
+    assert found["Walt Disney Co"] == "organization" and "Former Walt Disney Co" not in found
+    assert found["Irish Competition Authority"] == found["European Commission"] == "organization"
+    assert found["Geneva"] == "place"  # a dateline's city, not an agency's credit
+
+
+def test_prizes_venues_and_sentence_openers_from_bbc_entertainment_and_tech():
+    found = kinds_of(
+        {
+            # BBC entertainment and tech (outside the golds), in their words
+            "e1": "She made her name in the theatre, gaining a Tony Award nomination in 1986.",
+            "e2": "The show opened at the Ethel Barrymore Theatre in New York on Thursday.",
+            "e3": "Antonio Reid, chairman of The Island Def Jam Music Group, said he was thrilled.",
+            "t1": "The deal was welcomed by Doug Williams of BT, who said prices would fall.",
+            "t2": "Many broadcasters were wary. But TV companies have since changed their minds.",
+            "t3": "Sales of Ford Motor cars rose. Car sales fell elsewhere, and sales of trucks too.",
+        }
+    )
+    assert "Tony Award" not in found  # a prize, not a person
+    assert found["Ethel Barrymore Theatre"] == "place"
+    assert "Jam" not in found  # a four-letter town in the gazetteer is no place here
+    assert found["Doug Williams"] == "person" and "Doug Williams of BT" not in found
+    assert "But TV" not in found and "Sales of Ford Motor" not in found

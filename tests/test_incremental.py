@@ -21,7 +21,7 @@ from tuibrowser.core.entities.incremental import Resolver, discovered_entities
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import read_registry
-from tuibrowser.core.entities.resolve import resolve
+from tuibrowser.core.entities.resolve import MergeFacts, merge_facts, resolve, usable
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.search import search
 from tuibrowser.core.store import open_index
@@ -34,10 +34,10 @@ UNSEEN = Path(__file__).parent / "data" / "unseen"
 # Resolution, article by article, against resolve() over everything.
 
 
-def _extractions(count: int) -> dict[str, object]:
+def _extractions(count: int, folder: Path = POLITICS) -> dict[str, object]:
     kb = load_kb(SAMPLE_CORPUS)
     extractor = EntityExtractor(kb)
-    files = sorted(POLITICS.glob("*.txt"))[:count]
+    files = sorted(folder.glob("*.txt"))[:count]
     return {path.name: extractor.extract(path.read_text(encoding="utf-8", errors="replace")) for path in files}
 
 
@@ -48,9 +48,18 @@ def _check(db, kb, present, finals, discovered):
 
 
 @needs_data
-def test_resolution_kept_article_by_article_equals_resolve_over_everything(tmp_path):
-    pool = _extractions(120)
+@pytest.mark.parametrize("section", ["politics", "business"])
+def test_resolution_kept_article_by_article_equals_resolve_over_everything(tmp_path, section):
+    pool = _extractions(120, POLITICS.parent / section)
     names = sorted(pool)
+    # The pool exercises every corpus-wide fact: titles, common nouns, acronyms defined,
+    # shorter organisation names, curated short forms.
+    facts = MergeFacts()
+    for extraction in pool.values():
+        facts.add(*merge_facts(usable(extraction), ()))
+    assert facts.defined and facts.prefixes and facts.other
+    assert any(usable(e).common for e in pool.values())
+    assert any(c.title for e in pool.values() for c in e.candidates)
     kb = KnowledgeBase(
         (Entity("brown", "Nick Brown", "person", ("Nicholas Brown",)), *load_kb(SAMPLE_CORPUS).entities), "test"
     )  # a curated id that a discovered "Brown" would want

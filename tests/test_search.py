@@ -169,3 +169,64 @@ def test_control_characters_are_stripped_from_the_query(seed_index):
     # The whole escape sequence goes, as in article text, so the word is whole again.
     assert search(seed_index, "Zakha\x1b[0mrova").query == "Zakharova"
     assert _paths(search(seed_index, "Zakharova\x07")) == ["004"]
+
+
+# Ranking for typed questions (issue 12; tuned with bench/eval_ir.py's news sets).
+
+
+def _terms(text: str) -> set[str]:
+    from tuibrowser.core.search import clean_query, parse_query
+
+    return {term for field, term in parse_query(clean_query(text)).iter_all_terms() if field == "body"}
+
+
+def test_question_words_are_dropped_from_a_typed_question():
+    assert _terms("what did the chancellor say about the budget") == {"chancellor", "sai", "budget"}
+    assert _terms("how many jobs did the us economy create in january") >= {"job", "economi", "creat", "januari"}
+    assert not _terms("how many jobs did the us economy create in january") & {"how", "mani", "did"}
+
+
+def test_short_queries_quotes_and_operators_keep_every_word():
+    assert "who" in _terms("The Who")  # a band, not a question
+    assert "what" in _terms('"what did he know" inquiry here')
+    assert "how" in _terms("how AND why economy")
+
+
+def test_a_word_in_every_article_weighs_almost_nothing(tmp_path):
+    # BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5)). Whoosh's own gives such a word weight 1.
+    from whoosh import index as whoosh_index
+
+    from tuibrowser.core.schema import build_schema
+    from tuibrowser.core.search import weighting
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        for n in range(20):
+            writer.add_document(path=str(n), id=str(n), title="", body=f"report number{n}", spell="")
+    with ix.searcher(weighting=weighting()) as searcher:
+        assert searcher.idf("body", "report") < 0.05 < 1 < searcher.idf("body", "number3")
+    ix.close()
+
+
+def test_a_question_finds_its_story(tmp_path):
+    # BBC business/007 and two other stories that share its question words, not its subject.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "jobs.txt").write_text(
+        "Jobs growth still slow in the US\n\nThe US created fewer jobs than expected in January, but a fall in "
+        "jobseekers pushed the unemployment rate to its lowest level in three years.\n",
+        encoding="utf-8",
+    )
+    (corpus / "how.txt").write_text(
+        "How did it happen?\n\nHow many did it take, and how much did it cost? Nobody there knew what had been "
+        "done, or who did it, or how.\n",
+        encoding="utf-8",
+    )
+    (corpus / "economy.txt").write_text(
+        "Economy grows\n\nThe economy grew in the third quarter, figures showed.\n", encoding="utf-8"
+    )
+    from tuibrowser.core.indexer import sync
+
+    sync(corpus, tmp_path / "index")
+    hits = search(tmp_path / "index", "how many jobs did the us economy create in january").hits
+    assert hits[0].path == "jobs.txt"

@@ -31,7 +31,7 @@ STATE_NAME = "tuibrowser-state.sqlite3"
 STATE_FILES = (STATE_NAME, f"{STATE_NAME}-journal")
 """The database and its rollback journal (present only during a write, or after a crash)."""
 
-FORMAT = 1
+FORMAT = 2
 """PRAGMA user_version of the layout below; another value means a rebuild."""
 
 _CHUNK = 500
@@ -57,6 +57,13 @@ CREATE TABLE discovered (key TEXT PRIMARY KEY, id TEXT NOT NULL, name TEXT, type
 CREATE TABLE refs (key TEXT, path TEXT, PRIMARY KEY (key, path)) WITHOUT ROWID;
 CREATE TABLE infer_deps (key TEXT, path TEXT, PRIMARY KEY (key, path)) WITHOUT ROWID;
 CREATE TABLE surname_deps (key TEXT, path TEXT, PRIMARY KEY (key, path)) WITHOUT ROWID;
+CREATE TABLE common (key TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE merge_defined (short TEXT, full TEXT, n INTEGER NOT NULL, PRIMARY KEY (short, full)) WITHOUT ROWID;
+CREATE INDEX merge_defined_full ON merge_defined (full);
+CREATE TABLE merge_prefix (short TEXT, full TEXT, n INTEGER NOT NULL, PRIMARY KEY (short, full)) WITHOUT ROWID;
+CREATE INDEX merge_prefix_full ON merge_prefix (full);
+CREATE TABLE merge_other (key TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE merge_deps (key TEXT, path TEXT, PRIMARY KEY (key, path)) WITHOUT ROWID;
 CREATE TABLE entities (
     id TEXT PRIMARY KEY, name TEXT, type TEXT, aliases TEXT, description TEXT, wikidata TEXT,
     discovered INTEGER, rank INTEGER
@@ -67,7 +74,21 @@ CREATE INDEX spellings_key ON spellings (key);
 CREATE INDEX spellings_id ON spellings (id);
 """
 
-RESOLUTION_TABLES = ("extractions", "titled", "surnames", "tallies", "discovered", "refs", "infer_deps", "surname_deps")
+RESOLUTION_TABLES = (
+    "extractions",
+    "titled",
+    "surnames",
+    "tallies",
+    "discovered",
+    "refs",
+    "infer_deps",
+    "surname_deps",
+    "common",
+    "merge_defined",
+    "merge_prefix",
+    "merge_other",
+    "merge_deps",
+)
 CORPUS_TABLES = ("files", "skipped", "articles")
 REGISTRY_TABLES = ("entities", "spellings", "counts")
 

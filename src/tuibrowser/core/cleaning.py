@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from tuibrowser.core import budget
-from tuibrowser.core.dates import parse_date
+from tuibrowser.core.dates import is_time_line, parse_date
 from tuibrowser.core.sanitize import strip_unsafe
 
-CLEANER_VERSION = "4"
+CLEANER_VERSION = "5"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -121,7 +121,35 @@ _PAGER = frozenset(
         "prev article",
     }
 )
-_BYLINE = re.compile(r"^By\s+(?P<name>[^|•·]{2,80}?)\s*(?:[|•·]\s*(?P<rest>.+))?$")
+# Words of site navigation that stand alone on a line above the lead ("Home", "News",
+# "Author", "World | Politics"): a line made only of them is chrome, never a title.
+_SECTION_WORDS = frozenset(
+    """home news latest breaking world politics business economy society region regions regional local
+    international opinion opinions analysis op-ed editorial editorials commentary comment interview
+    interviews feature features culture sport sports science tech technology health video videos photo
+    photos gallery multimedia live author authors menu search trending top stories story main article
+    articles blog blogs press release releases exclusive special report reports in focus more""".split()
+)
+_SECTION_SEPARATORS = re.compile(r"\s*(?:[|/>»›•·,&]|\s)\s*")
+# Agency datelines on their own line: "Baku /Trend/.", "YEREVAN (Azatutyun)—", "MOSCOW
+# (Reuters) -", "Tbilisi, June 5 (AFP) -", "BAKU (Trend / APA - 13th June, 2023)". The place
+# is one to four capitalised words, optionally followed by ", Country" or ", date"; the
+# outlet stands between slashes or in parentheses, and a dash may close the dateline.
+_DATELINE_PLACE = r"(?P<place>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})(?:, [\w'’. ]{2,30}?)?"
+_DATELINE_SLASHES = re.compile(_DATELINE_PLACE + r" ?/(?P<outlet>[A-Z][\w .&'’-]{1,40}?)/ ?\.?")
+_DATELINE_PARENS = re.compile(_DATELINE_PLACE + r" ?\((?P<outlet>[A-Z][^()\n]{1,80}?)\) ?(?:[—–-]+ ?)?")
+# The same at the start of the lead, where a dash must close it: "CAIRO (Reuters) - Israel ...".
+_DATELINE_LEAD = re.compile(
+    _DATELINE_PLACE
+    + r" ?(?:/(?P<slashed>[A-Z][\w .&'’-]{1,40}?)/ ?\.|\((?P<outlet>[A-Z][^()\n]{1,80}?)\) ?[—–-]+) ?(?=\S)"
+)
+_BYLINE = re.compile(r"^(?:By|Written by|Author:)\s+(?P<name>[^|•·]{2,80}?)\s*(?:[|•·]\s*(?P<rest>.+))?$")
+# "Home › World › Armenia": a breadcrumb trail (not "|", which also ends "Headline | Outlet").
+_BREADCRUMB = re.compile(r"^[^›»>.!?]{1,30}(?:\s*[›»>]\s*[^›»>.!?]{1,30}){1,5}$")
+# "2 hours ago", "Updated 35 minutes ago": a relative time, chrome above the lead.
+_RELATIVE_TIME = re.compile(
+    r"^(?:(?:updated|posted|published)\s*:?\s*)?\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago$", re.IGNORECASE
+)
 _SOURCE_LINE = re.compile(r"^source\s*:\s*(?P<source>\S.{0,80})$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^https?://\S+$")
 # An embedded tweet ends "... pic.twitter.com/xyz — Display Name (@handle) May 19, 2023".
@@ -388,11 +416,64 @@ def _take_head(paragraphs: list[str], meta: dict[str, str]) -> tuple[str, list[s
         if _URL_LINE.match(paragraph) and "url" not in meta:
             meta["url"] = paragraph
             continue
+        chrome = _is_section_line(paragraph) or is_time_line(paragraph) or (not title and _is_label(paragraph))
+        if not body and chrome:
+            continue
+        if not body and _take_dateline(paragraph, meta):
+            continue
         if not title and not body and is_headline_like(paragraph):
             title = paragraph
             continue
+        if not body:
+            _take_lead_dateline(paragraph, meta)
         body.append(paragraph)
     return title, body
+
+
+def _is_label(paragraph: str) -> bool:
+    """One word alone above the headline ("Caucasus", "Region") is a label, never a headline.
+
+    Below a headline it is kept ("Headingley", a match's venue in BBC sport previews)."""
+    return len(paragraph) <= 30 and len(paragraph.split()) == 1 and not _SENTENCE_END.search(paragraph)
+
+
+def _is_section_line(paragraph: str) -> bool:
+    """ "News", "Author", "World | Politics", "Home › World › Armenia", "2 hours ago"."""
+    if _BREADCRUMB.match(paragraph) or _RELATIVE_TIME.match(paragraph):
+        return True
+    words = [w for w in _SECTION_SEPARATORS.split(paragraph.casefold()) if w]
+    return 0 < len(words) <= 4 and all(w in _SECTION_WORDS for w in words)
+
+
+def _take_dateline(paragraph: str, meta: dict[str, str]) -> bool:
+    """A line that is only an agency dateline: its outlet is the source, its date the date."""
+    if len(paragraph) > 160:
+        return False
+    match = _DATELINE_SLASHES.fullmatch(paragraph) or _DATELINE_PARENS.fullmatch(paragraph)
+    if not match:
+        return False
+    _dateline_outlet(match.group("outlet"), meta)
+    return True
+
+
+def _take_lead_dateline(paragraph: str, meta: dict[str, str]) -> None:
+    """A dateline opening the lead ("CAIRO (Reuters) - Israel ...") states the source; the
+    text keeps it, as newswire prints it."""
+    match = _DATELINE_LEAD.match(paragraph[:200])
+    if match:
+        _dateline_outlet(match.group("outlet") or match.group("slashed"), meta)
+
+
+def _dateline_outlet(inside: str, meta: dict[str, str]) -> None:
+    """ "Trend / APA - 13th June, 2023": the first outlet is the source; a date is the date."""
+    parts = re.split(r"\s+[—–-]\s+", inside, maxsplit=1)
+    if len(parts) == 2:
+        when = parse_date(parts[1])
+        if when and "date" not in meta:
+            meta["date"] = when
+    outlet = parts[0].split("/")[0].strip(" .")
+    if outlet and "source" not in meta:
+        meta["source"] = outlet
 
 
 def _looks_like_byline(name: str) -> bool:
@@ -468,7 +549,8 @@ def derive_title(paragraphs: list[str]) -> str:
     readable title, else at a word boundary with an ellipsis (never after "the", "of", ...).
     """
     for paragraph in paragraphs:
-        sentences = split_sentences(paragraph)
+        lead = _DATELINE_LEAD.match(paragraph[:200])
+        sentences = split_sentences(paragraph[lead.end() :] if lead else paragraph)
         if sentences:
             break
     else:

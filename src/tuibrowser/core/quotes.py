@@ -83,10 +83,22 @@ def find_quotes(text: str, speakers: Sequence[Speaker]) -> list[Quote]:
 
     Args:
         text: The article text (paragraphs separated by a blank line, quotes as written).
-        speakers: Entity mentions in `text` (any order, non-overlapping).
+        speakers: Entity mentions in `text` (any order). Mentions nested inside another
+            (the linker links "Lachin Corridor" inside "blockade of the Lachin Corridor")
+            are left out: the outer name is the one a sentence's grammar attaches to.
     """
     pieces = _quoted_pieces(text)
-    return _Attributor(text, speakers, pieces).quotes()
+    return _Attributor(text, outermost(speakers), pieces).quotes()
+
+
+def outermost(speakers: Sequence[Speaker]) -> list[Speaker]:
+    """The mentions that lie inside no other (mentions overlap only by nesting)."""
+    kept: list[Speaker] = []
+    for speaker in sorted(speakers, key=lambda s: (s.start, -s.end)):
+        if kept and speaker.end <= kept[-1].end:
+            continue  # sorted by start, longest first: inside the last one kept
+        kept.append(speaker)
+    return kept
 
 
 # Quotation marks ---------------------------------------------------------------------

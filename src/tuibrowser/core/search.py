@@ -15,6 +15,7 @@ get snippets (core.snippets); wildcard, fuzzy and range terms are bounded before
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable
@@ -54,6 +55,17 @@ matcher survives, e.g. a word that appears in no title, so it is not used.)
 BM25_B, BM25_K1 = 0.75, 1.2
 """BM25F parameters (tuned with bench/eval_ir.py)."""
 
+QUESTION_WORDS = frozenset(
+    """what which who whom whose where why how did does do done was were has had would could should shall
+    there about tell me any been being much many""".split()
+)
+"""Words of a typed question that say nothing about the articles wanted ("what did the
+chancellor say about the budget"). Dropped from a plain query of QUESTION_MIN_WORDS words or
+more, so its all-words reading can match; Whoosh's stop list already drops "the", "is",
+"when" and the like. A short query keeps them ("The Who")."""
+
+QUESTION_MIN_WORDS = 4
+
 
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"(?<![\w:~*?\"-])([^\W\d_][\w'’-]*)(?![\w:~*?])")
@@ -61,6 +73,8 @@ _ENTITY_CLAUSE = re.compile(r'\bentity:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _SAID_CLAUSE = re.compile(r'\bsaid:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 _TRAILING_QUESTION = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _BOOLEAN = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Anything but plain words: quotes, fields, wildcards, fuzzy terms, parentheses, ranges.
+_SYNTAX = re.compile(r"[\"':*?~()\[\]{}^+]")
 
 SEARCHABLE_FIELDS = ("title", "body", "source", "date", "entities")
 """Fields a query may name (`entity:` is rewritten to `entities:`). Any other `name:` is
@@ -103,8 +117,23 @@ class SearchResult:
     so far, a lower bound."""
 
 
+BM25_IDF = True
+"""Use BM25's own idf (Robertson-Spärck Jones, as Lucene and tantivy do) instead of Whoosh's
+tf-idf one, log(N / (df + 1)) + 1, which still gives a word found in every article weight 1."""
+
+
+class _BM25IDF(scoring.BM25F):  # type: ignore[misc]  # Whoosh ships no type hints
+    """BM25F with BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (parent.doc_count_all() - df + 0.5) / (df + 0.5))
+
+
 def weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    model = _BM25IDF if BM25_IDF else scoring.BM25F
+    return model(B=BM25_B, K1=BM25_K1)
 
 
 def make_parser(schema, group=OrGroup) -> MultifieldParser:
@@ -140,6 +169,11 @@ def parse_query(text: str, schema=None) -> query.Query:
     """
     schema = _searchable(schema or build_schema())
     _check_dates(text, schema)
+    words = _plain_words(text)
+    if words is not None and len(words) >= QUESTION_MIN_WORDS:
+        content = [w for w in words if w.casefold() not in QUESTION_WORDS]
+        if content:
+            text = " ".join(content)
     try:
         all_words = make_parser(schema, AndGroup).parse(text)
         if _BOOLEAN.search(text):
@@ -155,6 +189,13 @@ def parse_query(text: str, schema=None) -> query.Query:
     if all_words == any_words or any_words is query.NullQuery:
         return any_words
     return query.Or([all_words.with_boost(ALL_WORDS_BOOST), any_words])
+
+
+def _plain_words(text: str) -> list[str] | None:
+    """The words of a query made of plain words only (no syntax, no operators), else None."""
+    if _SYNTAX.search(text) or _BOOLEAN.search(text):
+        return None
+    return text.split()
 
 
 def _searchable(schema) -> Schema:

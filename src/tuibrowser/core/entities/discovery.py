@@ -16,23 +16,30 @@ from dataclasses import dataclass
 
 from tuibrowser.core import budget
 from tuibrowser.core.cleaning import is_headline_like
+from tuibrowser.core.entities.gazetteer import PLACE, is_given_name, place_kind
 from tuibrowser.core.entities.lexicon import (
     COMMON_WORDS,
     CONNECTORS,
     DEMONYMS,
+    EVENT_WORDS,
+    EXTRA_PLACES,
     FIRST_NAMES,
     HONORIFICS,
     KNOWN_ORGANIZATIONS,
     MONTHS_AND_DAYS,
     ORG_HEADS,
+    ORG_NOUNS,
     ORG_WORDS,
     PERSON_ROLES,
     PERSON_TITLES,
     PLACE_ACRONYMS,
+    PLACE_OF_WORDS,
+    PLACE_PREFIXES,
     PLACE_PREPOSITIONS,
     PLACE_WORDS,
     ROYAL_TITLES,
     SPEECH_VERBS,
+    STAKE_WORDS,
 )
 from tuibrowser.core.entities.text import Token, is_acronym, tokenize
 
@@ -40,10 +47,25 @@ from tuibrowser.core.entities.text import Token, is_acronym, tokenize
 # position of a long word without "@" costs the square of its length (11 s for 64 KiB).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+|@\w+|#\w+")
 _SENTENCE_GAP = re.compile(r"[.!?:;\"“”‘\n]|^\s*[—–-]\s*$")
-_NAME_GAP = re.compile(r"^(?:\s|-)*$")
-_STRIPPABLE = PERSON_TITLES | DEMONYMS | CONNECTORS
+# Words of one name are separated by spaces or one hyphen, never by a line break (a byline
+# and the next paragraph's first word are two names) or a spaced dash ("Reuters - Government").
+_NAME_GAP = re.compile(r"^(?: +|-)?$")
+_AMPERSAND_GAP = re.compile(r"^ ?& ?$")  # "Marsh & McLennan", "AT&T"
+# "(SEC)" right after a name: the short form the article defines for it.
+_DEFINED_ACRONYM = re.compile(r"^ \((?:the )?([A-Z][A-Za-z.&]{1,9})\)")
+# Titles, demonyms and the "of"/"for" of a portfolio go before a name; not the particles that
+# begin one ("Al Jazeera", "de Villepin").
+_STRIPPABLE = PERSON_TITLES | DEMONYMS | {"of", "for"}
+_TRAILING = MONTHS_AND_DAYS | CONNECTORS | {"and", "the"}
+# Words that begin no name, even one ending in "Corp" or "Party": "Former Walt Disney Co".
+_NEVER_FIRST = frozenset({"the", "former", "ex", "late", "then", "acting", "rival", "fellow", "both", "all"})
 # ", the former state minister" / ", an aide to": up to four words, then a role noun.
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)([\w'’-]+)\b")
+
+
+# A title-case phrase in quotes names a work or a campaign, not a person: "a BBC documentary
+# called 'No More Mr Nasty'", "the 'Back To Basics' campaign". Bounded: three to eight words.
+_QUOTED_TITLE = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’-]*(?: [A-Z0-9][\w’-]*){2,7}['’\"”](?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +78,14 @@ class Candidate:
         evidence: "person", "organization", "place" or "" (none), from the context.
         strong: True when the evidence is unambiguous (a title, an organisation word).
         initial_only: True for a single word seen only at a sentence start.
+        gazetteer: gazetteer.PLACE or gazetteer.TOWN when a place list has the name, else "".
+        short: an acronym the article defines for the name ("Securities and Exchange
+            Commission (SEC)"): the corpus may use it for this name.
+        title: the honorific before a one-word person ("sir" in "Sir Digby"), which names
+            people by their given name.
+        common: a single word this article also writes in lower case ("General Election"
+            beside "the election"): never a mention, and it tells the corpus the word is a
+            common noun, whatever title other articles put before it.
     """
 
     start: int
@@ -64,10 +94,22 @@ class Candidate:
     evidence: str
     strong: bool
     initial_only: bool
+    gazetteer: str = ""
+    short: str = ""
+    title: str = ""
+    common: bool = False
+
+    def to_row(self) -> list[object]:
+        """The fields in order, for the indexer's cache (`Candidate(*row)` reads it back)."""
+        return [self.start, self.end, self.name, self.evidence, self.strong, self.initial_only, *self._extra()]
+
+    def _extra(self) -> list[str | bool]:
+        return [self.gazetteer, self.short, self.title, self.common]
 
     @property
     def words(self) -> int:
-        return len(self.name.split())
+        # Names hold single spaces (cleaning collapses runs): counting them is the cheap split.
+        return self.name.count(" ") + 1
 
 
 def find_candidates(
@@ -80,14 +122,21 @@ def find_candidates(
             name ("Lachin" of "Lachin Corridor") is not a new entity.
         tokens: `tokenize(text)`, when the caller already has it.
     """
-    blocked = Spans([*covered, *((m.start(), m.end()) for m in _URL.finditer(text))])
     tokens = tokenize(text) if tokens is None else tokens
     lowercase_seen = {t.folded for t in tokens if t.text[:1].islower()}
     capital_inside = {t.folded for i, t in enumerate(tokens) if t.text[:1].isupper() and not _initial(text, tokens, i)}
-    skip = Spans(_headline_spans(text))
+    # What no name may touch: known mentions, URLs and handles, subheadings, quoted titles.
+    closed = Spans(
+        [
+            *covered,
+            *((m.start(), m.end()) for m in _URL.finditer(text)),
+            *_headline_spans(text),
+            *((m.start(), m.end()) for m in _QUOTED_TITLE.finditer(text)),
+        ]
+    )
     budget.check()
     candidates: list[Candidate] = []
-    for number, run in enumerate(_runs(text, tokens, blocked, skip)):
+    for number, run in enumerate(_runs(text, tokens, closed)):
         if number % 256 == 0:
             budget.check()
         candidate = _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens)
@@ -139,6 +188,8 @@ def _initial(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0:
         return True
     gap = text[tokens[i - 1].end : tokens[i].start]
+    if gap == ". " and _middle_initial(text, tokens, i - 1):
+        return False  # "George W. Bush": an initial's full stop ends no sentence
     return bool(_SENTENCE_GAP.search(gap)) or (tokens[i - 1].text.endswith(".") and len(tokens[i - 1].text) > 2)
 
 
@@ -150,87 +201,203 @@ def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and len(token.text) > 1 and not _PLURAL_ACRONYM.match(token.text)
 
 
-def _runs(text: str, tokens: list[Token], blocked: Spans, skip: Spans) -> list[list[int]]:
-    """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside)."""
+def _middle_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """A capital letter with a full stop between two capitalised words: the "W." of George W. Bush."""
+    token = tokens[i]
+    return (
+        len(token.text) == 1
+        and token.text.isupper()
+        and text[token.end : token.end + 2] == ". "
+        and 0 < i < len(tokens) - 1
+        and _capitalised(tokens[i - 1])
+        and _capitalised(tokens[i + 1])
+    )
 
-    def free(i: int) -> bool:
-        token = tokens[i]
-        return not blocked.overlaps(token.start, token.end) and not skip.overlaps(token.start, token.end)
+
+# Lower-case particles that begin names: "al Qaeda", "al-Zarqawi", "bin Laden", "van Gogh".
+_LEADING_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du"})
+
+
+def _runs(text: str, tokens: list[Token], closed: Spans) -> list[list[int]]:
+    """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside),
+    outside the `closed` spans (known mentions, URLs, subheadings, quoted titles)."""
+    frees = [not closed.overlaps(t.start, t.end) for t in tokens]
 
     def joins(i: int, j: int) -> bool:
-        return bool(_NAME_GAP.match(text[tokens[i].end : tokens[j].start]))
+        gap = text[tokens[i].end : tokens[j].start]
+        if gap == ". " and _middle_initial(text, tokens, i):
+            return True
+        return bool(_NAME_GAP.match(gap) or _AMPERSAND_GAP.match(gap))
+
+    def organisation_so_far(run: list[int]) -> bool:
+        return any(tokens[k].folded in ORG_HEADS or tokens[k].folded in ORG_WORDS for k in run)
+
+    def start_run(i: int) -> list[int]:
+        # "al Qaeda", "al-Zarqawi": a lower-case particle begins the name.
+        if i > 0 and tokens[i - 1].folded in _LEADING_PARTICLES and frees[i - 1] and joins(i - 1, i):
+            return [i - 1, i]
+        return [i]
 
     runs: list[list[int]] = []
     current: list[int] = []
     for i, token in enumerate(tokens):
-        capital = free(i) and _capitalised(token)
-        continues = bool(current) and joins(current[-1], i) and token.folded not in HONORIFICS
-        # "House of Commons": a connector joins two capitalised words.
-        connector = (
-            continues
-            and free(i)
-            and token.folded in CONNECTORS
-            # "Department for Education", but not "ICM for BBC News".
-            and (token.folded != "for" or tokens[current[0]].folded in ORG_HEADS)
-            and i + 1 < len(tokens)
-            and free(i + 1)
-            and _capitalised(tokens[i + 1])
-            and joins(i, i + 1)
-        )
-        if (capital and (not current or continues)) or connector:
+        if not current:  # most tokens: only a capitalised word starts a run
+            if frees[i] and _capitalised(token):
+                current = start_run(i)
+            continue
+        capital = frees[i] and (_capitalised(token) or _middle_initial(text, tokens, i))
+        continues = joins(current[-1], i) and token.folded not in HONORIFICS
+        if capital and continues:
             current.append(i)
             continue
-        if current:
-            runs.append(current)
-        current = [i] if capital else []
+        # "House of Commons": a connector joins two capitalised words; "of the" too
+        # ("Friends of the Earth"), and "and" (kept only inside an organisation's name, below).
+        if (
+            continues
+            and frees[i]
+            and (
+                token.folded in CONNECTORS
+                or token.folded == "and"
+                or (token.folded == "the" and tokens[current[-1]].folded == "of")
+            )
+            # "Department for Education", "State Service for ...", but not "ICM for BBC News".
+            and (token.folded != "for" or organisation_so_far(current))
+            and i + 1 < len(tokens)
+            and frees[i + 1]
+            and joins(i, i + 1)
+            and (_capitalised(tokens[i + 1]) or (tokens[i + 1].folded == "the" and token.folded == "of"))
+        ):
+            current.append(i)
+            continue
+        runs.extend(_split_run(tokens, current))
+        current = start_run(i) if capital else []
     if current:
-        runs.append(current)
+        runs.extend(_split_run(tokens, current))
     return runs
 
 
-def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -> Candidate | None:
+def _split_run(tokens: list[Token], run: list[int]) -> list[list[int]]:
+    """An organisation followed by a title and a name is two names: "Home Office | Minister
+    Des Browne", "Bank of England | Governor Mervyn King"."""
+    for k in range(1, len(run) - 1):
+        if tokens[run[k]].folded == "of" and 2 <= k <= 3 and is_given_name(tokens[run[0]].text):
+            return [run[:k], *_split_run(tokens, run[k + 1 :])]  # "Doug Williams | of | BT"
+        if tokens[run[k]].folded in PERSON_TITLES and (
+            tokens[run[k - 1]].folded in ORG_WORDS or (k <= 3 and place_kind(" ".join(tokens[i].text for i in run[:k])))
+        ):
+            # ... and a place then a title: "New York | Attorney General Elliot Spitzer"
+            return [*_split_coordination(tokens, run[:k]), *_split_run(tokens, run[k:])]
+    return _split_coordination(tokens, run)
+
+
+def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
+    """Keep "and" inside one name only where an organisation's name holds it.
+
+    "Ministry of Economy and Natural Resources", "Securities and Exchange Commission" and
+    "Yorkshire and the Humber"-like names of bodies end in an organisation word or start
+    with a head and "of"/"for"; "Armenia and Azerbaijan" is two names, and so is "Irish
+    Competition Authority and European Commission" (each part ends like a body).
+    """
+    ands = [k for k, i in enumerate(run) if tokens[i].folded == "and"]
+    if not ands:
+        return [run]
+    bodies_joined = any(k > 0 and tokens[run[k - 1]].folded in ORG_WORDS for k in ands)
+    last = tokens[run[-1]].folded
+    head = tokens[run[0]].folded in ORG_HEADS or any(
+        tokens[i].folded in ("of", "for") and k < ands[0] and tokens[run[k - 1]].folded in ORG_HEADS | ORG_WORDS
+        for k, i in enumerate(run)
+        if k > 0
+    )
+    if not bodies_joined and (last in ORG_WORDS or head):
+        return [run]
+    parts: list[list[int]] = []
+    start = 0
+    for k in ands:
+        parts.append(run[start:k])
+        start = k + 1
+    parts.append(run[start:])
+    return [part for part in parts if part]
+
+
+def _read_run(
+    text: str,
+    tokens: list[Token],
+    run: list[int],
+    lowercase_seen: set[str],
+    capital_inside: set[str],
+    known_tokens: frozenset[str],
+) -> Candidate | None:
     """Trim a run to the name it holds and read the evidence around it."""
     lo, hi = run[0], run[-1]  # the name is tokens[lo..hi], trimmed below
     starts_sentence = _initial(text, tokens, lo)
     evidence, strong = "", False
 
     def ends_org() -> bool:
-        return hi > lo and (
-            tokens[hi].folded in ORG_WORDS
-            or (hi - lo >= 2 and tokens[lo].folded in ORG_HEADS and tokens[lo + 1].folded in ("of", "for"))
-        )
+        """Ends in an organisation word, or has one right before its first "of"/"for":
+        "Bank of England", "State Service for Mine Safety" (not "Minister for Wales")."""
+        if hi <= lo:
+            return False
+        if tokens[hi].folded in ORG_WORDS:
+            return True
+        for k in range(lo + 1, hi):
+            if tokens[k].folded in ("of", "for"):
+                return tokens[k - 1].folded in ORG_HEADS or tokens[k - 1].folded in ORG_WORDS
+        return False
 
     # Drop a common word that only has its capital because it starts the sentence
     # ("The" always: "The Tories" are the Tories).
     while lo <= hi and (
-        tokens[lo].folded == "the"
-        or ((tokens[lo].folded in COMMON_WORDS or tokens[lo].folded in MONTHS_AND_DAYS) and not ends_org())
+        tokens[lo].folded in _NEVER_FIRST
+        or (tokens[lo].folded in MONTHS_AND_DAYS and tokens[lo].folded not in ("may", "march") and lo < hi)
+        or (
+            tokens[lo].folded in COMMON_WORDS
+            and (starts_sentence or not ends_org())  # "But TV" at a sentence start; "New Line Cinema" inside
+            and not _place_starts(tokens, lo, hi)
+            and not (tokens[lo].folded in PLACE_ACRONYMS and is_acronym(tokens[lo].text))  # "US", not "us"
+        )
     ):
         lo += 1
         starts_sentence = False
+    # "Shares of First Health Group": a common noun of the article opens the sentence.
+    if (
+        starts_sentence
+        and lo + 2 <= hi
+        and tokens[lo + 1].folded == "of"
+        and tokens[lo].folded in lowercase_seen
+        and tokens[lo].folded not in ORG_HEADS
+        and tokens[lo].folded not in ORG_WORDS
+    ):
+        lo += 2
+        starts_sentence = False
     # Titles say "person" and are not part of the name: "Foreign Secretary Jack Straw".
     # A title joined by "for"/"of" names a portfolio, not a person: "Minister for Wales".
+    title = ""
     if lo <= hi and not ends_org():
         titled = portfolio = False
-        while hi > lo and tokens[lo].folded in _STRIPPABLE:
+        while hi > lo and (tokens[lo].folded in _STRIPPABLE or (portfolio and tokens[lo].folded == "the")):
             titled = titled or tokens[lo].folded in PERSON_TITLES
             portfolio = portfolio or tokens[lo].folded in CONNECTORS
             lo += 1
             starts_sentence = False
         if titled and not portfolio and tokens[lo].folded not in PERSON_TITLES:
             evidence, strong = "person", True
+            title = tokens[lo - 1].folded
             if lo == hi and tokens[lo].folded in FIRST_NAMES and tokens[lo - 1].folded in ROYAL_TITLES:
                 lo -= 1  # "Prince Charles", not "Charles"
-    while hi >= lo and (tokens[hi].folded in MONTHS_AND_DAYS or tokens[hi].folded in CONNECTORS):
+    while hi >= lo and tokens[hi].folded in _TRAILING:
         hi -= 1
     if hi < lo:
         return None
     words = tokens[lo : hi + 1]
     folded = [w.folded for w in words]
-    if all(f in DEMONYMS or f in COMMON_WORDS or f in MONTHS_AND_DAYS or f in PERSON_TITLES for f in folded):
-        return None
+    if all(f in DEMONYMS or f in COMMON_WORDS or f in MONTHS_AND_DAYS or f in PERSON_TITLES for f in folded) and not (
+        len(words) == 1 and folded[0] in PLACE_ACRONYMS and is_acronym(words[0].text)
+    ):
+        return None  # ("US" in capitals is the country, not "us")
     if len(words) == 1 and folded[0] in known_tokens:
         return None  # a piece of a known name
+    if len(words) > 1 and folded[-1] in EVENT_WORDS:
+        return None  # "Tony Award", "World Cup": an event or a prize
     if (
         len(words) == 1
         and folded[0] not in KNOWN_ORGANIZATIONS
@@ -239,18 +406,52 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
         return None  # "Parliament", "Treasury": whose? Not an entity on its own.
     start, end = words[0].start, words[-1].end
     after, before = _word_at(text, tokens, hi, +1), _word_at(text, tokens, lo, -1)
+    name = text[start:end]
+    gazetteer = ""
+    if len(words) <= 4 and not any(f in ORG_WORDS for f in folded):
+        gazetteer = PLACE if " ".join(folded) in EXTRA_PLACES else place_kind(name)
     if not evidence:
         if ends_org() or (len(words) == 1 and folded[0] in KNOWN_ORGANIZATIONS):
             evidence, strong = "organization", True
-        elif len(words) > 1 and folded[-1] in PLACE_WORDS:
-            evidence, strong = "place", True
+        elif _credited_agency(text, start, end) and not gazetteer:
+            evidence, strong = "organization", True  # "MOSCOW (Reuters) -", "AP - A company ..."
+        elif len(words) > 1 and (folded[-1] in PLACE_WORDS or folded[0] in PLACE_PREFIXES):
+            evidence, strong = "place", True  # "Tiananmen Square", "Lake Sevan"
+        elif before == "of" and _word_at(text, tokens, lo - 1, -1) in PLACE_OF_WORDS:
+            evidence, strong = "place", True  # "the village of Sotk"
+        elif len(words) > 1 and gazetteer:
+            evidence, strong = "place", gazetteer == PLACE  # "Abu Dhabi", "Ivory Coast"
+        elif len(words) == 1 and folded[0] in PLACE_ACRONYMS:
+            evidence, strong = "place", True  # "US interest rates", "the UK's biggest lender"
+        elif len(words) == 1 and before == "the" and after in SPEECH_VERBS and not is_acronym(words[0].text):
+            evidence, strong = "organization", True  # "the Halifax said", "The Kremlin said": people take no "the"
         elif len(words) == 1 and is_acronym(words[0].text) and len(words[0].text) <= 6:
             # "the BBC said", "the NHS is"; not the adjectival "the ID card scheme", "TB drugs".
             if after in SPEECH_VERBS or (before == "the" and (not after or after in COMMON_WORDS)):
                 evidence = "place" if folded[0] in PLACE_ACRONYMS else "organization"
-        elif len(words) > 1 and folded[0] in FIRST_NAMES and not any(is_acronym(w.text) for w in words):
+        elif before in ORG_NOUNS and len(words) <= 3:
+            # "polling company Mori", "civil rights group Liberty"; weak, as "the club Web site" shows
+            evidence = "organization"
+        elif (
+            len(words) > 1
+            and is_given_name(words[0].text)
+            and not any(is_acronym(w.text) for w in words)
+            # a gazetteer name before a common noun is no person: "Age Concern"
+            and (folded[0] in FIRST_NAMES or folded[-1] not in lowercase_seen)
+            and place_kind(words[-1].text) != PLACE  # "Age Concern England"
+            and folded[-1] not in EXTRA_PLACES
+        ):
             evidence = "person"
-        elif _place_before(text, tokens, lo) and len(words) <= 3 and not _possessive_after(text, end):
+        elif 1 < len(words) <= 3 and before in PERSON_ROLES and not any(f in PLACE_WORDS for f in folded):
+            evidence = "person"  # "national security adviser Jake Sullivan"
+        elif _stake_before(text, tokens, lo) or _corporate_after(text, end):
+            evidence = "organization"  # "shares in Chubb", "Nordstrom's shares", "WorldCom's chief executive"
+        elif (
+            _place_before(text, tokens, lo)
+            and len(words) <= 3
+            and not _possessive_after(text, end)
+            and not _NUMBER_AFTER.match(text[end : end + 4])  # "from Chapter 11", "on Radio 4"
+        ):
             # "in London", but not "in Microsoft's software": a possessor is not a location.
             evidence = "place"
         elif 1 < len(words) <= 3 and _apposition_names_person(text, end):
@@ -259,11 +460,22 @@ def _read_run(text, tokens, run, lowercase_seen, capital_inside, known_tokens) -
     # capitalises it mid-sentence and never writes it in lower case.
     initial_only = False
     if len(words) == 1:
-        if folded[0] in lowercase_seen and evidence != "organization":
-            return None  # "General Election" / "election": a common noun, title or not
+        if folded[0] in lowercase_seen and evidence != "organization" and not is_acronym(words[0].text):
+            # "General Election" / "election": a common noun, title or not
+            return Candidate(start, end, name, evidence, strong, False, common=True)
         if starts_sentence and folded[0] not in capital_inside:
             initial_only = True
-    return Candidate(start, end, text[start:end], evidence, strong, initial_only)
+    defined = _DEFINED_ACRONYM.match(text[end : end + 14])
+    short = defined.group(1) if defined and _initials_match(defined.group(1), words) else ""
+    honorific = title if len(words) == 1 and title in HONORIFICS else ""
+    return Candidate(start, end, name, evidence, strong, initial_only, gazetteer, short, honorific)
+
+
+def _initials_match(acronym: str, words: list[Token]) -> bool:
+    """ "SEC" for Securities and Exchange Commission, "WSJ" for Wall Street Journal."""
+    letters = [ch for ch in acronym if ch.isupper()]
+    initials = [w.text[0] for w in words if w.text[:1].isupper()]
+    return len(letters) >= 2 and letters == initials
 
 
 def _apposition_names_person(text: str, end: int) -> bool:
@@ -275,16 +487,56 @@ def _apposition_names_person(text: str, end: int) -> bool:
     return any(w.casefold() in PERSON_ROLES for w in words)
 
 
+_NUMBER_AFTER = re.compile(r"^ \d")
+
+
+def _place_starts(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A place name starts at tokens[lo] although its first word is common: "New York"."""
+    return any(place_kind(" ".join(t.text for t in tokens[lo : lo + n])) for n in (2, 3) if lo + n - 1 <= hi)
+
+
+# "(Reuters) -" in a dateline, or "AP - " opening a paragraph: the credit of a news agency.
+_AGENCY_AFTER = re.compile(r"^\) ?(?:[—–]|--?)")
+_CREDIT_AFTER = re.compile(r"^ (?:[—–]|--?) ")
+# "X's shares", "X's chief executive": what companies have.
+_CORPORATE_AFTER = re.compile(
+    r"^['’]s (?:shares?|share price|stock|profits?|revenues?|sales|earnings|shareholders|chief executive|"
+    r"chairman|board|boss|customers|subscribers|takeover)\b"
+)
+
+
+def _credited_agency(text: str, start: int, end: int) -> bool:
+    if start > 0 and text[start - 1] == "(" and _AGENCY_AFTER.match(text[end : end + 4]):
+        return True
+    # "AP - A company ...": only an acronym, since "GENEVA - ..." opens with a place.
+    return (
+        (start == 0 or text[start - 1] == "\n")
+        and is_acronym(text[start:end])
+        and bool(_CREDIT_AFTER.match(text[end : end + 5]))
+    )
+
+
+def _corporate_after(text: str, end: int) -> bool:
+    return bool(_CORPORATE_AFTER.match(text[end : end + 20]))
+
+
+def _stake_before(text: str, tokens: list[Token], index: int) -> bool:
+    """ "shares in Chubb", "a stake in Fiat": a company."""
+    return _word_at(text, tokens, index, -1) == "in" and _word_at(text, tokens, index - 1, -1) in STAKE_WORDS
+
+
 def _possessive_after(text: str, end: int) -> bool:
     return text[end : end + 2] in ("'s", "’s")
 
 
 def _place_before(text: str, tokens: list[Token], index: int) -> bool:
-    """Preceded by "in", "at", "from" ... (optionally with "the"): "in London", "in the Gulf"."""
+    """Preceded by "in", "at", "from" ... (optionally with "the"): "in London", "in the Gulf";
+    but not "shares in Delta Air Lines", "a stake in Chrysler" (a company)."""
     before = _word_at(text, tokens, index, -1)
     if before == "the" and index > 0:
-        before = _word_at(text, tokens, index - 1, -1)
-    return before in PLACE_PREPOSITIONS
+        index -= 1
+        before = _word_at(text, tokens, index, -1)
+    return before in PLACE_PREPOSITIONS and _word_at(text, tokens, index - 1, -1) not in STAKE_WORDS
 
 
 def _word_at(text: str, tokens: list[Token], index: int, step: int) -> str:

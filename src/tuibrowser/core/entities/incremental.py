@@ -10,13 +10,16 @@ articles it touches away and adds the new one:
 
 1. titled names: sums updated from the changed articles; the articles whose inferences
    depend on a name whose status flipped are redone too (found through `infer_deps`);
-2. surnames: the same, one step on (`surname_deps`);
+   common nouns (words some article writes in lower case) are summed the same way;
+2. surnames: the same, one step on (`surname_deps`); then merges of spellings (acronyms
+   defined, shorter organisation names): their facts summed, the keys whose merge target
+   changed found by walking the merge edges back, their articles redone (`merge_deps`);
 3. tallies: every redone article's old part taken away, the new one added; only the keys
-   touched are read and decided again (accepted or not, kind, name, aliases);
+   touched (and those whose common-noun status flipped) are read and decided again;
 4. ids: given again in key order only when an entity appeared, left or was renamed, so
    "Brown" may become "brown-2" exactly as a rebuild would name it;
 5. final mentions: recomputed for the redone articles and for those mentioning an entity
-   whose id changed (found through `refs`).
+   whose id or type changed, or naming it inside a longer name (found through `refs`).
 
 Every step reads and writes rows of the bookkeeping (core.bookkeeping); nothing reads all
 articles unless all of them changed. Tests compare the outcome with `resolve` over the whole
@@ -35,19 +38,27 @@ from tuibrowser.core.entities.discovery import Candidate
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.resolve import (
+    CANONICAL_SOURCES,
     Extraction,
+    MergeFacts,
     Tally,
     accept,
     assign_ids,
     base_of,
+    direct_target,
     display,
     final_mentions,
+    follow,
     infer,
     inference_keys,
+    inner_keys,
     key_candidates,
+    merge_facts,
+    merged_keys,
     surname_pairs,
     tally_parts,
     titled_keys,
+    usable,
 )
 
 
@@ -62,6 +73,8 @@ class ArticleRecord:
     consulted: tuple[str, ...]
     """Surnames its keys depended on (see resolve.key_candidates)."""
     final: tuple[Mention, ...]
+    premerged: tuple[str, ...] = ()
+    """Its keys before merging (`keys` are after): a change of their merge target redoes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +157,7 @@ class Resolver:
         """Apply changed articles: path -> (content hash, extraction), or None when gone."""
         old = self.records(changes)
         removed = {path for path, change in changes.items() if change is None and path in old}
-        current = {path: change for path, change in changes.items() if change is not None}
+        current = {path: (change[0], usable(change[1])) for path, change in changes.items() if change is not None}
 
         def extraction(path: str) -> Extraction:
             return current[path][1] if path in current else old[path].extraction
@@ -168,6 +181,27 @@ class Resolver:
         old.update(self.records(redo - set(old)))
         inferred = {path: infer(extraction(path), titled_now) for path in redo}
 
+        # Common nouns: the keys whose status flips are decided again (step 4).
+        common_delta: Counter[str] = Counter()
+        for path in set(current) | removed:
+            if path in old:
+                common_delta.subtract(old[path].extraction.common)
+            if path in current:
+                common_delta.update(current[path][1].common)
+        common_delta = Counter({key: n for key, n in common_delta.items() if n})
+        common = self._counts("common", common_delta)
+        common_flipped = {k for k, n in common_delta.items() if (common.get(k, 0) > 0) != (common.get(k, 0) + n > 0)}
+        for key, n in common_delta.items():
+            common[key] = common.get(key, 0) + n
+
+        # Merge facts of the articles whose extraction or inferences changed.
+        merge_delta = MergeFacts()
+        for path in redo | removed:
+            if path in old:
+                merge_delta.add(*merge_facts(old[path].extraction, old[path].inferred), sign=-1)
+            if path in redo:
+                merge_delta.add(*merge_facts(extraction(path), inferred[path]))
+
         # 2. Surnames with one full name.
         pair_delta: Counter[tuple[str, str]] = Counter()
         for path in redo | removed:
@@ -190,6 +224,15 @@ class Resolver:
             if path not in inferred:
                 inferred[path] = old[path].inferred  # its inferences did not change
 
+        # Merges: redo the articles with a key whose merge target changed.
+        merges = _Merges(self, merge_delta)
+        for path in self._paths_depending("merge_deps", merges.changed()) - removed - redo:
+            redo.add(path)
+        old.update(self.records(redo - set(old)))
+        for path in redo:
+            if path not in inferred:
+                inferred[path] = old[path].inferred
+
         consult: set[str] = set()
         for path in redo:
             consult |= _lone_names(extraction(path), inferred[path])
@@ -199,6 +242,8 @@ class Resolver:
             return _only(pairs.get(surname, {}))
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}
+        merges.prefetch({key for keys, _ in keyed.values() for key in keys})
+        merged = {path: merged_keys(keyed[path][0], merges.target_after) for path in redo}
 
         # 3. Tallies of the keys touched.
         parts: dict[str, list[tuple[int, object]]] = defaultdict(list)
@@ -208,9 +253,11 @@ class Resolver:
                 for key, part in tally_parts(record.extraction, record.inferred, record.keys):
                     parts[key].append((-1, part))
         for path in redo:
-            for key, part in tally_parts(extraction(path), inferred[path], keyed[path][0]):
+            for key, part in tally_parts(extraction(path), inferred[path], merged[path]):
                 parts[key].append((1, part))
-        tallies = self._tallies(parts)
+        touched = set(parts) | common_flipped
+        tallies = self._tallies(touched)
+        common.update(self._counts("common", touched - set(common)))
         for key, changes_of_key in parts.items():
             tally = tallies.setdefault(key, Tally())
             for sign, part in changes_of_key:
@@ -220,13 +267,15 @@ class Resolver:
         discovered = self._discovered()
         before = dict(discovered)
         renamed = self.kb_changed
-        for key in parts:
-            tally = tallies[key]
-            kind = accept(tally) if tally.mentions > 0 else None
+        for key in sorted(touched):
+            tally = tallies.get(key)
+            if tally is None:
+                continue  # a word seen in lower case that no article names
+            kind = accept(tally, common.get(key, 0) > 0) if tally.mentions > 0 else None
             if kind is None:
                 renamed |= discovered.pop(key, None) is not None
                 continue
-            name, aliases = display(tally)
+            name, aliases = display(tally, key)
             was = discovered.get(key)
             base = was.base if was is not None and was.name == name else base_of(name)
             renamed |= was is None or was.base != base
@@ -238,7 +287,9 @@ class Resolver:
         # never renumbers another entity (ids are the reader's bookmarks and watches).
         shown_before = _visible(before, self.hidden_before)
         shown = _visible(discovered, self.kb.hidden_keys)
-        moved = {key for key in set(shown_before) | set(shown) if _id(shown_before.get(key)) != _id(shown.get(key))}
+        # Moved: an id or a type changed (a name inside an organisation's is a mention only
+        # when it is a place's or an organisation's).
+        moved = {k for k in set(shown_before) | set(shown) if _id_type(shown_before.get(k)) != _id_type(shown.get(k))}
         outcome = Outcome(discovered=shown, before=shown_before)
         for key in set(shown_before) | set(shown):
             was, now = shown_before.get(key), shown.get(key)
@@ -249,19 +300,25 @@ class Resolver:
         refinal = redo | (self._paths_depending("refs", moved) - removed)
         old.update(self.records(refinal - set(old)))
         ids_now = {key: d.id for key, d in shown.items()}
+        kinds_now = {d.id: d.type for d in shown.values()}
         for path in refinal:
-            keys = keyed[path][0] if path in keyed else old[path].keys
-            outcome.final[path] = final_mentions(extraction(path), keys, ids_now)
+            keys = merged[path] if path in merged else old[path].keys
+            outcome.final[path] = final_mentions(extraction(path), keys, ids_now, kinds_now)
             if path in old:
                 outcome.previous[path] = old[path].final
         for path in removed:
             outcome.previous[path] = old[path].final
 
         self._plan_writes(
-            old, removed, current, inferred, keyed, outcome, titled_delta, titled, pair_delta, pairs, tallies,
-            parts, before, discovered,
+            old, removed, current, inferred, keyed, merged, outcome, titled_delta, titled, pair_delta, pairs,
+            tallies, parts, before, discovered, common_delta, common, merges,
         )  # fmt: skip
         return outcome
+
+    def _counts(self, table: str, keys: Iterable[str]) -> dict[str, int]:
+        if self.empty:
+            return {}
+        return dict(self.db.rows_in(f"SELECT key, n FROM {table} WHERE key IN ({{}})", keys))
 
     def _pairs(self, surnames: Iterable[str]) -> dict[str, dict[str, int]]:
         found: dict[str, dict[str, int]] = {}
@@ -293,43 +350,57 @@ class Resolver:
     # Writing.
 
     def _plan_writes(
-        self, old, removed, current, inferred, keyed, outcome, titled_delta, titled, pair_delta, pairs, tallies,
-        parts, before, discovered,
+        self, old, removed, current, inferred, keyed, merged, outcome, titled_delta, titled, pair_delta, pairs,
+        tallies, parts, before, discovered, common_delta, common, merges,
     ) -> None:  # fmt: skip
         plan: list = []
         # Per article: the record, and its rows in the dependency tables.
         gone_refs, new_refs = [], []
         gone_infer, new_infer = [], []
         gone_consult, new_consult = [], []
+        gone_merge, new_merge = [], []
         for path in removed | set(inferred):
             record = old.get(path)
             if record is not None:
-                gone_refs += [(key, path) for key in set(record.keys)]
+                gone_refs += [(key, path) for key in set(record.keys) | inner_keys(record.extraction)]
                 gone_infer += [(last, path) for last in {last for _, last in inference_keys(record.extraction)}]
                 gone_consult += [(key, path) for key in set(record.consulted)]
+                gone_merge += [(key, path) for key in record.premerged]
         rows = []
         for path, final in outcome.final.items():
             if path in inferred:
                 extraction = current[path][1] if path in current else old[path].extraction
                 digest = current[path][0] if path in current else old[path].hash
-                keys, consulted = keyed[path]
-                new_refs += [(key, path) for key in set(keys)]
+                premerged, consulted = keyed[path]
+                keys = merged[path]
+                new_refs += [(key, path) for key in set(keys) | inner_keys(extraction)]
                 new_infer += [(last, path) for last in {last for _, last in inference_keys(extraction)}]
                 new_consult += [(key, path) for key in set(consulted)]
-                record = ArticleRecord(digest, extraction, inferred[path], keys, tuple(sorted(consulted)), final)
-            else:
+                unmerged = tuple(sorted(set(premerged)))
+                new_merge += [(key, path) for key in unmerged]
                 record = ArticleRecord(
-                    old[path].hash, old[path].extraction, old[path].inferred, old[path].keys, old[path].consulted, final
+                    digest, extraction, inferred[path], keys, tuple(sorted(consulted)), final, unmerged
+                )
+            else:
+                was = old[path]
+                record = ArticleRecord(
+                    was.hash, was.extraction, was.inferred, was.keys, was.consulted, final, was.premerged
                 )
             rows.append((path, _record_to_json(record)))
         plan.append(("delete_pairs", ("refs", gone_refs)))
         plan.append(("delete_pairs", ("infer_deps", gone_infer)))
         plan.append(("delete_pairs", ("surname_deps", gone_consult)))
+        plan.append(("delete_pairs", ("merge_deps", gone_merge)))
         plan.append(("delete_in", ("extractions", "path", removed)))
         plan.append(("insert", ("extractions", rows)))
         plan.append(("insert", ("refs", new_refs)))
         plan.append(("insert", ("infer_deps", new_infer)))
         plan.append(("insert", ("surname_deps", new_consult)))
+        plan.append(("insert", ("merge_deps", new_merge)))
+        # Common nouns and merge facts.
+        plan.append(("delete_in", ("common", "key", [k for k in common_delta if common[k] <= 0])))
+        plan.append(("insert", ("common", [(k, common[k]) for k in common_delta if common[k] > 0])))
+        plan += merges.writes()
         # Sums.
         changed_titled = [key for key, delta in titled_delta.items() if delta]
         plan.append(("delete_in", ("titled", "key", [k for k in changed_titled if titled[k] <= 0])))
@@ -367,6 +438,9 @@ class Resolver:
                 db.delete_pairs(table, pairs)
             elif verb == "delete_pairs_surnames":
                 db.conn.executemany("DELETE FROM surnames WHERE surname = ? AND full = ?", argument)  # type: ignore[arg-type]
+            elif verb == "delete_short_full":
+                table, pairs = argument  # type: ignore[misc]
+                db.conn.executemany(f"DELETE FROM {table} WHERE short = ? AND full = ?", pairs)
             elif verb == "delete_in":
                 table, column, keys = argument  # type: ignore[misc]
                 db.delete_in(table, column, keys)
@@ -408,6 +482,117 @@ def _id(d: Discovered | None) -> str | None:
     return d.id if d is not None else None
 
 
+def _id_type(d: Discovered | None) -> tuple[str, str] | None:
+    return (d.id, d.type) if d is not None else None
+
+
+class _Merges:
+    """The corpus's merge facts as the bookkeeping keeps them, read by key, before and after
+    one change's `delta` (resolve.MergeFacts counts the same facts for a whole corpus)."""
+
+    def __init__(self, resolver: Resolver, delta: MergeFacts):
+        self.resolver, self.delta = resolver, delta
+        self._stored: dict[str, tuple[dict[str, int], dict[str, int], int]] = {}
+        self._targets: dict[str, str] = {}
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the stored facts of `keys` in a few queries (one per table and chunk)."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self._stored]
+        if not missing:
+            return
+        defined: dict[str, dict[str, int]] = defaultdict(dict)
+        prefixes: dict[str, dict[str, int]] = defaultdict(dict)
+        other: dict[str, int] = {}
+        if not self.resolver.empty:
+            db = self.resolver.db
+            for short, full, n in db.rows_in("SELECT short, full, n FROM merge_defined WHERE short IN ({})", missing):
+                defined[short][full] = n
+            for short, full, n in db.rows_in("SELECT short, full, n FROM merge_prefix WHERE short IN ({})", missing):
+                prefixes[short][full] = n
+            other = dict(db.rows_in("SELECT key, n FROM merge_other WHERE key IN ({})", missing))
+        for key in missing:
+            self._stored[key] = (defined.get(key, {}), prefixes.get(key, {}), other.get(key, 0))
+
+    def _facts(self, key: str, after: bool) -> tuple[dict[str, int], dict[str, int], int]:
+        self.prefetch([key])
+        defined, prefixes, other = self._stored[key]
+        if not after:
+            return defined, prefixes, other
+        delta = self.delta
+        return (
+            _summed(defined, delta.defined.get(key)),
+            _summed(prefixes, delta.prefixes.get(key)),
+            other + delta.other.get(key, 0),
+        )
+
+    def direct_before(self, key: str) -> str | None:
+        defined, prefixes, other = self._facts(key, after=False)
+        return direct_target(key, defined, prefixes, other > 0)
+
+    def direct_after(self, key: str) -> str | None:
+        defined, prefixes, other = self._facts(key, after=True)
+        return direct_target(key, defined, prefixes, other > 0)
+
+    def target_after(self, key: str) -> str:
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = follow(key, self.direct_after)
+        return found
+
+    def changed(self) -> set[str]:
+        """Keys whose merge target this change moves: those whose facts changed, and those
+        whose chain of merges passes through one of them (found by walking edges back)."""
+        delta = self.delta
+        start = {k for k, c in delta.defined.items() if +c or -c} | {k for k, c in delta.prefixes.items() if +c or -c}
+        start |= {k for k, n in delta.other.items() if n}
+        reach, frontier = set(start), set(start)
+        while frontier:
+            found: set[str] = set()
+            if not self.resolver.empty:
+                db = self.resolver.db
+                for table in ("merge_defined", "merge_prefix"):
+                    found |= {row[0] for row in db.rows_in(f"SELECT short FROM {table} WHERE full IN ({{}})", frontier)}
+            for facts in (delta.defined, delta.prefixes):
+                found |= {short for short, fulls in facts.items() if any(full in frontier for full in fulls)}
+            found |= {short for key in frontier for short in CANONICAL_SOURCES.get(key, ())}
+            frontier = found - reach
+            reach |= frontier
+        self.prefetch(reach)
+        return {key for key in reach if follow(key, self.direct_before) != follow(key, self.direct_after)}
+
+    def writes(self) -> list:
+        """The rows of the three fact tables this change alters."""
+        plan: list = []
+        delta = self.delta
+        for table, facts, column in (("merge_defined", delta.defined, 0), ("merge_prefix", delta.prefixes, 1)):
+            gone, rows = [], []
+            for short, fulls in facts.items():
+                stored = self._facts(short, after=False)[column]
+                for full, n in fulls.items():
+                    if not n:
+                        continue
+                    total = stored.get(full, 0) + n
+                    if total > 0:
+                        rows.append((short, full, total))
+                    else:
+                        gone.append((short, full))
+            plan.append(("delete_short_full", (table, gone)))
+            plan.append(("insert", (table, rows)))
+        changed = {key: self._facts(key, after=True)[2] for key, n in delta.other.items() if n}
+        plan.append(("delete_in", ("merge_other", "key", [k for k, n in changed.items() if n <= 0])))
+        plan.append(("insert", ("merge_other", [(k, n) for k, n in changed.items() if n > 0])))
+        return plan
+
+
+def _summed(stored: Mapping[str, int], delta: Mapping[str, int] | None) -> dict[str, int]:
+    if not delta:
+        return dict(stored)
+    total = dict(stored)
+    for full, n in delta.items():
+        total[full] = total.get(full, 0) + n
+    return total
+
+
 def _with_id(d: Discovered, entity_id: str) -> Discovered:
     return d if d.id == entity_id else Discovered(entity_id, d.name, d.type, d.aliases, d.base)
 
@@ -428,11 +613,13 @@ def _record_to_json(record: ArticleRecord) -> str:
         [
             record.hash,
             [[m.entity_id, m.start, m.end] for m in extraction.known],
-            [[c.start, c.end, c.name, c.evidence, c.strong, c.initial_only] for c in extraction.candidates],
+            [c.to_row() for c in extraction.candidates],
             list(record.inferred),
             list(record.keys),
             list(record.consulted),
             [[m.entity_id, m.start, m.end] for m in record.final],
+            list(extraction.common),
+            list(record.premerged),
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -440,25 +627,26 @@ def _record_to_json(record: ArticleRecord) -> str:
 
 
 def _record_from_json(text: str) -> ArticleRecord:
-    digest, known, candidates, inferred, keys, consulted, final = json.loads(text)
+    digest, known, candidates, inferred, keys, consulted, final, common, premerged = json.loads(text)
     return ArticleRecord(
         digest,
-        Extraction(tuple(Mention(*m) for m in known), tuple(Candidate(*c) for c in candidates)),
+        Extraction(tuple(Mention(*m) for m in known), tuple(Candidate(*c) for c in candidates), tuple(common)),
         tuple(inferred),
         tuple(keys),
         tuple(consulted),
         tuple(Mention(*m) for m in final),
+        tuple(premerged),
     )
 
 
 def _tally_to_json(tally: Tally) -> str:
     return json.dumps(
-        [+tally.forms, +tally.votes, +tally.strong, tally.mentions, tally.noninitial, tally.multi],
+        [+tally.forms, +tally.votes, +tally.strong, tally.mentions, tally.noninitial, tally.multi, +tally.gazetteer],
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
 def _tally_from_json(text: str) -> Tally:
-    forms, votes, strong, mentions, noninitial, multi = json.loads(text)
-    return Tally(Counter(forms), Counter(votes), Counter(strong), mentions, noninitial, multi)
+    forms, votes, strong, mentions, noninitial, multi, gazetteer = json.loads(text)
+    return Tally(Counter(forms), Counter(votes), Counter(strong), mentions, noninitial, multi, Counter(gazetteer))

@@ -17,7 +17,7 @@ PERSON_TITLES = frozenset(
     boss coach manager striker midfielder defender goalkeeper actor actress singer rapper author writer
     playwright novelist composer presenter anchor correspondent editor state defence defense
     health education interior culture trade industry environment transport work pensions affairs finance
-    economy justice energy""".split()
+    economy justice energy attorney comptroller treasurer officer""".split()
 )
 
 # Capitalised words that begin sentences but are not names.
@@ -76,7 +76,9 @@ ORG_WORDS = frozenset(
     federation league forum fund network news times post daily herald guardian telegraph journal radio tv
     television press tribunal commons lords cabinet treasury army navy police force forces club fc
     airlines airways foundation trust society alliance coalition front movement board bureau centre center
-    institution reserve exchange industries motors systems technologies labs studios records party's
+    institution reserve exchange industries motors systems technologies labs studios records party's lines
+    holdings partners enterprises communications telecom pharmaceuticals petroleum research economics
+    consulting associates films pictures productions
     democrats dems republicans conservatives tories socialists greens liberals unionists nationalists mission
     brigade regiment guard command council's secretariat directorate inspectorate watchdog""".split()
 )
@@ -85,7 +87,8 @@ ORG_WORDS = frozenset(
 PLACE_WORDS = frozenset(
     """river sea ocean island islands mountains mountain valley lake bay gulf province county region city
     state district street square road avenue airport peninsula strait desert coast border capital village
-    town tower bridge prison palace castle cathedral park""".split()
+    town tower bridge prison palace castle cathedral park theatre theater hotel stadium arena museum cinema
+    hospital station airport mosque""".split()
 )
 
 # Words that head an organisation's name when "of" follows ("Bank of England").
@@ -121,8 +124,37 @@ KNOWN_ORGANIZATIONS = frozenset(
     interpol europol greenpeace oxfam amnesty unicef unesco""".split()
 )
 
+# A name ending in one of these is an event, a prize or a contest ("Tony Award", "World Cup",
+# "US Open"): no person, organisation or place, so discovery leaves it out.
+EVENT_WORDS = frozenset(
+    """award awards prize prizes trophy cup festival championship championships games olympics open
+    marathon final finals tournament series derby""".split()
+)
+
+# A name after "<one of these> of" is a place: "the village of Sotk", "the city of Kirkuk".
+PLACE_OF_WORDS = frozenset(
+    """village villages town towns city cities region regions province provinces district districts county
+    republic state island islands port""".split()
+)
+
+# A name starting with one of these is a place: "Lake Sevan", "Mount Aragats".
+PLACE_PREFIXES = frozenset({"lake", "mount", "mt", "river", "gulf", "cape", "fort", "port", "lake's"})
+
+# Places the gazetteers lack, as news names them: the UK's nations, regions of the world
+# and of England (GeoNames lists countries and cities, not these).
+EXTRA_PLACES = frozenset(
+    """england|scotland|wales|northern ireland|britain|great britain|middle east|far east|near east|
+    caucasus|south caucasus|north caucasus|balkans|western balkans|gulf|persian gulf|central asia|
+    east asia|south asia|southeast asia|south east asia|latin america|west africa|east africa|
+    north africa|southern africa|sub saharan africa|horn of africa|eastern europe|western europe|
+    central europe|scandinavia|baltics|the west|north west|north east|south west|south east|
+    east midlands|west midlands|east anglia|home counties|west bank|gaza strip|gaza|
+    kashmir|kurdistan|tibet|siberia|crimea|donbas|donbass|chechnya|darfur|palestine""".split("|")
+)
+EXTRA_PLACES = frozenset(" ".join(place.split()) for place in EXTRA_PLACES)
+
 # Acronyms that are places, not organisations.
-PLACE_ACRONYMS = frozenset({"uk", "us", "usa", "uae", "drc", "prc", "ussr"})
+PLACE_ACRONYMS = frozenset({"uk", "us", "usa", "uae", "drc", "prc", "ussr", "u.s.", "u.k.", "u.s.a."})
 
 # A single word after one of these, with no other evidence, is taken for a place.
 PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "outside", "across", "throughout", "into", "inside"})
@@ -158,6 +190,14 @@ FIRST_NAMES = frozenset(
     wayne wendy william yasser yuri yusuf zoe""".split()
 )
 
+# Words the given-name gazetteer lists (a name somewhere) that English news capitalises for
+# other reasons: a run starting with one of them is not taken for a person on that alone.
+NOT_GIVEN_NAMES = frozenset(
+    """long young hope faith will grant summer sunny major guy son star sky joy love happy lucky honey baby
+    angel divine rich ray page chase north south east west new saint san santa fort port golden royal
+    grand great little said city united central national international global world""".split()
+)
+
 # Honorifics always start a new name: "the Foreign Policy Centre Mr Straw said" is two names.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
 
@@ -167,6 +207,19 @@ PERSON_ROLES = PERSON_TITLES | frozenset(
     businessman businesswoman billionaire politician diplomat negotiator spokesman spokeswoman analyst
     researcher commander officer soldier resident mother father son daughter wife husband brother sister""".split()
 )
+
+# Lower-case nouns that introduce an organisation's name: "polling company Mori", "campaign
+# group Liberty", "research firm RetailMetrics".
+ORG_NOUNS = frozenset(
+    """company companies firm firms group groups agency charity organisation organization bank banks insurer
+    lender retailer retailers carrier airline broadcaster newspaper paper watchdog regulator consultancy chain
+    vendor maker manufacturer operator network union body club publisher developer supplier brokerage
+    broker conglomerate outfit label studio distributor bookmaker pollster store stores jeweller jeweler
+    wholesaler provider forecaster""".split()
+)
+
+# "<one of these> in X": X is a company, not a place ("shares in Delta", "a stake in Fiat").
+STAKE_WORDS = frozenset({"share", "shares", "stake", "stakes", "investment", "investments", "invest", "holding"})
 
 # Verbs of speech: "Name said" is a person.
 SPEECH_VERBS = frozenset(

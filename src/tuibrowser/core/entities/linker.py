@@ -2,7 +2,10 @@
 
 Aliases are matched token by token through a trie of folded tokens, so matching costs the
 same however many aliases there are. At each position the longest alias that satisfies
-its case rules and gaps wins, and scanning resumes after it.
+its case rules and gaps wins, and scanning resumes after it. Aliases inside a longer match
+are linked too, with their own offsets ("Lachin Corridor" inside "blockade of the Lachin
+Corridor"), so an entity's concordance has every article that names it, even inside a
+longer name: mentions may overlap, an inner one always lying wholly inside an outer one.
 
 Case rules, from how news writes names:
 - a token written in capitals in the alias (ICJ, NK, EU) matches only in capitals;
@@ -69,7 +72,8 @@ class AliasMatcher:
             self.size += 1
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Mention]:
-        """Every mention in `text`, left to right, non-overlapping."""
+        """Every mention in `text`, left to right: the longest at each place, and the
+        mentions nested inside it (after it, in order of their starts)."""
         tokens = tokenize(text) if tokens is None else tokens
         mentions: list[Mention] = []
         i = 0
@@ -82,13 +86,31 @@ class AliasMatcher:
                 continue
             entity_id, length = best
             mentions.append(Mention(entity_id, tokens[i].start, tokens[i + length - 1].end))
+            if length > 1:
+                mentions += self._nested(text, tokens, i, i + length, entity_id)
             i += length
         return mentions
 
-    def _longest_at(self, text: str, tokens: list[Token], i: int) -> tuple[str, int] | None:
+    def _nested(self, text: str, tokens: list[Token], first: int, stop: int, outer: str) -> list[Mention]:
+        """Mentions inside tokens[first:stop] other than the whole span, longest first at
+        each place; an alias has a bounded number of tokens, so this stays linear."""
+        found: list[Mention] = []
+        i = first
+        while i < stop:
+            best = self._longest_at(text, tokens, i, limit=stop - (i == first))
+            if best is None or best[0] == outer:
+                i += 1
+                continue
+            entity_id, length = best
+            found.append(Mention(entity_id, tokens[i].start, tokens[i + length - 1].end))
+            i += length
+        return found
+
+    def _longest_at(self, text: str, tokens: list[Token], i: int, limit: int | None = None) -> tuple[str, int] | None:
+        """The longest alias starting at tokens[i] (and ending before tokens[limit])."""
         node: _Node | None = self._root
         best: tuple[str, int] | None = None
-        for j in range(i, len(tokens)):
+        for j in range(i, len(tokens) if limit is None else limit):
             node = node.children.get(tokens[j].folded) if node is not None else None
             if node is None:
                 break

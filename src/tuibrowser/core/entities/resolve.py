@@ -9,9 +9,19 @@ same corpus gets the same entities and ids, whatever order articles were indexed
   else the most frequent (a tie goes to organisation, then place, then person).
 - A name is accepted only with enough evidence: a typed name of several words, or one word
   with strong evidence, or one word with weak evidence seen at least twice. A word seen only
-  at sentence starts, with no evidence, is never accepted.
+  at sentence starts, with no evidence, is never accepted. A place gazetteer is evidence
+  too: a country, capital or big city alone; a smaller town when it is capitalised
+  mid-sentence somewhere and nothing says otherwise. A single word some article writes in
+  lower case is a common noun, never a name alone (unless an organisation).
+- Spellings of one thing are merged, by evidence (`merge_target`): an acronym an article
+  defines ("Securities and Exchange Commission (SEC)"), a shorter form of an organisation's
+  name used beside it ("Continental" after "Continental Airlines"), a given name after
+  "Sir" ("Sir Digby" of Digby Jones), and the curated short forms of `curated_aliases`
+  ("Tories", "Conservatives"). Merged spellings become the entity's `aliases`.
+- A discovered name inside a longer discovered organisation's name is linked too
+  ("Delaware" in "University of Delaware"), with its own offsets, so mentions may overlap.
 
-`resolve` is written as per-article steps (below it) over two corpus-wide facts; the
+`resolve` is written as per-article steps (below it) over a few corpus-wide facts; the
 indexer keeps their results and applies the same steps to the articles a change touches
 (entities/incremental.py), with the same result.
 """
@@ -21,14 +31,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from slugify import slugify
 
+from tuibrowser.core.entities.curated_aliases import CANONICAL
 from tuibrowser.core.entities.discovery import Candidate
+from tuibrowser.core.entities.gazetteer import PLACE, TOWN
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.lexicon import ORG_HEADS, ORG_WORDS, PLACE_WORDS, ROYAL_TITLES
 from tuibrowser.core.entities.linker import Mention
-from tuibrowser.core.entities.text import fold, is_acronym
+from tuibrowser.core.entities.text import fold, is_acronym, tokenize
 
 _NOT_IN_NAMES = ORG_WORDS | PLACE_WORDS | ORG_HEADS
 
@@ -50,10 +63,27 @@ article by article must not depend on it."""
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What linking and discovery found in one article, before corpus-wide resolution."""
+    """What linking and discovery found in one article, before corpus-wide resolution.
+
+    `common`: single words the article also writes in lower case ("General Election" beside
+    "the election"): never mentions, and evidence for the corpus that the word is a common
+    noun. Discovery marks such candidates `common`; `usable` moves them here.
+    """
 
     known: tuple[Mention, ...]
     candidates: tuple[Candidate, ...]
+    common: tuple[str, ...] = ()
+
+
+def usable(extraction: Extraction) -> Extraction:
+    """The extraction with its common-noun candidates taken out into `common` (keys)."""
+    if not any(c.common for c in extraction.candidates):
+        return extraction
+    return Extraction(
+        extraction.known,
+        tuple(c for c in extraction.candidates if not c.common),
+        tuple(sorted({*extraction.common, *(_key(c.name) for c in extraction.candidates if c.common)})),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +95,7 @@ class Part:
     strong: bool
     initial_only: bool
     words: int
+    gazetteer: str = ""
 
 
 @dataclass
@@ -81,9 +112,13 @@ class Tally:
     """Mentions not at a sentence start (a word seen only there is no name)."""
     multi: int = 0
     """Mentions of more than one word."""
+    gazetteer: Counter = field(default_factory=Counter)
+    """Mentions a place list knows, by list (gazetteer.PLACE, gazetteer.TOWN)."""
 
     def add(self, part: Part, sign: int = 1) -> None:
         self.forms[part.form] += sign
+        if part.gazetteer:
+            self.gazetteer[part.gazetteer] += sign
         self.mentions += sign
         self.noninitial += sign * (not part.initial_only)
         self.multi += sign * (part.words > 1)
@@ -101,10 +136,13 @@ class Resolution:
     mentions: dict[str, tuple[Mention, ...]]
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
+    """A name as compared across articles; cached, as names repeat across a corpus."""
     return " ".join(fold(name).split())
 
 
+@lru_cache(maxsize=65536)
 def _person_shaped(name: str) -> bool:
     """Two or three capitalised words, no acronym, no organisation or place word.
 
@@ -122,30 +160,36 @@ def _person_shaped(name: str) -> bool:
 def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolution:
     """Resolve all articles' candidates together; see the module docstring."""
     paths = sorted(extractions)
+    extractions = {path: usable(extractions[path]) for path in paths}
+    common = {key for path in paths for key in extractions[path].common}
     titled = frozenset(key for path in paths for key in titled_keys(extractions[path]))
     inferred = {path: infer(extractions[path], titled) for path in paths}
     fulls: dict[str, set[str]] = defaultdict(set)
+    facts = MergeFacts()
     for path in paths:
         for surname, full in surname_pairs(extractions[path], inferred[path]):
             fulls[surname].add(full)
+        facts.add(*merge_facts(extractions[path], inferred[path]))
 
     def only_full(surname: str) -> str | None:
         found = fulls.get(surname, ())
         return next(iter(found)) if len(found) == 1 else None
 
+    target = cache(facts.target)
     tallies: dict[str, Tally] = defaultdict(Tally)
     keyed: dict[str, tuple[str, ...]] = {}
     for path in paths:
         keys, _ = key_candidates(extractions[path], inferred[path], only_full)
-        keyed[path] = keys
-        for key, part in tally_parts(extractions[path], inferred[path], keys):
+        keyed[path] = merged_keys(keys, target)
+        for key, part in tally_parts(extractions[path], inferred[path], keyed[path]):
             tallies[key].add(part)
 
-    accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := accept(tally))}
-    named = {key: display(tallies[key]) for key in accepted}
+    accepted = {key: kind for key, tally in sorted(tallies.items()) if (kind := accept(tally, key in common))}
+    named = {key: display(tallies[key], key) for key in accepted}
     ids = assign_ids([(key, base_of(named[key][0])) for key in accepted], set(kb.by_id))
     entities = [Entity(ids[key], named[key][0], kind, named[key][1], discovered=True) for key, kind in accepted.items()]
-    mentions = {path: final_mentions(extractions[path], keyed[path], ids) for path in paths}
+    kinds = {ids[key]: kind for key, kind in accepted.items()}
+    mentions = {path: final_mentions(extractions[path], keyed[path], ids, kinds) for path in paths}
     return _without_hidden(kb, Resolution(tuple(sorted(entities, key=lambda e: e.id)), mentions))
 
 
@@ -197,17 +241,21 @@ def key_candidates(
     Blair"), or else to the only full name of that surname in the corpus (`only_full`).
     """
     candidates = extraction.candidates
-    local = {
-        _key(c.name.split()[-1]): _key(c.name)
+    people = [
+        _key(c.name)
         for number, c in enumerate(candidates)
         if evidence_of(c, number, inferred) == "person" and _person_shaped(c.name)
-    }
+    ]
+    local = {name.split()[-1]: name for name in people}
+    given = {name.split()[0]: name for name in people}
     keys: list[str] = []
     consulted: set[str] = set()
     for number, candidate in enumerate(candidates):
         key = _key(candidate.name)
         if candidate.words == 1 and evidence_of(candidate, number, inferred) in ("person", ""):
-            if key in local:
+            if candidate.title and key in given:
+                key = given[key]  # "Sir Digby" after "Digby Jones"
+            elif key in local:
                 key = local[key]
             else:
                 consulted.add(key)
@@ -219,18 +267,160 @@ def key_candidates(
 def tally_parts(extraction: Extraction, inferred: Container[int], keys: tuple[str, ...]) -> list[tuple[str, Part]]:
     """(key, part) for each candidate of the article."""
     return [
-        (key, Part(c.name, evidence_of(c, number, inferred), c.strong, c.initial_only, c.words))
+        (key, Part(c.name, evidence_of(c, number, inferred), c.strong, c.initial_only, c.words, c.gazetteer))
         for number, (c, key) in enumerate(zip(extraction.candidates, keys, strict=True))
     ]
 
 
-def final_mentions(extraction: Extraction, keys: tuple[str, ...], ids: Mapping[str, str]) -> tuple[Mention, ...]:
-    """The article's known mentions and those of its candidates whose key became an entity."""
+def final_mentions(
+    extraction: Extraction, keys: tuple[str, ...], ids: Mapping[str, str], kinds: Mapping[str, str]
+) -> tuple[Mention, ...]:
+    """The article's known mentions and those of its candidates whose key became an entity.
+
+    Inside an organisation's name, the places and other organisations it names are mentions
+    too ("Delaware" in "University of Delaware", "BBC" in "BBC Radio"); not inside a person's
+    name ("Charles" in "Charles Kennedy" is no mention of another Charles) nor a place's
+    ("Asia" in "East Asia", "Mexico" in "New Mexico" are other places). `kinds` maps ids to
+    types; an inner name is looked up by its own key, unmerged.
+    """
     found = list(extraction.known)
-    found += [
-        Mention(ids[key], c.start, c.end) for c, key in zip(extraction.candidates, keys, strict=True) if key in ids
-    ]
-    return tuple(sorted(found, key=lambda m: (m.start, m.end)))
+    for c, key in zip(extraction.candidates, keys, strict=True):
+        entity_id = ids.get(key)
+        if entity_id is None:
+            continue
+        found.append(Mention(entity_id, c.start, c.end))
+        if kinds.get(entity_id) == "organization" and c.words > 1:
+            found += _nested(c, entity_id, ids, kinds)
+    return tuple(sorted(set(found), key=lambda m: (m.start, m.end, m.entity_id)))
+
+
+def _nested(candidate: Candidate, outer_id: str, ids: Mapping[str, str], kinds: Mapping[str, str]) -> list[Mention]:
+    """Places and organisations inside a longer name; where two would overlap, the first and
+    longest ("New York" in "New York Times", not "York" too)."""
+    found: list[Mention] = []
+    taken = 0
+    for start, end, key in _inner_spans(candidate.name):
+        inner_id = ids.get(key)
+        if inner_id and inner_id != outer_id and kinds.get(inner_id) in ("place", "organization") and start >= taken:
+            found.append(Mention(inner_id, candidate.start + start, candidate.start + end))
+            taken = end
+    return found
+
+
+def inner_keys(extraction: Extraction) -> set[str]:
+    """Keys of every run of words inside the article's longer names (what `_nested` may look
+    up): an article's final mentions depend on whether these are entities, and of what kind."""
+    return {key for c in extraction.candidates if c.words > 1 for _, _, key in _inner_spans(c.name)}
+
+
+@lru_cache(maxsize=16384)
+def _inner_spans(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Every run of a name's words but the whole, longest first at each start, as (start,
+    end, key); a name has a handful of words, and names repeat, so this is cached."""
+    tokens = tokenize(name)
+    return tuple(
+        (tokens[i].start, tokens[j].end, _key(name[tokens[i].start : tokens[j].end]))
+        for i in range(len(tokens))
+        for j in range(len(tokens) - 1, i - 1, -1)
+        if (i, j) != (0, len(tokens) - 1)
+    )
+
+
+# Merging spellings of one thing: per article, facts; corpus-wide, a target per key.
+
+
+def merge_facts(
+    extraction: Extraction, inferred: Container[int]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    """What the article says about merging: (short, full) for each acronym it defines;
+    (short, longer) for each name of one or two words it uses beside a longer organisation's
+    name starting with it ("Continental" and "Continental Airlines"); and the keys it gives a
+    person's or place's evidence (or a country's or big city's name), which are never merged
+    into an organisation.
+    """
+    candidates = extraction.candidates
+    organisations = {
+        _key(c.name)
+        for number, c in enumerate(candidates)
+        if evidence_of(c, number, inferred) == "organization" and c.words > 1
+    }
+    defined: list[tuple[str, str]] = []
+    prefixes: list[tuple[str, str]] = []
+    other: list[str] = []
+    for number, c in enumerate(candidates):
+        key = _key(c.name)
+        if c.short:
+            defined.append((_key(c.short), key))
+        if evidence_of(c, number, inferred) in ("person", "place") or c.gazetteer == PLACE:
+            other.append(key)
+        elif c.words <= 2 and organisations:
+            prefixes += [(key, name) for name in organisations if name.startswith(key + " ")]
+    return defined, prefixes, other
+
+
+@dataclass
+class MergeFacts:
+    """The corpus's merge facts, counted (an article's can be taken away again)."""
+
+    defined: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    prefixes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    other: Counter = field(default_factory=Counter)
+
+    def add(self, defined, prefixes, other, sign: int = 1) -> None:
+        for short, full in defined:
+            self.defined[short][full] += sign
+        for short, longer in prefixes:
+            self.prefixes[short][longer] += sign
+        for key in other:
+            self.other[key] += sign
+
+    def direct(self, key: str) -> str | None:
+        return direct_target(key, self.defined.get(key, {}), self.prefixes.get(key, {}), self.other[key] > 0)
+
+    def target(self, key: str) -> str:
+        return follow(key, self.direct)
+
+
+CANONICAL_SOURCES: dict[str, tuple[str, ...]] = {}
+"""The curated short forms that merge into each key (CANONICAL walked back)."""
+for _short, _full in sorted(CANONICAL.items()):
+    if _short != _full:
+        CANONICAL_SOURCES[_full] = (*CANONICAL_SOURCES.get(_full, ()), _short)
+
+
+def direct_target(key: str, defined: Mapping[str, int], prefixes: Mapping[str, int], other: bool) -> str | None:
+    """The name `key` stands for, by one step of evidence, or None.
+
+    - an acronym the corpus defines for one name only;
+    - else an organisation's shorter name the corpus pairs with one full name only, when it
+      never has a person's or place's evidence (nor is a country or big city: "New York" and
+      the "New York Times"; a small town of the same name does not count: "Delta");
+    - the curated short forms of `curated_aliases` before both.
+    """
+    canonical = CANONICAL.get(key)
+    if canonical is not None and canonical != key:
+        return canonical
+    fulls = [full for full, n in defined.items() if n > 0]
+    if len(fulls) == 1:
+        return fulls[0]
+    longers = [longer for longer, n in prefixes.items() if n > 0]
+    if len(longers) == 1 and not other:
+        return longers[0]
+    return None
+
+
+def follow(key: str, direct: Callable[[str], str | None]) -> str:
+    """Where a chain of merges ends ("sec" -> "securities ..." -> a curated full name); a
+    loop ends at the last name before it repeats."""
+    seen = {key}
+    while (step := direct(key)) is not None and step not in seen:
+        seen.add(step)
+        key = step
+    return key
+
+
+def merged_keys(keys: tuple[str, ...], target: Callable[[str], str]) -> tuple[str, ...]:
+    return tuple(target(key) for key in keys)
 
 
 # Corpus-wide decisions, from a key's tally.
@@ -241,15 +431,31 @@ def _most_common(counter: Counter) -> str:
     return max(counter.items(), key=lambda item: (item[1], -order.get(item[0], len(order)), item[0]))[0]
 
 
-def accept(tally: Tally) -> str | None:
-    """The kind of entity a key is, or None when its evidence is not enough."""
+def accept(tally: Tally, common: bool = False) -> str | None:
+    """The kind of entity a key is, or None when its evidence is not enough.
+
+    `common`: some article writes the key in lower case; one word that is a common noun is
+    no name, unless it is an organisation's.
+    """
+    kind = _accept(tally)
+    if common and not tally.multi and kind != "organization":
+        return None
+    return kind
+
+
+def _accept(tally: Tally) -> str | None:
     votes = +tally.votes  # without kinds whose count went back to zero
     strong = +tally.strong
+    gazetteer = +tally.gazetteer
     if strong:
         return _most_common(Counter({kind: votes[kind] + (STRONG_WEIGHT - 1) * strong[kind] for kind in votes}))
     kind = _most_common(votes) if votes else None
     if tally.multi:
         return kind
+    if kind in (None, "place") and gazetteer[PLACE]:
+        return "place"  # a country, a capital, a big city: "Baku accused Yerevan"
+    if kind in (None, "place") and gazetteer[TOWN] and tally.noninitial:
+        return "place"  # a town the list knows, capitalised mid-sentence ("in Geneva" or not)
     if kind is None or not tally.noninitial:
         return None
     if votes[kind] < MIN_WEAK_SHARE * tally.mentions:
@@ -257,10 +463,12 @@ def accept(tally: Tally) -> str | None:
     return kind if votes[kind] >= MIN_WEAK_MENTIONS and tally.mentions >= MIN_WEAK_MENTIONS else None
 
 
-def display(tally: Tally) -> tuple[str, tuple[str, ...]]:
-    """(name, aliases) of an accepted key: the longest form, the others as aliases."""
+def display(tally: Tally, key: str) -> tuple[str, tuple[str, ...]]:
+    """(name, aliases) of an accepted key: the spelling a merge led to ("Liberal Democrats"
+    for "Lib Dems"), else the longest form; the others as aliases."""
     forms = +tally.forms
-    name = _display_name(forms)
+    led_to = Counter({form: n for form, n in forms.items() if _key(form) == key})
+    name = _display_name(led_to or forms)
     return name, tuple(sorted(form for form in forms if form != name))
 
 
@@ -277,8 +485,9 @@ def assign_ids(accepted: list[tuple[str, str]], taken: set[str]) -> dict[str, st
 
 
 def _display_name(forms: Counter) -> str:
-    """The longest form (the full name), most frequent first among equals."""
-    return sorted(forms.items(), key=lambda item: (-len(item[0].split()), -item[1], item[0]))[0][0]
+    """The longest form (the full name), not in capitals if another is ("Japan", not the
+    dateline's "JAPAN"), most frequent first among equals."""
+    return sorted(forms.items(), key=lambda item: (-len(item[0].split()), item[0].isupper(), -item[1], item[0]))[0][0]
 
 
 def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:

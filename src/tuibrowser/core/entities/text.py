@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Acronyms with dots (U.S., U.N.), hashtags (#LachinCorridor), then runs of letters/digits.
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|#\w+|[OD][’'][A-Z][^\W_]+|[^\W_]+")  # O'Brien, D'Souza
@@ -21,9 +21,12 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´":
 _GAP_DROP = re.compile(r"[\s\-‐‑‒–—()]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the text: its span, its text as written and its folded form."""
+class Token(NamedTuple):
+    """A word of the text: its span, its text as written and its folded form.
+
+    A named tuple, not a dataclass: every word of every article is one, and a frozen
+    dataclass's constructor costs three times a tuple's.
+    """
 
     start: int
     end: int
