@@ -6,7 +6,7 @@ import json
 
 from conftest import terminal_unsafe
 from tuibrowser.core.corpus import parse_articles
-from tuibrowser.core.formats import decode_entities
+from tuibrowser.core.formats import decode_entities, read_items
 
 
 def test_whole_references_are_decoded_and_nothing_else():
@@ -39,3 +39,12 @@ def test_a_reference_to_a_control_character_never_reaches_the_text():
     csv = b"title,text\nRed &#27;[31malert,Body &#27;]52;c;payload&#7; here and more words to keep.\n"
     article = parse_articles(csv, "news.csv")[0]
     assert terminal_unsafe(article.title) == [] and terminal_unsafe(article.text) == []
+
+
+def test_references_still_decoded_after_an_html_file_was_read():
+    """Reading an HTML file imports the submodule `formats.html`, which once rebound the
+    package's name `html` (the stdlib module) and made every later text file a rejection."""
+    page = "<html><head><title>A page</title></head><body><article><p>{}</p></article></body></html>"
+    read_items(page.format("Some words of an article, long enough to be one. " * 8).encode(), "a.html")
+    assert decode_entities("&#163;1.8m") == "£1.8m"
+    assert read_items(b"Fine\n\nA &#163;1.8m fine.\n", "b.txt")

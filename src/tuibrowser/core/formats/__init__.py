@@ -8,10 +8,14 @@ encodings. Cleaning and ids come afterwards, the same for every kind (corpus.par
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import replace
+
+# Not `import html`: importing the submodule formats.html rebinds the package's global
+# `html` to it (a package's globals are its attributes), which broke decoding after the
+# first HTML import in a process.
+from html import unescape as _unescape
 from pathlib import PurePosixPath
 
 from tuibrowser.core.formats.items import FormatError, RawItem
@@ -103,7 +107,7 @@ def decode_entities(text: str) -> str:
     for _ in range(2):  # a doubly escaped "&amp;#39;" is an apostrophe too
         if "&" not in text:
             break
-        text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
+        text = _ENTITY.sub(lambda match: _unescape(match.group()), text)
     return text
 
 
