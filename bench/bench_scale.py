@@ -776,6 +776,53 @@ def entity_rows(services, rounds: int) -> list[tuple[str, str, str, str, str, st
     return rows
 
 
+def follow_rows(services, rounds: int) -> list[tuple[str, str, str, str, str, str]]:
+    """Issue 10 at archive size: an entity's timeline (from the index's date column) and the
+    watchlist's news (one index query per watch), beside an `entity:` search for the same
+    entity, top 10 with snippets, in the same warm process."""
+    from tuibrowser.core.entities.timeline import entity_timeline
+    from tuibrowser.core.user_state import Watch
+
+    top = services.entities()[0].entity.id
+    index = services.locations.index
+    rows = []
+    for entity_id in dict.fromkeys([FREQUENT_ENTITY, top]):
+        if services.entity(entity_id) is None:
+            continue
+        line = timed_queries(lambda e: entity_timeline(index, e), [entity_id] * 5, rounds)
+        search = timed_queries(lambda e: services.search(f"entity:{e}", limit=10), [entity_id] * 5, rounds)
+        timeline = entity_timeline(index, entity_id)
+        rows.append(
+            (
+                f"timeline {entity_id} ({len(timeline.periods)} {timeline.by}s) p50 / p95",
+                fmt_ms(line),
+                f"entity: search {fmt_ms(search)}",
+                f"{percentile(line, 95) / percentile(search, 95):.2f}x",
+                "",
+                "",
+            )
+        )
+    watches = [
+        Watch("entity", top, top, 0),
+        Watch("entity", FREQUENT_ENTITY, FREQUENT_ENTITY, 0),
+        Watch("search", "interest rates", "interest rates", 0),
+    ]
+    news_times = timed_queries(lambda _: services.news(watches), ["news"] * 5, rounds)
+    search_times = timed_queries(lambda q: services.search(q, limit=10), ["interest rates"] * 5, rounds)
+    found = sum(len(item.articles) for item in services.news(watches))
+    rows.append(
+        (
+            f"news for 3 watches, all unseen ({found:,} articles) p50 / p95",
+            fmt_ms(news_times),
+            f"one short search {fmt_ms(search_times)}",
+            f"{percentile(news_times, 95) / percentile(search_times, 95):.2f}x",
+            "",
+            "",
+        )
+    )
+    return rows
+
+
 def bounded_query_rows(services) -> list[tuple[str, str, str, str, str, str]]:
     """The queries that used to burn a core: how long each takes now, and what it says."""
     from tuibrowser.core.errors import QueryError
@@ -970,6 +1017,7 @@ def main() -> int:
     # Entities, quotes, bounded queries and cancellation, in the same warm process.
     log("entity pages, quotes, bounded queries, cancellation")
     rows += entity_rows(services, settings.rounds)
+    rows += follow_rows(services, settings.rounds)
     rows += bounded_query_rows(services)
     rows += cancellation_rows(services, settings.rounds)
 

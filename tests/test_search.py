@@ -6,7 +6,11 @@ import time
 
 import pytest
 
+from conftest import SAMPLE_CORPUS
+from tuibrowser.core.errors import SearchCancelled
+from tuibrowser.core.paths import Locations
 from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, mark, search
+from tuibrowser.core.services import Services
 
 
 def _paths(result):
@@ -102,6 +106,18 @@ def test_did_you_mean_uses_real_words(seed_index):
     assert search(seed_index, "zakharva").suggestion == "zakharova"
     assert search(seed_index, "lavorv corridor").suggestion == "lavrov corridor"
     assert search(seed_index, "Lachin").suggestion is None
+
+
+def test_the_suggestion_can_come_after_the_results(seed_index):
+    """The TUI shows the results first, then asks for the "did you mean" (it costs more than
+    the search at archive size): the two steps give what one search gives."""
+    services = Services(Locations(SAMPLE_CORPUS, seed_index))
+    first = services.search("lavorv corridor", suggest=False)
+    assert first.suggestion is None and first.total > 0
+    assert services.suggest("lavorv corridor", first.total) == "lavrov corridor"
+    assert services.suggest("Lachin", services.search("Lachin", suggest=False).total) is None
+    with pytest.raises(SearchCancelled):
+        services.suggest("lavorv corridor", first.total, cancelled=lambda: True)
 
 
 def test_spelling_suggestion_is_fast(seed_index):

@@ -19,6 +19,7 @@ from tuibrowser.core.importer import import_paths
 from tuibrowser.core.paths import Locations
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, Visit
+from tuibrowser.tui import jobs
 from tuibrowser.tui.screens.browser import MainScreen
 from tuibrowser.tui.screens.help import HelpScreen
 from tuibrowser.tui.screens.places import PlacesScreen
@@ -854,3 +855,31 @@ async def test_following_counts_what_an_import_brought_while_the_app_was_open(ma
         assert not isinstance(app.screen, FollowingScreen)
         assert "Zakharova speaks again" in location(app)
         assert "new (W)" not in location(app)
+
+
+POLITICS = SHARED_DATA / "bbc-news" / "bbc" / "politics"
+
+
+@pytest.mark.skipif(not POLITICS.is_dir(), reason="../shared/data is not beside the repository")
+async def test_the_results_list_fetches_more_as_the_highlight_nears_its_end(make_app, tmp_path):
+    """Each keystroke fetches one page (jobs.RESULT_LIMIT hits); moving down the list brings
+    the rest, added below what is shown, down to the last hit."""
+    locations = indexed_copy(tmp_path, *sorted(POLITICS.glob("*.txt"))[:40])
+    every = Services(locations).search("government", limit=100, suggest=False)
+    assert every.total > jobs.RESULT_LIMIT  # the test needs a second page
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"government")
+        await settle(app, pilot)
+        results = app.query_one("#results", OptionList)
+        assert results.option_count == jobs.RESULT_LIMIT
+        last = every.hits[-1].title[:40]  # long titles are cut to the list's width
+        assert last not in screen_text(app)
+        await pilot.press("down", "end")
+        await settle(app, pilot)
+        assert results.option_count == every.total  # the rest came
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert last in screen_text(app)  # and the last hit can be reached
+        assert f"{every.total} results for government" in screen_text(app)

@@ -219,14 +219,23 @@ class Services:
                 self._all_articles = cached
         return cached
 
-    def search(self, query: str, limit: int = 50, *, cancelled: Callable[[], bool] | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        cancelled: Callable[[], bool] | None = None,
+        suggest: bool = True,
+    ) -> SearchResult:
         """Ranked search.
 
         Args:
             cancelled: checked between steps of the search; once it returns True the search
-                stops and raises SearchCancelled. The TUI passes one per search (for example
-                a `threading.Event`'s `is_set`), set when a newer query replaces it, so a
-                stale search gives its core back within milliseconds.
+                stops and raises SearchCancelled. The TUI passes one per search (its worker's
+                cancellation), set when a newer query replaces it, so a stale search gives
+                its core back within milliseconds.
+            suggest: look for a "did you mean" too; the TUI asks `suggest` separately, after
+                showing the results.
 
         Raises:
             QueryError: a query that cannot be run (or a pattern too broad to run).
@@ -238,7 +247,18 @@ class Services:
         lowered = cleaned.lower()
         registry = self.registry if "entity:" in lowered or "said:" in lowered else None  # only when asked for
         with self._view() as view:
-            return search_view(view, cleaned, limit=limit, registry=registry, cancelled=cancelled)
+            return search_view(view, cleaned, limit=limit, registry=registry, cancelled=cancelled, suggest=suggest)
+
+    def suggest(self, query: str, total: int, *, cancelled: Callable[[], bool] | None = None) -> str | None:
+        """A respelled query for one that found `total` articles, or None (see `search`).
+
+        Raises:
+            SearchCancelled: `cancelled()` became true.
+        """
+        from tuibrowser.core.search import suggest_view
+
+        with self._view() as view:
+            return suggest_view(view, query, total, cancelled=cancelled)
 
     def article(self, article_id: str) -> Article:
         from tuibrowser.core.library import get_article

@@ -62,6 +62,14 @@ class ResultHighlighted(Message):
 
 
 @dataclass
+class MoreResultsWanted(Message):
+    """The highlight came near the end of a search's results, and the search found more."""
+
+    query: str
+    shown: int
+
+
+@dataclass
 class SuggestionAccepted(Message):
     """The reader took the "did you mean" offer."""
 
@@ -117,6 +125,24 @@ class SearchCompleted(Message):
     result: SearchResult | QueryError
     requested_at: float
     """time.perf_counter() when the query changed (for the keystroke-to-results benchmark)."""
+
+
+@dataclass
+class MoreResultsLoaded(Message):
+    """A longer page of a search's results (the first ones as shown, then more)."""
+
+    serial: int
+    query: str
+    result: SearchResult
+
+
+@dataclass
+class SuggestionFound(Message):
+    """A "did you mean" for a search already shown (it comes after the results)."""
+
+    serial: int
+    query: str
+    suggestion: str
 
 
 @dataclass

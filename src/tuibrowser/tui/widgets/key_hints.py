@@ -39,7 +39,7 @@ class KeyHints(Static):
     def refresh_hints(self) -> None:
         if not self.is_attached:
             return
-        self.update(self.render_hints(self.screen.focused, self.size.width - 2))
+        self.update(self.render_hints(self.screen.focused, self.size.width - 2), layout=False)  # always one line
 
     def render_hints(self, focused: Widget | None, width: int) -> Text:
         keys = self._keys_by_id()

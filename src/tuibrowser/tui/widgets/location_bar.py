@@ -49,7 +49,9 @@ class LocationBar(Static):
 
     def show(self, location: Location) -> None:
         self.location = location
-        self.update(self.render_location(location, self.size.width - 2 if self.size.width else 78))
+        # One line, always: no layout pass (a layout repainted the results list's scrollbar,
+        # 1 KB written to the terminal per keystroke for nothing).
+        self.update(self.render_location(location, self.size.width - 2 if self.size.width else 78), layout=False)
 
     def on_resize(self) -> None:
         self.show(self.location)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual import on
@@ -13,8 +14,17 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuibrowser.tui.messages import ArticleRequested, ResultHighlighted, SearchRequested, SuggestionAccepted
+from tuibrowser.tui.messages import (
+    ArticleRequested,
+    MoreResultsWanted,
+    ResultHighlighted,
+    SearchRequested,
+    SuggestionAccepted,
+)
 from tuibrowser.tui.text import Clamp, one_line
+
+NEAR_END = 5
+"""The highlight this close to the end of the results asks for more, when there are more."""
 
 SNIPPET_LINES = 2
 """Lines of snippet under each hit: every hit has the same small height."""
@@ -116,6 +126,7 @@ class SearchPane(Vertical):
         super().__init__(id=id)
         self.search_as_you_type = search_as_you_type
         self.listing: Listing | None = None
+        self._status_text = ""
 
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder="Search  (F1 help, ^Q quit)", id="query", select_on_focus=False, compact=True)
@@ -138,6 +149,12 @@ class SearchPane(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(ResultHighlighted(event.option.id))
+        listing = self.listing
+        if not listing or not listing.query:
+            return
+        shown = len(listing.items)
+        if event.option_index >= shown - NEAR_END and listing.total > shown:
+            self.post_message(MoreResultsWanted(listing.query, shown))
 
     @on(OptionList.OptionSelected, "#results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -157,7 +174,12 @@ class SearchPane(Vertical):
 
     def set_status(self, status: Status) -> None:
         line = self.query_one("#search-status", Static)
-        line.update(Text(status.text))
+        # A layout pass only when the line may wrap (an error can take two lines): each one
+        # repaints the results list's scrollbar, about 1 KB to the terminal per keystroke.
+        width = line.content_region.width
+        wraps = not width or cell_len(status.text) > width or cell_len(self._status_text) > width
+        self._status_text = status.text
+        line.update(Text(status.text), layout=wraps)
         line.set_class(status.kind == "error", "-error")
         line.set_class(status.kind == "busy", "-busy")
 
@@ -172,7 +194,12 @@ class SearchPane(Vertical):
         if results.highlighted is not None and previous and results.highlighted < len(previous.items):
             current_id = previous.items[results.highlighted].id
         self.listing = listing
-        if previous is None or previous.items != listing.items:
+        if previous is not None and previous.items and listing.items[: len(previous.items)] == previous.items:
+            # More of the same results: only the new ones are added (nothing shown is redrawn).
+            results.add_options(
+                [Option(result_prompt(item), id=item.id) for item in listing.items[len(previous.items) :]]
+            )
+        elif previous is None or previous.items != listing.items:
             results.clear_options()
             results.add_options([Option(result_prompt(item), id=item.id) for item in listing.items])
         if not listing.items:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from tuibrowser.core.settings import Settings
     from tuibrowser.core.user_state import StateStore
 
-READS_INDEX = frozenset({"search", "latest", "article", "entity", "detail", "next", "news"})
+READS_INDEX = frozenset({"search", "more", "latest", "article", "entity", "detail", "next", "news"})
 """Job groups that read the index, and so wait while it is built or rebuilt."""
 
 SAVE_DELAY = 0.5

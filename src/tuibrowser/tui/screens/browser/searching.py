@@ -15,9 +15,12 @@ from tuibrowser.core.user_state import Visit
 from tuibrowser.tui import jobs
 from tuibrowser.tui.messages import (
     LatestLoaded,
+    MoreResultsLoaded,
+    MoreResultsWanted,
     SearchCompleted,
     SearchRequested,
     SuggestionAccepted,
+    SuggestionFound,
 )
 from tuibrowser.tui.screens.browser.base import BrowserBase
 from tuibrowser.tui.text import plural
@@ -128,15 +131,60 @@ class Searching(BrowserBase):
         # The listing is tagged with the query as typed (what staleness is judged by).
         self._show_listing(Listing(event.query, items, result.total, result.suggestion, result.notice), highlight)
         self._open_pending()
-        status = f"{plural(result.total, 'result')} for {result.query}"
-        if result.suggestion:
-            status += f" · did you mean: {result.suggestion}  (Tab)"
-        elif result.notice:
-            status += f" · {result.notice}"
-        self._status(Status(status))
+        self._cleaned_query = result.query
+        self._status(Status(self._result_status(result.total, result.query, result.suggestion, result.notice)))
         pane.set_offer(result.suggestion)
         started = event.requested_at
         self.call_after_refresh(lambda: self.search_latency.append(time.perf_counter() - started))
+
+    @on(MoreResultsWanted)
+    def _more_results_wanted(self, event: MoreResultsWanted) -> None:
+        listing = self.listing
+        if listing is None or listing.query != event.query or len(listing.items) != event.shown:
+            return
+        if self._more_asked == (event.query, event.shown):
+            return  # already on its way
+        self._more_asked = (event.query, event.shown)
+        serial = self._next_serial("more")
+        self._start_job(
+            "more", jobs.load_more_results, self.services, event.query, event.shown + jobs.MORE_LIMIT, serial, self
+        )
+
+    _more_asked: tuple[str, int] | None = None
+
+    @on(MoreResultsLoaded)
+    def _more_results_loaded(self, event: MoreResultsLoaded) -> None:
+        listing = self.listing
+        if not self._current("more", event.serial) or listing is None or listing.query != event.query:
+            return
+        read = self.store.read
+        items = tuple(
+            ListingItem(h.id, h.title, h.date, h.source, h.snippet_text, h.snippet_marks, h.id in read)
+            for h in event.result.hits
+        )
+        if len(items) > len(listing.items):
+            self._show_listing(replace(listing, items=items, total=event.result.total))
+
+    @on(SuggestionFound)
+    def _suggestion_found(self, event: SuggestionFound) -> None:
+        """The "did you mean" of the results shown: the status line and Tab offer it (the list
+        is left as it is: the same items are not drawn again)."""
+        listing = self.listing
+        if not self._current("search", event.serial) or listing is None or listing.query != event.query:
+            return
+        self._show_listing(replace(listing, suggestion=event.suggestion))
+        self._status(Status(self._result_status(listing.total, self._cleaned_query, event.suggestion, None)))
+        self.query_one(SearchPane).set_offer(event.suggestion)
+
+    _cleaned_query = ""
+    """The query of the results shown, as the core read it (the status line says it)."""
+
+    @staticmethod
+    def _result_status(total: int, query: str, suggestion: str | None, notice: str | None) -> str:
+        status = f"{plural(total, 'result')} for {query}"
+        if suggestion:
+            return f"{status} · did you mean: {suggestion}  (Tab)"
+        return f"{status} · {notice}" if notice else status
 
     def _open_pending(self) -> None:
         """Open the hit asked for before the results arrived (see _article_requested)."""
