@@ -12,15 +12,20 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
+from typing import TYPE_CHECKING
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+if TYPE_CHECKING:
+    from whoosh.columns import ColumnReader
+    from whoosh.reading import SegmentReader
 
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 """Field lengths are stored as one byte each; this is what each byte stands for."""
 
 
-def _packed(column_reader, count: int, typecode: str, default: int) -> array:
+def _packed(column_reader: ColumnReader, count: int, typecode: str, default: int) -> array[int]:
     """A NumericColumn reader's values for documents 0..count-1, from one read (documents
     past the last one written hold the column's own default, as Whoosh reads them)."""
     default = getattr(column_reader, "_default", default)
@@ -35,7 +40,7 @@ def _packed(column_reader, count: int, typecode: str, default: int) -> array:
     return values[:count]
 
 
-def field_lengths(segment_reader, fieldname: str) -> list[int]:
+def field_lengths(segment_reader: SegmentReader, fieldname: str) -> list[int]:
     """Every document's length in `fieldname`, as BM25F reads it (0 for none)."""
     column = segment_reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     count = segment_reader.doc_count_all()
@@ -44,7 +49,7 @@ def field_lengths(segment_reader, fieldname: str) -> list[int]:
     return [_LENGTHS[byte] for byte in _packed(column, count, "B", 0)]
 
 
-def numbers(segment_reader, fieldname: str, default: int) -> array:
+def numbers(segment_reader: SegmentReader, fieldname: str, default: int) -> array[int]:
     """A numeric sortable field's value for every document of one segment (`default` where
     a document has none, or the segment has no column at all)."""
     count = segment_reader.doc_count_all()

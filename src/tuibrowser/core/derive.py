@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuibrowser.core import budget
 from tuibrowser.core.article import Article
@@ -19,6 +20,9 @@ from tuibrowser.core.corpus import ArticleError, ArticleUnreadable, base_slug, c
 from tuibrowser.core.entities.kb import KnowledgeBase
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.resolve import Extraction
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 PARALLEL_FROM = 64
 """Files (or megabytes) from which a batch is worth spreading over worker processes."""
@@ -83,7 +87,7 @@ def _derive_in_worker(path: str, raw: bytes | None, parsed: Parsed | None) -> De
     return derive_file(_worker[0], path, raw, _worker[1], parsed)
 
 
-def pool_context():
+def pool_context() -> BaseContext:
     """How worker processes start: forked, which is quick and imports nothing again."""
     import multiprocessing
 

@@ -70,9 +70,22 @@ def from_stored(
 
 
 def _build(
-    *, path, article_id, title, text, date, source, byline, url, title_derived, content_hash, mentions, added, quotes
+    *,
+    path: str,
+    article_id: str,
+    title: str,
+    text: str,
+    date: str | None,
+    source: str | None,
+    byline: str | None,
+    url: str | None,
+    title_derived: bool,
+    content_hash: str,
+    mentions: tuple[Mention, ...],
+    added: int,
+    quotes: list[Quote],
 ) -> dict[str, Any]:
-    document = {
+    document: dict[str, Any] = {
         "path": path,
         "id": article_id,
         "slug": base_slug(title, path),

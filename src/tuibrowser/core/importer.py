@@ -38,7 +38,7 @@ from tuibrowser.core.corpus import (
     resolve_link,
 )
 from tuibrowser.core.derive import PARALLEL_FROM, parallel_allowed, pool_context, workers
-from tuibrowser.core.entities.kb import load_kb
+from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import sync_locked, text_hash
@@ -91,8 +91,8 @@ def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
     too_deep: list[str] = []
     for dirpath, dirnames, filenames in walk(folder, unreadable.append, too_deep=too_deep.append):
         while unreadable:
-            error = unreadable.pop()
-            yield str(error.filename or dirpath), None, f"cannot read the folder: {error.strerror or error}", ""
+            problem = unreadable.pop()
+            yield str(problem.filename or dirpath), None, f"cannot read the folder: {problem.strerror or problem}", ""
         while too_deep:
             yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -112,8 +112,8 @@ def _walk(folder: Path) -> Iterator[tuple[str, Path | None, str | None, str]]:
             relative = (Path(root.name) / path.relative_to(folder)).as_posix()
             yield from _one(str(path), path, root, relative)
     while unreadable:  # the top folder itself, or the last one listed
-        error = unreadable.pop()
-        yield str(error.filename or folder), None, f"cannot read the folder: {error.strerror or error}", ""
+        problem = unreadable.pop()
+        yield str(problem.filename or folder), None, f"cannot read the folder: {problem.strerror or problem}", ""
     while too_deep:
         yield too_deep.pop(), None, f"folder nested more than {MAX_DEPTH} levels deep", ""
 
@@ -251,7 +251,7 @@ def _read_all(paths: list[Path]) -> dict[Path, _Input]:
 
 
 def _index_copies(
-    corpus_dir: Path, index_dir: Path, kb, verdicts: list[Verdict], batch: _Batch, db: Bookkeeping
+    corpus_dir: Path, index_dir: Path, kb: KnowledgeBase, verdicts: list[Verdict], batch: _Batch, db: Bookkeeping
 ) -> None:
     """Index the copied files; a copy the indexer gives up on is taken back out of the corpus
     (its original is where it came from) and its verdict says why."""
@@ -336,7 +336,7 @@ class _Batch:
         """The imported single-article file holding an article with this URL."""
         if url in self.by_url:
             return self.by_url[url]
-        rows = self.db.conn.execute(
+        rows: list[tuple[str, str]] = self.db.conn.execute(
             "SELECT a.file, f.articles FROM articles a JOIN files f ON f.path = a.file WHERE a.url = ?"
             " ORDER BY a.path DESC",
             (url,),
@@ -360,7 +360,7 @@ class _Batch:
         texts = [text_hash(a.text) for a in parsed]
         known = {t: self._id_with_text(t) for t in texts}
         if all(known[t] is not None for t in texts):
-            ids = sorted({known[t] for t in texts} - {""})  # "" marks an article imported in this batch
+            ids = sorted({i for i in known.values() if i})  # "" marks an article imported in this batch
             return Verdict(shown, "duplicate", ids=ids, reason="same content as articles already in the corpus")
 
         url = parsed[0].url if len(parsed) == 1 else None

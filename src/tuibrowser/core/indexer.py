@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query, writing
 
@@ -42,6 +42,7 @@ from tuibrowser.core.bookkeeping import (
 from tuibrowser.core.corpus import (
     ArticleError,
     ArticleUnreadable,
+    CorpusFile,
     assign_ids,
     base_slug,
     content_hash,
@@ -49,7 +50,7 @@ from tuibrowser.core.corpus import (
     scan,
 )
 from tuibrowser.core.derive import Derived, Parsed, derive_all, parallel_allowed, workers
-from tuibrowser.core.entities.incremental import Resolver
+from tuibrowser.core.entities.incremental import Outcome, Resolver
 from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.pipeline import EXTRACTOR_VERSION, EntityExtractor
@@ -59,6 +60,7 @@ from tuibrowser.core.kbdiff import KbChange, affected_query, compare, snapshot
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     IndexLocked,
+    IndexProblem,
     IndexUnwritable,
     Marker,
     corpus_fingerprint,
@@ -71,6 +73,12 @@ from tuibrowser.core.store import (
     write_lock,
     write_marker,
 )
+
+if TYPE_CHECKING:
+    from whoosh.codec.base import Segment
+    from whoosh.index import FileIndex
+    from whoosh.searching import Searcher
+    from whoosh.writing import IndexWriter
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, done, total); phase is "reading" (files) then "indexing" (writes)."""
@@ -228,7 +236,14 @@ def _unwritable(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and ("full" in text or "readonly" in text or "read-only" in text)
 
 
-def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress, parsed) -> SyncReport:
+def _sync_existing(
+    corpus_dir: Path,
+    index_dir: Path,
+    kb: KnowledgeBase,
+    rebuild: bool,
+    progress: Progress | None,
+    parsed: dict[str, Parsed] | None,
+) -> SyncReport:
     report = SyncReport()
     ix = open_index(index_dir, writing=True)
     try:
@@ -242,7 +257,16 @@ def _sync_existing(corpus_dir, index_dir, kb, rebuild: bool, progress, parsed) -
     return report
 
 
-def _sync_new(corpus_dir, index_dir, kb, reason: str, progress, parsed, *, clear: bool) -> SyncReport:
+def _sync_new(
+    corpus_dir: Path,
+    index_dir: Path,
+    kb: KnowledgeBase,
+    reason: str,
+    progress: Progress | None,
+    parsed: dict[str, Parsed] | None,
+    *,
+    clear: bool,
+) -> SyncReport:
     report = SyncReport(rebuilt_because=reason)
     arrivals = _arrivals(index_dir)  # a broken index may still say when its articles came
     ix = create_index(index_dir)
@@ -279,7 +303,7 @@ def ensure_current(
     *,
     progress: Progress | None = None,
     starting: Callable[[str], None] | None = None,
-    locked: Callable[[IndexLocked], None] | None = None,
+    locked: Callable[[IndexProblem | KnowledgeBaseError], None] | None = None,
 ) -> SyncReport | None:
     """Build a missing or broken index, or sync a stale one, before a face reads it.
 
@@ -336,7 +360,7 @@ class _Sync:
 
     def __init__(
         self,
-        ix,
+        ix: FileIndex,
         db: Bookkeeping,
         kb: KnowledgeBase,
         corpus_dir: Path,
@@ -460,7 +484,9 @@ class _Sync:
             )
         self._write_marker(fingerprint)
 
-    def _compare(self, files, old_files, old_given_up):
+    def _compare(
+        self, files: list[CorpusFile], old_files: dict[str, FileEntry], old_given_up: dict[str, GivenUp]
+    ) -> tuple[dict[str, FileEntry], list[tuple[str, bytes | None]], dict[str, GivenUp], set[str]]:
         """Sort the corpus's files: unchanged (skipped over), touched but the same (new
         stamps), changed or new (to derive), given up on, unreadable."""
         report = self.report
@@ -499,7 +525,14 @@ class _Sync:
                 self.progress("reading", done - len(to_derive), len(files))
         return stamps, to_derive, given_up, unreadable
 
-    def _derive(self, to_derive, on_disk, given_up, unreadable, total):
+    def _derive(
+        self,
+        to_derive: list[tuple[str, bytes | None]],
+        on_disk: dict[str, CorpusFile],
+        given_up: dict[str, GivenUp],
+        unreadable: set[str],
+        total: int,
+    ) -> tuple[dict[str, FileEntry], dict[str, Article], dict[str, Extraction]]:
         """Parse the changed files and extract their entities (in worker processes when many)."""
         report = self.report
         new_files: dict[str, FileEntry] = {}
@@ -534,7 +567,9 @@ class _Sync:
         self._file_of = {a: path for path, entry in new_files.items() for a in entry.articles}
         return new_files, fresh, extractions
 
-    def _ids(self, fresh, new_files, old_articles, gone):
+    def _ids(
+        self, fresh: dict[str, Article], new_files: dict[str, FileEntry], old_articles: set[str], gone: list[str]
+    ) -> tuple[dict[str, Item], dict[str, Item]]:
         """Items for the fresh articles, and the unchanged articles whose id moved.
 
         Ids depend on the articles sharing a slug (the first by path keeps the bare slug), so
@@ -578,7 +613,14 @@ class _Sync:
             )
         return found
 
-    def _extract_again(self, stored_fields, resolver, rules_changed: bool, change: KbChange | None, skip: set[str]):
+    def _extract_again(
+        self,
+        stored_fields: _StoredFields,
+        resolver: Resolver,
+        rules_changed: bool,
+        change: KbChange | None,
+        skip: set[str],
+    ) -> dict[str, tuple[str, Extraction]]:
         """Unchanged articles whose links the new rules or knowledge base can change,
         extracted again from the text the index stored."""
         searcher = stored_fields.searcher()
@@ -607,14 +649,25 @@ class _Sync:
             again = {p: c for p, c in again.items() if p not in known or known[p].extraction != c[1]}
         return again
 
-    def _mentioning(self, stored_fields, entity_ids: set[str]) -> set[str]:
+    def _mentioning(self, stored_fields: _StoredFields, entity_ids: set[str]) -> set[str]:
         if not entity_ids:
             return set()
         searcher = stored_fields.searcher()
         wanted = query.Or([query.Term("entities", i) for i in sorted(entity_ids)])
         return {searcher.stored_fields(d)["path"] for d in searcher.docs_for_query(wanted)}
 
-    def _write(self, fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields) -> None:
+    def _write(
+        self,
+        fresh: dict[str, Article],
+        items: dict[str, Item],
+        gone: list[str],
+        rewrite: dict[str, tuple[Mention, ...]],
+        recheck: set[str],
+        moved: dict[str, Item],
+        outcome: Outcome,
+        types: dict[str, str],
+        stored_fields: _StoredFields,
+    ) -> None:
         """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
         rewritten from what the index stored when their links, id or quotes changed."""
         progress = self.progress
@@ -667,7 +720,7 @@ class _Sync:
             raise
         self.report.relinked = relinked
 
-    def _writer(self, documents: int):
+    def _writer(self, documents: int) -> IndexWriter:
         """Whoosh's writer. A large batch is analysed and sorted by one sub-writer per core
         (Whoosh's MpWriter), each writing a segment of its own (`multisegment`: no merge
         pass); only from a process with one thread, since the sub-writers are forked."""
@@ -688,7 +741,7 @@ class _Sync:
         )
 
 
-def _merge_wasteful(writer, segments):
+def _merge_wasteful(writer: IndexWriter, segments: list[Segment]) -> list[Segment]:
     """Whoosh's MERGE_SMALL, and any segment with over a third of its documents deleted.
 
     A document rewritten with new links leaves its old copy in its segment, marked deleted,
@@ -698,7 +751,7 @@ def _merge_wasteful(writer, segments):
     """
     from whoosh.reading import SegmentReader
 
-    kept = []
+    kept: list[Segment] = []
     for segment in segments:
         if segment.doc_count_all() and segment.deleted_count() * 3 > segment.doc_count_all():
             reader = SegmentReader(writer.storage, writer.schema, segment)
@@ -706,10 +759,11 @@ def _merge_wasteful(writer, segments):
             reader.close()
         else:
             kept.append(segment)
-    return writing.MERGE_SMALL(writer, kept)
+    remaining: list[Segment] = writing.MERGE_SMALL(writer, kept)
+    return remaining
 
 
-def _abandon(writer) -> None:
+def _abandon(writer: IndexWriter) -> None:
     """Cancel a failed writer. One that failed inside commit (a full disk) may refuse to
     cancel; its lock is then released by hand, so the same process can build anew."""
     try:
@@ -724,20 +778,20 @@ def _abandon(writer) -> None:
 class _StoredFields:
     """Indexed articles' stored fields, read through one searcher opened on first use."""
 
-    def __init__(self, ix) -> None:
+    def __init__(self, ix: FileIndex) -> None:
         self._ix = ix
-        self._searcher = None
-        self._seen: dict[str, dict | None] = {}
+        self._searcher: Searcher | None = None
+        self._seen: dict[str, dict[str, Any] | None] = {}
 
-    def searcher(self):
+    def searcher(self) -> Searcher:
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         return self._searcher
 
-    def remember(self, path: str, fields: dict) -> None:
+    def remember(self, path: str, fields: dict[str, Any]) -> None:
         self._seen[path] = fields
 
-    def get(self, path: str) -> dict | None:
+    def get(self, path: str) -> dict[str, Any] | None:
         if path not in self._seen:
             self._seen[path] = self.searcher().document(path=path)
         return self._seen[path]

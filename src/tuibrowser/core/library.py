@@ -9,13 +9,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
 from tuibrowser.core.columns import numbers
 from tuibrowser.core.errors import ArticleNotFound as ArticleNotFound
 from tuibrowser.core.searchers import IndexView, viewing
 from tuibrowser.core.store import reading
+
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
 
 MISSING_DATE = 2**64 - 1
 """What Whoosh's sortable DATETIME column holds for a document with no date."""
@@ -42,14 +45,15 @@ def list_articles(source: Path | IndexView, limit: int | None = None) -> list[Ar
     with viewing(source) as view, reading(view.index_dir):
         searcher = view.searcher
         reader = searcher.reader()
-        by_date = view.cache.get("by-date")
+        by_date: tuple[list[int], list[int]] | None = view.cache.get("by-date")
         if by_date is None:
             by_date = view.cache["by-date"] = _by_date(reader)
-        order = _ties_by_id(reader, *by_date, limit)
+        live, dates = by_date
+        order = _ties_by_id(reader, live, dates, limit)
         return [summary_of(searcher.stored_fields(docnum)) for docnum in order]
 
 
-def _by_date(reader) -> tuple[list[int], list[int]]:
+def _by_date(reader: IndexReader) -> tuple[list[int], list[int]]:
     """(live document numbers newest first, undated last; every document's date value)."""
     dates: list[int] = []
     for segment, _offset in reader.leaf_readers():
@@ -59,7 +63,7 @@ def _by_date(reader) -> tuple[list[int], list[int]]:
     return live, dates
 
 
-def _ties_by_id(reader, live: list[int], dates: list[int], limit: int | None) -> list[int]:
+def _ties_by_id(reader: IndexReader, live: list[int], dates: list[int], limit: int | None) -> list[int]:
     """The first `limit` of `live`, articles of the same date ordered by id. Only the ids of
     the dates that reach into the first `limit` are read (one look-up each)."""
     wanted = len(live) if limit is None else min(limit, len(live))

@@ -13,10 +13,16 @@ and 400 MB, `blair~9` 23 s, and none of it could be stopped. Here, before anythi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from whoosh import query
 
 from tuibrowser.core.deadline import Deadline
 from tuibrowser.core.errors import QueryError
+
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
 
 MAX_EXPANSIONS = 1000
 """Words one pattern may stand for (`Zakharov*` is one word; `a*` is over 10,000)."""
@@ -25,7 +31,7 @@ MAX_EDITS = 2
 """Edits a fuzzy term may allow: more makes Whoosh's automaton explode, and finds noise."""
 
 
-def bound(parsed: query.Query, reader, deadline: Deadline | None = None) -> tuple[query.Query, str | None]:
+def bound(parsed: query.Query, reader: IndexReader, deadline: Deadline | None = None) -> tuple[query.Query, str | None]:
     """The query to run and a note about what was changed, if anything.
 
     Raises:
@@ -49,7 +55,7 @@ def bound(parsed: query.Query, reader, deadline: Deadline | None = None) -> tupl
     return rewrite(parsed), "; ".join(dict.fromkeys(notes)) or None
 
 
-def _check_expansion(q: query.MultiTerm, reader, deadline: Deadline | None) -> None:
+def _check_expansion(q: query.MultiTerm, reader: IndexReader, deadline: Deadline | None) -> None:
     """Count the words `q` stands for, up to one past the cap."""
     seen: set[bytes | str] = set()
     for count, term in enumerate(expansions(q, reader), start=1):
@@ -60,7 +66,7 @@ def _check_expansion(q: query.MultiTerm, reader, deadline: Deadline | None) -> N
             deadline.check()
 
 
-def expansions(q: query.MultiTerm, reader):
+def expansions(q: query.MultiTerm, reader: IndexReader) -> Iterator[bytes]:
     """The words a pattern stands for, segment by segment (repeats possible).
 
     Whoosh expands a fuzzy term over a multi-segment reader by merging the segments' word

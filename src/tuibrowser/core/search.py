@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import collectors, query, scoring
 from whoosh.fields import Schema
@@ -36,6 +37,11 @@ from tuibrowser.core.searchers import IndexView, one_view
 from tuibrowser.core.snippets import Matcher, snippet
 from tuibrowser.core.store import reading
 from tuibrowser.core.topk import Ranked, bag_of_words, rank
+
+if TYPE_CHECKING:
+    from whoosh.qparser.syntax import GroupNode
+    from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are refused with a message: no one types more, and parsing stays bounded."""
@@ -125,7 +131,7 @@ tf-idf one, log(N / (df + 1)) + 1, which still gives a word found in every artic
 class _BM25IDF(scoring.BM25F):  # type: ignore[misc]  # Whoosh ships no type hints
     """BM25F with BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5))."""
 
-    def idf(self, searcher, fieldname: str, text: str) -> float:
+    def idf(self, searcher: Searcher, fieldname: str, text: str) -> float:
         parent = searcher.get_parent()
         df = parent.doc_frequency(fieldname, text)
         return math.log(1 + (parent.doc_count_all() - df + 0.5) / (df + 0.5))
@@ -136,7 +142,7 @@ def weighting() -> scoring.WeightingModel:
     return model(B=BM25_B, K1=BM25_K1)
 
 
-def make_parser(schema, group=OrGroup) -> MultifieldParser:
+def make_parser(schema: Schema, group: type[GroupNode] = OrGroup) -> MultifieldParser:
     """A query parser over title and body, with fuzzy `term~` and `date:>2023-05` added."""
     parser = MultifieldParser(["title", "body"], schema, group=group)
     parser.add_plugin(FuzzyTermPlugin())
@@ -161,7 +167,7 @@ def clean_query(text: str) -> str:
     return cleaned
 
 
-def parse_query(text: str, schema=None) -> query.Query:
+def parse_query(text: str, schema: Schema | None = None) -> query.Query:
     """Parse a cleaned query string.
 
     Raises:
@@ -198,12 +204,12 @@ def _plain_words(text: str) -> list[str] | None:
     return text.split()
 
 
-def _searchable(schema) -> Schema:
+def _searchable(schema: Schema) -> Schema:
     """The schema as queries see it: only SEARCHABLE_FIELDS."""
     return Schema(**{name: schema[name] for name in SEARCHABLE_FIELDS})
 
 
-def _check_dates(text: str, schema) -> None:
+def _check_dates(text: str, schema: Schema) -> None:
     """Whoosh silently drops a date it cannot read; say so instead of searching without it."""
     parser = QueryParser("date", schema)
     parser.add_plugin(GtLtPlugin())
@@ -295,7 +301,7 @@ def search_view(
     searcher = view.searcher
     parsed = build_query(cleaned, searcher.schema, view.index_dir, registry)
     if parsed is query.NullQuery:
-        notice = "the query has no searchable words (only operators or stop words)"
+        notice: str | None = "the query has no searchable words (only operators or stop words)"
         return SearchResult(cleaned, 0, (), None, notice, _ms(started))
     with reading(view.index_dir):
         notice, exact = None, True
@@ -385,7 +391,7 @@ def execute(view: IndexView, parsed: query.Query, limit: int, deadline: Deadline
     return Ranked(tuple(found.top_n), top.total, _body_unknown(found.top_n))
 
 
-def body_terms(parsed: query.Query, reader) -> set[str]:
+def body_terms(parsed: query.Query, reader: IndexReader) -> set[str]:
     """The body terms a query looks for, patterns expanded (they were bounded before).
 
     (Whoosh's `Query.existing_terms` reuses its `fieldname` argument as a loop variable and
@@ -407,7 +413,7 @@ def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _body_unknown(top_n) -> frozenset[int]:
+def _body_unknown(top_n: Iterable[tuple[float, int]]) -> frozenset[int]:
     """Whoosh's path does not say which hits matched in the body: all may have."""
     return frozenset(docnum for _, docnum in top_n)
 
@@ -419,11 +425,11 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
     raises from a SIGALRM handler; a check between matches needs neither.
     """
 
-    def __init__(self, child, deadline: Deadline):
+    def __init__(self, child: collectors.Collector, deadline: Deadline) -> None:
         self.child = child
         self.deadline = deadline
 
-    def collect_matches(self):  # Whoosh's interface
+    def collect_matches(self) -> None:  # Whoosh's interface
         child, check = self.child, self.deadline.check
         collect = child.collect
         for number, sub_docnum in enumerate(child.matches()):

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from tuibrowser.core.entities.sayings import QuotedArticle, QuoteSpan
     from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.entities.views import ArticleEntity, ConcordanceArticle, RelatedEntity
+    from tuibrowser.core.errors import IndexProblem, KnowledgeBaseError
     from tuibrowser.core.importer import ImportProgress, Verdict
     from tuibrowser.core.indexer import Progress, SyncReport
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.search import SearchResult
     from tuibrowser.core.searchers import IndexView, SearcherPool
-    from tuibrowser.core.store import IndexLocked
     from tuibrowser.core.user_state import Watch
     from tuibrowser.core.watch import News
 
@@ -110,7 +110,7 @@ class Services:
         progress: Progress | None = None,
         *,
         starting: Callable[[str], None] | None = None,
-        locked: Callable[[IndexLocked], None] | None = None,
+        locked: Callable[[IndexProblem | KnowledgeBaseError], None] | None = None,
     ) -> SyncReport | None:
         """Build a missing index or sync a stale one (see indexer.ensure_current)."""
         from tuibrowser.core.store import index_state

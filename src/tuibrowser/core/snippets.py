@@ -14,9 +14,13 @@ character (tests compare the two).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from whoosh import highlight
 from whoosh.analysis.tokenizers import default_pattern
+
+if TYPE_CHECKING:
+    from whoosh.analysis import Analyzer
 
 SNIPPET_CHARS = 220
 FRAGMENTS = 2
@@ -47,7 +51,9 @@ class SpanFormatter(highlight.Formatter):  # type: ignore[misc]
 
     between = " … "
 
-    def format(self, fragments, replace=False):  # Whoosh's interface
+    def format(  # Whoosh's interface
+        self, fragments: Iterable[highlight.Fragment], replace: bool = False
+    ) -> tuple[str, list[tuple[int, int]]]:
         out: list[str] = []
         marks: list[tuple[int, int]] = []
         length = 0
@@ -92,7 +98,7 @@ class Matcher:
         analyzer: the body field's analyzer.
     """
 
-    def __init__(self, terms: Iterable[str], analyzer):
+    def __init__(self, terms: Iterable[str], analyzer: Analyzer):
         self.terms = frozenset(terms)
         self._analyzer = analyzer
         self._prefixes = tuple(sorted({term[: max(1, len(term) - 2)] for term in self.terms}))

@@ -248,7 +248,7 @@ def _changed_in_place(recorded: dict[str, list[int]], current: dict[str, list[in
     return next((name for name, stamp in sorted(recorded.items()) if current.get(name) != stamp), None)
 
 
-class _OwnFilesStorage(FileStorage):
+class _OwnFilesStorage(FileStorage):  # type: ignore[misc]  # Whoosh has no type information
     """Whoosh's FileStorage, seeing only Whoosh's own files in the folder.
 
     At every commit Whoosh deletes the files that look like segments no longer in use, but
@@ -280,7 +280,8 @@ def index_exists(index_dir: Path) -> bool:
     Raises:
         Exception: whatever Whoosh raises on a garbled table of contents.
     """
-    return _storage(index_dir).index_exists(INDEX_NAME)
+    exists: bool = _storage(index_dir).index_exists(INDEX_NAME)
+    return exists
 
 
 def open_index(index_dir: Path, *, writing: bool = False) -> FileIndex:

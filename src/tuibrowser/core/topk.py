@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whoosh import query
 from whoosh.matching.wrappers import FilterMatcher
@@ -30,6 +31,10 @@ from whoosh.matching.wrappers import FilterMatcher
 from tuibrowser.core.columns import field_lengths
 from tuibrowser.core.deadline import Deadline
 from tuibrowser.core.searchers import IndexView
+
+if TYPE_CHECKING:
+    from whoosh.matching import Matcher
+    from whoosh.reading import SegmentReader
 
 WORD_FIELDS = frozenset({"title", "body"})
 
@@ -155,7 +160,7 @@ def rank(view: IndexView, bag: Bag, limit: int, deadline: Deadline | None = None
     )
 
 
-def _lengths(view: IndexView, reader, fieldname: str) -> list[int]:
+def _lengths(view: IndexView, reader: SegmentReader, fieldname: str) -> list[int]:
     """Every document's length in `fieldname` in one segment, cached with the view."""
     key = ("lengths", id(reader), fieldname)
     found = view.cache.get(key)
@@ -164,7 +169,7 @@ def _lengths(view: IndexView, reader, fieldname: str) -> list[int]:
     return found
 
 
-def _blocks(matcher) -> Iterator[tuple[tuple[int, ...] | list[int], object]]:
+def _blocks(matcher: Matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """(document numbers, weights) of a term's postings, a block at a time.
 
     Deleted documents are included (the caller drops them once, instead of a set lookup

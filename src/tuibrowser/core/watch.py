@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import query
 
-from tuibrowser.core.entities.registry import Registry
+from tuibrowser.core.entities.registry import EntityLookup
 from tuibrowser.core.errors import QueryError
 from tuibrowser.core.library import ArticleSummary, summary_of
 from tuibrowser.core.search import build_query, clean_query
@@ -32,7 +32,7 @@ class News:
     """Why the watch could not be answered (a saved search the query rules no longer read)."""
 
 
-def news(index_dir: Path, watches: list[Watch], registry: Registry) -> list[News]:
+def news(index_dir: Path, watches: list[Watch], registry: EntityLookup) -> list[News]:
     """For every watch, the articles matching it that came into the corpus after it was seen."""
     ix = open_index(index_dir)
     try:
@@ -52,7 +52,7 @@ def news(index_dir: Path, watches: list[Watch], registry: Registry) -> list[News
         ix.close()
 
 
-def _matches(watch: Watch, schema: object, index_dir: Path, registry: Registry) -> query.Query:
+def _matches(watch: Watch, schema: object, index_dir: Path, registry: EntityLookup) -> query.Query:
     if watch.kind == "entity":
         return query.Term("entities", watch.target)
     return build_query(clean_query(watch.target), schema, index_dir, registry)

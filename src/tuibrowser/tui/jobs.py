@@ -157,7 +157,7 @@ def find_next_article(
     _post(target, NextArticleFound(serial, entity_id, article_id, anchor, forward))
 
 
-def poll(services: Services, generation: tuple[int, int] | None, store: StateStore, target: MessagePump) -> None:
+def poll(services: Services, generation: tuple[int, int, int] | None, store: StateStore, target: MessagePump) -> None:
     """Notice what other processes changed: the corpus (sync it), the index, the state file."""
     report = None
     state, reason = services.index_state()

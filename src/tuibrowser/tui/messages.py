@@ -94,7 +94,7 @@ class IndexReady(Message):
     latest: list[ArticleSummary]
     total: int
     """How many articles there are (`latest` holds the newest ones only)."""
-    generation: tuple[int, int]
+    generation: tuple[int, int, int]
 
 
 @dataclass
@@ -102,7 +102,7 @@ class IndexChanged(Message):
     """Something changed outside while the app was open: the index (another process, an
     import, a sync of files dropped into the corpus) or the saved state (another instance)."""
 
-    generation: tuple[int, int]
+    generation: tuple[int, int, int]
     report: SyncReport | None = None
     state_changed: bool = False
 

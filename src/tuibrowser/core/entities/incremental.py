@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from tuibrowser.core.bookkeeping import Bookkeeping
 from tuibrowser.core.entities.discovery import Candidate
@@ -41,6 +42,7 @@ from tuibrowser.core.entities.resolve import (
     CANONICAL_SOURCES,
     Extraction,
     MergeFacts,
+    Part,
     Tally,
     accept,
     assign_ids,
@@ -110,6 +112,15 @@ class Outcome:
         return found
 
 
+_Write = (
+    tuple[Literal["delete_pairs", "delete_short_full"], tuple[str, list[tuple[str, str]]]]
+    | tuple[Literal["delete_pairs_surnames"], list[tuple[str, str]]]
+    | tuple[Literal["delete_in"], tuple[str, str, Iterable[str]]]
+    | tuple[Literal["insert"], tuple[str, Sequence[tuple[Any, ...]]]]
+)
+"""One planned write of `Resolver.write`: (verb, its arguments)."""
+
+
 class Resolver:
     """Applies changes of articles' extractions to the resolution kept in `db`.
 
@@ -136,7 +147,7 @@ class Resolver:
         self.empty = empty
         """Start from nothing (a rebuild, new rules): what is kept is neither read nor kept;
         the caller clears the tables before `write`."""
-        self._writes: list[tuple[str, object]] = []
+        self._writes: list[_Write] = []
 
     # Reading what is kept.
 
@@ -246,7 +257,7 @@ class Resolver:
         merged = {path: merged_keys(keyed[path][0], merges.target_after) for path in redo}
 
         # 3. Tallies of the keys touched.
-        parts: dict[str, list[tuple[int, object]]] = defaultdict(list)
+        parts: dict[str, list[tuple[int, Part]]] = defaultdict(list)
         for path in redo | removed:
             if path in old:
                 record = old[path]
@@ -259,9 +270,9 @@ class Resolver:
         tallies = self._tallies(touched)
         common.update(self._counts("common", touched - set(common)))
         for key, changes_of_key in parts.items():
-            tally = tallies.setdefault(key, Tally())
+            summed = tallies.setdefault(key, Tally())
             for sign, part in changes_of_key:
-                tally.add(part, sign)  # type: ignore[arg-type]
+                summed.add(part, sign)
 
         # 4. Accepted keys, and ids when the set or a name changed.
         discovered = self._discovered()
@@ -350,10 +361,27 @@ class Resolver:
     # Writing.
 
     def _plan_writes(
-        self, old, removed, current, inferred, keyed, merged, outcome, titled_delta, titled, pair_delta, pairs,
-        tallies, parts, before, discovered, common_delta, common, merges,
-    ) -> None:  # fmt: skip
-        plan: list = []
+        self,
+        old: dict[str, ArticleRecord],
+        removed: set[str],
+        current: dict[str, tuple[str, Extraction]],
+        inferred: dict[str, tuple[int, ...]],
+        keyed: dict[str, tuple[tuple[str, ...], frozenset[str]]],
+        merged: dict[str, tuple[str, ...]],
+        outcome: Outcome,
+        titled_delta: Counter[str],
+        titled: dict[str, int],
+        pair_delta: Counter[tuple[str, str]],
+        pairs: dict[str, dict[str, int]],
+        tallies: dict[str, Tally],
+        parts: dict[str, list[tuple[int, Part]]],
+        before: dict[str, Discovered],
+        discovered: dict[str, Discovered],
+        common_delta: Counter[str],
+        common: dict[str, int],
+        merges: _Merges,
+    ) -> None:
+        plan: list[_Write] = []
         # Per article: the record, and its rows in the dependency tables.
         gone_refs, new_refs = [], []
         gone_infer, new_infer = [], []
@@ -432,20 +460,20 @@ class Resolver:
     def write(self) -> None:
         """Put the planned rows into the bookkeeping (inside the caller's transaction)."""
         db = self.db
-        for verb, argument in self._writes:
-            if verb == "delete_pairs":
-                table, pairs = argument  # type: ignore[misc]
+        for planned in self._writes:
+            if planned[0] == "delete_pairs":
+                table, pairs = planned[1]
                 db.delete_pairs(table, pairs)
-            elif verb == "delete_pairs_surnames":
-                db.conn.executemany("DELETE FROM surnames WHERE surname = ? AND full = ?", argument)  # type: ignore[arg-type]
-            elif verb == "delete_short_full":
-                table, pairs = argument  # type: ignore[misc]
+            elif planned[0] == "delete_pairs_surnames":
+                db.conn.executemany("DELETE FROM surnames WHERE surname = ? AND full = ?", planned[1])
+            elif planned[0] == "delete_short_full":
+                table, pairs = planned[1]
                 db.conn.executemany(f"DELETE FROM {table} WHERE short = ? AND full = ?", pairs)
-            elif verb == "delete_in":
-                table, column, keys = argument  # type: ignore[misc]
+            elif planned[0] == "delete_in":
+                table, column, keys = planned[1]
                 db.delete_in(table, column, keys)
-            elif verb == "insert":
-                table, rows = argument  # type: ignore[misc]
+            elif planned[0] == "insert":
+                table, rows = planned[1]
                 db.insert(table, rows)
         self._writes = []
 
@@ -560,14 +588,15 @@ class _Merges:
         self.prefetch(reach)
         return {key for key in reach if follow(key, self.direct_before) != follow(key, self.direct_after)}
 
-    def writes(self) -> list:
+    def writes(self) -> list[_Write]:
         """The rows of the three fact tables this change alters."""
-        plan: list = []
+        plan: list[_Write] = []
         delta = self.delta
         for table, facts, column in (("merge_defined", delta.defined, 0), ("merge_prefix", delta.prefixes, 1)):
             gone, rows = [], []
             for short, fulls in facts.items():
-                stored = self._facts(short, after=False)[column]
+                stored_defined, stored_prefixes, _ = self._facts(short, after=False)
+                stored = stored_prefixes if column else stored_defined
                 for full, n in fulls.items():
                     if not n:
                         continue

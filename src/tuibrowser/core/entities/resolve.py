@@ -29,7 +29,7 @@ indexer keeps their results and applies the same steps to the articles a change 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -366,7 +366,13 @@ class MergeFacts:
     prefixes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     other: Counter = field(default_factory=Counter)
 
-    def add(self, defined, prefixes, other, sign: int = 1) -> None:
+    def add(
+        self,
+        defined: Iterable[tuple[str, str]],
+        prefixes: Iterable[tuple[str, str]],
+        other: Iterable[str],
+        sign: int = 1,
+    ) -> None:
         for short, full in defined:
             self.defined[short][full] += sign
         for short, longer in prefixes:
@@ -426,7 +432,7 @@ def merged_keys(keys: tuple[str, ...], target: Callable[[str], str]) -> tuple[st
 # Corpus-wide decisions, from a key's tally.
 
 
-def _most_common(counter: Counter) -> str:
+def _most_common(counter: Counter[str]) -> str:
     order = {kind: number for number, kind in enumerate(KIND_ORDER)}
     return max(counter.items(), key=lambda item: (item[1], -order.get(item[0], len(order)), item[0]))[0]
 
@@ -484,7 +490,7 @@ def assign_ids(accepted: list[tuple[str, str]], taken: set[str]) -> dict[str, st
     return {key: _unique_id(base, taken, next_number) for key, base in sorted(accepted)}
 
 
-def _display_name(forms: Counter) -> str:
+def _display_name(forms: Counter[str]) -> str:
     """The longest form (the full name), not in capitals if another is ("Japan", not the
     dateline's "JAPAN"), most frequent first among equals."""
     return sorted(forms.items(), key=lambda item: (-len(item[0].split()), item[0].isupper(), -item[1], item[0]))[0][0]

@@ -17,6 +17,7 @@ from dataclasses import replace
 # first HTML import in a process.
 from html import unescape as _unescape
 from pathlib import PurePosixPath
+from typing import Any
 
 from tuibrowser.core.formats.items import FormatError, RawItem
 
@@ -112,7 +113,8 @@ def decode_entities(text: str) -> str:
 
 
 def _decoded(item: RawItem) -> RawItem:
-    fields = {
+    # Any: mypy checks a ** argument's value type against every field, `plain: bool` too.
+    fields: dict[str, Any] = {
         name: decode_entities(value)
         for name in ("text", "title", "source", "byline")
         if isinstance(value := getattr(item, name), str) and "&" in value

@@ -66,7 +66,7 @@ class BrowserBase(Screen[None]):
         self.index_ready = False
         self.indexing: str | None = None
         """What the index is doing, for the location bar ("indexing 40%")."""
-        self.generation: tuple[int, int] | None = None
+        self.generation: tuple[int, int, int] | None = None
         self.search_latency: list[float] = []
         """Seconds from a query change to its results on screen (bench/bench_tui.py reads it)."""
         self._serials: dict[str, int] = {}
