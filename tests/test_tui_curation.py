@@ -259,3 +259,43 @@ async def test_names_from_outside_are_shown_as_typed_never_as_markup(make_app, t
         renamed = [n for n in app._notifications if n.message.startswith("Renamed")]
         assert renamed and not renamed[-1].markup
         assert app.return_code is None
+
+
+async def test_a_locked_index_keeps_the_change_and_says_it_will_be_relinked_later(make_app, tmp_path):
+    from tuibrowser.core.errors import IndexLocked
+
+    app = make_app(indexed_copy(tmp_path))
+
+    def locked(**_kwargs):
+        raise IndexLocked("another tuibrowser is indexing this corpus")
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        app.services.sync = locked  # another process holds the index
+        await pilot.press("A", *"Bakou", "enter")
+        await settle(app, pilot)
+        warning = [n for n in app._notifications if "could not be relinked now" in n.message]
+        assert warning and warning[-1].severity == "warning"
+        assert 'aliases = ["Bakou"]' in (app.services.locations.corpus / "entities.toml").read_text(encoding="utf-8")
+        assert app.return_code is None and "3 Baku" in sidebar_entities(app)
+
+
+async def test_an_unexpected_failure_of_a_change_is_a_notification_not_a_crash(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("something unforeseen")
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        app.services.curate = broken
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert "The change could not be made: something unforeseen" in notes(app)
+        assert app.return_code is None and app.main.indexing is None
+        app.services.curate = type(app.services).curate.__get__(app.services)
+        await pilot.press("R", *"Baku City", "enter")  # the next change is not refused as "still running"
+        await settle(app, pilot)
+        assert "3 Baku City" in sidebar_entities(app)
