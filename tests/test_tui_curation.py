@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tui_support import WIDE, indexed_copy, screen_text, settle, widget_lines
+from tui_support import NARROW, WIDE, indexed_copy, screen_text, settle, widget_lines
 from tuibrowser.core.user_state import Visit
 from tuibrowser.tui.screens.dialogs import PickerScreen, TextPrompt
 from tuibrowser.tui.screens.hidden import HiddenScreen
@@ -299,3 +299,15 @@ async def test_an_unexpected_failure_of_a_change_is_a_notification_not_a_crash(m
         await pilot.press("R", *"Baku City", "enter")  # the next change is not refused as "still running"
         await settle(app, pilot)
         assert "3 Baku City" in sidebar_entities(app)
+
+
+async def test_at_80x24_the_sidebar_panel_stays_open_and_shows_the_new_name(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("R", *"M. Zakharova", "enter")
+        await settle(app, pilot)
+        assert app.main.has_class("-sidebar-open")
+        assert "6 M. Zakharova" in sidebar_entities(app)
+        assert "R/T/A/J/H edit" in widget_lines(app.query_one("#key-hints"))[0]  # the keys, in the hint line
