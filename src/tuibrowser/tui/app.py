@@ -60,6 +60,9 @@ OUR_BINDINGS = (
     "places.",
     "timeline.",
     "following.",
+    "entity.",
+    "hidden.",
+    "dialog.",
 )
 """Prefixes of tuibrowser's binding ids: these are the keymap API, and what help lists."""
 
@@ -165,11 +168,21 @@ class TuiBrowserApp(App[None]):
     # Commands.
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's built-in commands, plus importing files and the bookmarks."""
+        """Textual's built-in commands, plus importing files, the bookmarks, and curation's undo,
+        redo and hidden names."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Import files…", "Add articles from files or folders to the corpus", self.action_import)
         yield SystemCommand(
             "Bookmarks and history", "Every bookmark, and the places visited lately", self.main.action_places
+        )
+        yield SystemCommand(
+            "Undo entity change", "Undo the last change to entities.toml", self.main.action_undo_curation
+        )
+        yield SystemCommand(
+            "Redo entity change", "Redo the change to entities.toml undone last", self.main.action_redo_curation
+        )
+        yield SystemCommand(
+            "Hidden names", "Names discovery never makes an entity of; restore one", self.main.action_hidden_names
         )
 
     def action_import(self) -> None:
@@ -222,8 +235,10 @@ def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 def _our_bindings() -> list[list[Binding]]:
     """Each pane's bindings (the screen's and the app's included, as they share the keys)."""
+    from tuibrowser.tui.screens.dialogs import PickerScreen, TextPrompt
     from tuibrowser.tui.screens.following import FollowingScreen, NewList, WatchList
     from tuibrowser.tui.screens.help import HelpScreen
+    from tuibrowser.tui.screens.hidden import HiddenList, HiddenScreen
     from tuibrowser.tui.screens.import_dialog import ImportScreen
     from tuibrowser.tui.screens.places import PlacesList, PlacesScreen
     from tuibrowser.tui.widgets.entity_sidebar import EntityList, SidebarList
@@ -237,6 +252,7 @@ def _our_bindings() -> list[list[Binding]]:
     panes += [Concordance, RelatedList]
     dialogs: list[type[DOMNode]] = [PlacesList, PlacesScreen, HelpScreen, ImportScreen]
     dialogs += [WatchList, NewList, FollowingScreen, TimelineView]
+    dialogs += [HiddenList, HiddenScreen, PickerScreen, TextPrompt]
     found = [[*Binding.make_bindings(cls.BINDINGS), *shared] for cls in panes]
     return found + [list(Binding.make_bindings(cls.BINDINGS)) for cls in dialogs]
 

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
+from tuibrowser.core.entities.curation.ops import CurationError
 from tuibrowser.core.errors import IndexProblem, QueryError, SearchCancelled
 from tuibrowser.core.user_state import StateStore, Watch
 from tuibrowser.tui.messages import (
     ArticleLoaded,
+    CurationDone,
+    CurationProgress,
     EntityPageLoaded,
     IndexChanged,
     IndexProgress,
@@ -36,8 +39,9 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.message_pump import MessagePump
 
+    from tuibrowser.core.entities.curation.ops import CurationOp, CurationResult
     from tuibrowser.core.search import SearchResult
-    from tuibrowser.core.services import Services
+    from tuibrowser.core.services import EntityPage, OpenedArticle, Services
 
 LATEST_LIMIT = 200
 """Articles listed before any query; the index is sorted, so this costs the same at any size."""
@@ -186,3 +190,56 @@ def save_state(store: StateStore, target: MessagePump) -> None:
     before = len(store.problems)
     written = store.save()
     target.post_message(StateSaved(store.problems[before:], merged=written))
+
+
+def curate(
+    services: Services,
+    op: CurationOp | str,
+    article_id: str | None,
+    query: str,
+    entity_id: str | None,
+    window: tuple[str | None, str | None] | None,
+    target: MessagePump,
+) -> None:
+    """Make one curation change (`op`, or "undo" / "redo"), relinking the index, then read
+    the open article and the entity in view afresh so the screen shows the new names.
+
+    A refusal (an unknown entity, an alias another entity has, a malformed entities.toml,
+    nothing to undo), a file that cannot be written and an index that cannot be relinked
+    now are answered with a message, not raised: they are the reader's to fix, not faults.
+    """
+
+    def progress(phase: str, done: int, total: int) -> None:
+        target.post_message(CurationProgress(phase, done, total))
+
+    result: CurationResult
+    try:
+        if op == "undo":
+            result = services.undo_curation(progress=progress)
+        elif op == "redo":
+            result = services.redo_curation(progress=progress)
+        else:
+            assert not isinstance(op, str)
+            result = services.curate(op, progress=progress)
+    except CurationError as error:
+        target.post_message(CurationDone(None, str(error)))
+        return
+    except OSError as error:
+        target.post_message(CurationDone(None, f"cannot write entities.toml: {error.strerror or error}"))
+        return
+    opened: OpenedArticle | None = None
+    page: EntityPage | None = None
+    if result.changed:
+        services.forget_derived()
+    if article_id is not None:
+        try:
+            opened = services.open_article(article_id, query)
+        except (LookupError, IndexProblem):
+            opened = None
+    if entity_id is not None:
+        entity_id = result.moved.get(entity_id, entity_id)
+        try:
+            page = services.entity_page(entity_id, related_limit=12, window=window)
+        except (LookupError, IndexProblem):  # hidden, or merged away by an undo's redo
+            page = None
+    target.post_message(CurationDone(result, None, services.index_generation(), opened, page, entity_id))

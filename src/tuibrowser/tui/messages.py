@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.curation.ops import CurationResult
     from tuibrowser.core.errors import QueryError
     from tuibrowser.core.indexer import SyncReport
     from tuibrowser.core.library import ArticleSummary
@@ -193,3 +194,28 @@ class StateSaved(Message):
     problems: list[str]
     merged: bool
     """True when the file held changes from another instance that are now shown."""
+
+
+@dataclass
+class CurationProgress(Message):
+    """A curation change is relinking the index: `done` of `total` in `phase`."""
+
+    phase: str
+    done: int
+    total: int
+
+
+@dataclass
+class CurationDone(Message):
+    """A curation change (or an undo, a redo) finished, or was refused with `error`.
+
+    Carries what the screen shows afresh with the new names: the open article and the
+    entity in view, read after the relink (None when not asked for, or gone)."""
+
+    result: CurationResult | None
+    error: str | None
+    generation: tuple[int, int] | None = None
+    opened: OpenedArticle | None = None
+    page: EntityPage | None = None
+    page_asked: str | None = None
+    """The entity id the view was reloaded for (after a merge, the one it joined)."""

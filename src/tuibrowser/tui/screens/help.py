@@ -56,7 +56,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "Typing in the query box searches as you type. Ctrl+P opens the command palette "
-                    "(articles, entities, recent searches, import, bookmarks). Escape closes this help.",
+                    "(articles, entities, recent searches, import, bookmarks). In the sidebar's entity "
+                    "list and an entity's view, R T A J H rename, retype, alias, merge and hide the "
+                    "entity (entities.toml); u undoes and Ctrl+R redoes the last change from anywhere "
+                    "but the query box; U lists hidden names. Escape closes this help.",
                     style="italic",
                 )
             )

@@ -30,6 +30,19 @@ TYPE_LABELS = {
 """Section titles, in the order of core.entities.kb.ENTITY_TYPES."""
 
 
+CURATION_BINDINGS = [
+    Binding("R", "screen.curate_rename", "Rename the entity (the old name stays an alias)", id="entity.rename"),
+    Binding("T", "screen.curate_retype", "Change the entity's type", id="entity.type"),
+    Binding("A", "screen.curate_alias", "Add an alias (another spelling) to the entity", id="entity.alias"),
+    Binding("J", "screen.curate_merge", "Merge (join) the entity into another, chosen from a list", id="entity.merge"),
+    Binding("H", "screen.curate_hide", "Hide a discovered entity: never found again (U lists them)", id="entity.hide"),
+]
+"""Curating the selected entity (in the sidebar's list and the entity view): the changes are
+written to entities.toml and can be undone (`u`) and redone (Ctrl+R)."""
+
+CURATION_HINT = (("entity.rename", "entity.type", "entity.alias", "entity.merge", "entity.hide"), "edit")
+
+
 def location_id(article_id: str, start: int) -> str:
     """An option id that says where to open: the article and the mention's offset."""
     return f"{article_id}@{start}"
@@ -56,6 +69,7 @@ class EntityList(OptionList):
         Binding("M", "screen.previous_mention", "Previous mention", id="reader.previous-mention", show=False),
         Binding("j", "cursor_down", "Down", id="sidebar.down", show=False),
         Binding("k", "cursor_up", "Up", id="sidebar.up", show=False),
+        *CURATION_BINDINGS,
     ]
 
     HINTS = (
@@ -63,6 +77,7 @@ class EntityList(OptionList):
         (("reader.next-mention", "reader.previous-mention"), "mention"),
         (("main.focus-reader",), "reader"),
         (("main.entities",), "close"),
+        CURATION_HINT,
     )
 
 

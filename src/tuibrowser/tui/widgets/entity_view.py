@@ -15,7 +15,13 @@ from textual.widgets.option_list import Option
 from tuibrowser.tui.messages import ArticleRequested, EntityRequested
 from tuibrowser.tui.text import Clamp, one_line, plural
 from tuibrowser.tui.widgets.deferred import DeferredPane
-from tuibrowser.tui.widgets.entity_sidebar import location_id, parse_location, related_prompt
+from tuibrowser.tui.widgets.entity_sidebar import (
+    CURATION_BINDINGS,
+    CURATION_HINT,
+    location_id,
+    parse_location,
+    related_prompt,
+)
 from tuibrowser.tui.widgets.timeline import Line, TimelineView
 
 if TYPE_CHECKING:
@@ -64,6 +70,7 @@ class Concordance(OptionList):
         Binding("s", "toggle_said", "What it said (its quotes) / its mentions", id="concordance.said", show=False),
         Binding("j", "cursor_down", "Down", id="concordance.down", show=False),
         Binding("k", "cursor_up", "Up", id="concordance.up", show=False),
+        *CURATION_BINDINGS,
     ]
 
     HINTS = (
@@ -75,6 +82,7 @@ class Concordance(OptionList):
         (("main.bookmark",), "mark"),
         (("main.up",), "up"),
         (("main.back",), "back"),
+        CURATION_HINT,
     )
 
     def action_toggle_said(self) -> None:

@@ -126,6 +126,9 @@ class BrowserBase(Screen[None]):
             return
         error = event.worker.error
         group = event.worker.group
+        if group == "curate":  # before _index_gone: a failed change is reported, not rebuilt over
+            self.curation_failed(_describe(error))
+            return
         if _index_gone(error):
             self._recover(group, error)
             return
@@ -531,6 +534,12 @@ class BrowserBase(Screen[None]):
         raise NotImplementedError
 
     def _reload_detail(self) -> None:
+        raise NotImplementedError
+
+    def _show_page(self, page: EntityPage, highlight: int) -> None:
+        raise NotImplementedError
+
+    def curation_failed(self, error: str) -> None:
         raise NotImplementedError
 
 

@@ -53,7 +53,7 @@ class Indexing(BrowserBase):
         self._update_location()
 
     def _poll(self) -> None:
-        if not self.index_ready or any(w.group in ("poll", "index") and w.is_running for w in self.workers):
+        if not self.index_ready or any(w.group in ("poll", "index", "curate") and w.is_running for w in self.workers):
             return
         self._start_job("poll", jobs.poll, self.services, self.generation, self.store, self)
 

@@ -13,7 +13,7 @@ back and forward (`[` `]`, Backspace, Alt+arrows) move through searches, article
 views and land on the list or the reader, never in the query box.
 
 The screen is assembled from parts, one module each: `base` (state, jobs, views, history,
-saving), `indexing`, `searching`, `reading` and `entities`.
+saving), `indexing`, `searching`, `reading`, `entities` and `curating`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, Input
 
 from tuibrowser.tui import jobs
+from tuibrowser.tui.screens.browser.curating import Curating
 from tuibrowser.tui.screens.browser.entities import Entities
 from tuibrowser.tui.screens.browser.indexing import Indexing
 from tuibrowser.tui.screens.browser.reading import Reading
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     pass
 
 
-class MainScreen(Indexing, Searching, Reading, Entities):
+class MainScreen(Indexing, Searching, Reading, Entities, Curating):
     """Search pane, reader (or entity view) and entity sidebar; one pane at a time when narrow."""
 
     BINDINGS = [
@@ -57,6 +58,9 @@ class MainScreen(Indexing, Searching, Reading, Entities):
         Binding("B", "places", "Bookmarks and history", id="main.places"),
         Binding("w", "follow", "Follow (or stop following) this entity or search", id="main.follow"),
         Binding("W", "following", "Following: what is new for what you follow", id="main.following"),
+        Binding("u", "undo_curation", "Undo the last change to the entities", id="main.undo"),
+        Binding("ctrl+r", "redo_curation", "Redo the change to the entities undone last", id="main.redo"),
+        Binding("U", "hidden_names", "Hidden names: restore one", id="main.hidden-names"),
         Binding("question_mark", "app.help", "Keys for this pane", id="main.help-key", show=False),
         Binding("tab", "app.focus_next", "Next pane", id="main.next-pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", id="main.previous-pane", show=False),

@@ -1,0 +1,286 @@
+"""Curating entities from the browser: rename, retype, alias, hide, merge; undo and redo.
+
+The keys live on the entity list (sidebar) and the entity view's mentions, and act on the
+entity selected there. A dialog asks for what is needed (a name, a type, the entity to merge
+into); the change itself runs as a job (`jobs.curate`: it rewrites entities.toml and relinks
+the index, slow on a large corpus), one at a time, with its progress in the location bar.
+When it is done, the open article, the sidebar, the entity view and the results are shown
+afresh from the index, so the new name is on screen; a refusal is a notification.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.widgets import Input
+
+from tuibrowser.core.entities.curation import ops
+from tuibrowser.tui import jobs
+from tuibrowser.tui.messages import CurationDone, CurationProgress
+from tuibrowser.tui.screens.browser.base import BrowserBase
+from tuibrowser.tui.text import outside, plural
+from tuibrowser.tui.widgets.entity_sidebar import EntityList, EntitySidebar
+from tuibrowser.tui.widgets.entity_view import EntityView
+from tuibrowser.tui.widgets.reader import ArticleReader
+
+if TYPE_CHECKING:
+    from tuibrowser.core.entities.kb import Entity
+    from tuibrowser.core.services import Services
+    from tuibrowser.tui.screens.dialogs import Choice
+
+UNDOABLE_ACTIONS = frozenset({"undo_curation", "redo_curation"})
+"""Screen actions that the query box keeps for itself (they work everywhere else)."""
+
+
+class Curating(BrowserBase):
+    """The reader's corrections to entities.toml, made where the entity is seen."""
+
+    _curating = False
+    """A change is being applied (one at a time: each relinks the index)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo and redo work from anywhere but a text box (Ctrl+R there is the box's)."""
+        return not (action in UNDOABLE_ACTIONS and isinstance(self.focused, Input))
+
+    def _say(self, text: str, severity: str = "information", timeout: float = 5) -> None:
+        """A notification that shows names from outside as typed, never as markup."""
+        self.notify(outside(text), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    def _curation_target(self) -> Entity | None:
+        """The entity the keys act on: the one selected in the sidebar, else the one in view."""
+        if isinstance(self.focused, EntityList) and self.opened is not None:
+            for item in self.opened.entities:
+                if item.entity.id == self.selected_entity:
+                    return item.entity
+        if self.view == "entity" and self.page is not None:
+            return self.page.record.entity
+        self._say("Select an entity first (e lists the article's entities; v opens one's view).", timeout=4)
+        return None
+
+    # The changes.
+
+    def action_curate_rename(self) -> None:
+        from tuibrowser.tui.screens.dialogs import TextPrompt
+
+        entity = self._curation_target()
+        if entity is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name is not None and name != entity.name:
+                self._run_curation(ops.Rename(entity.id, name))
+
+        prompt = TextPrompt(
+            f"Rename {entity.name}",
+            value=entity.name,
+            note="The old name stays an alias, so the articles that write it stay linked.",
+            empty="A name cannot be empty: type the new name, or Escape to keep it.",
+        )
+        self.app.push_screen(prompt, renamed)
+
+    def action_curate_alias(self) -> None:
+        from tuibrowser.tui.screens.dialogs import TextPrompt
+
+        entity = self._curation_target()
+        if entity is None:
+            return
+
+        def added(alias: str | None) -> None:
+            if alias is not None:
+                self._run_curation(ops.AddAlias(entity.id, alias))
+
+        also = ", ".join(entity.aliases) if entity.aliases else "no aliases yet"
+        prompt = TextPrompt(
+            f"Add an alias to {entity.name}",
+            note=f"Another spelling to link to it (now: {also}).",
+            empty="An alias cannot be empty: type a spelling, or Escape to cancel.",
+        )
+        self.app.push_screen(prompt, added)
+
+    def action_curate_retype(self) -> None:
+        from tuibrowser.core.entities.kb import ENTITY_TYPES
+        from tuibrowser.tui.screens.dialogs import Choice, PickerScreen
+
+        entity = self._curation_target()
+        if entity is None:
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind is not None and kind != entity.type:
+                self._run_curation(ops.Retype(entity.id, kind))
+
+        choices = [Choice(kind, kind, "(now)" if kind == entity.type else "") for kind in ENTITY_TYPES]
+        self.app.push_screen(PickerScreen(f"Type of {entity.name}", choices), chosen)
+
+    def action_curate_merge(self) -> None:
+        from tuibrowser.tui.screens.dialogs import PickerScreen
+
+        entity = self._curation_target()
+        if entity is None:
+            return
+        services = self.services
+
+        def candidates() -> list[Choice]:
+            return _merge_choices(services, entity.id)
+
+        def chosen(into: str | None) -> None:
+            if into is not None:
+                self._run_curation(ops.Merge(entity.id, into))
+
+        picker = PickerScreen(
+            f"Merge {entity.name} into…",
+            candidates,
+            note="Type to filter · Enter merge: the other entity gains its name and aliases · Escape cancel",
+        )
+        self.app.push_screen(picker, chosen)
+
+    def action_curate_hide(self) -> None:
+        entity = self._curation_target()
+        if entity is not None:
+            self._run_curation(ops.Hide(entity.id))
+
+    def action_hidden_names(self) -> None:
+        from tuibrowser.tui.screens.hidden import HiddenScreen
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._run_curation(ops.Unhide(name))
+
+        self.app.push_screen(HiddenScreen(self.services), chosen)
+
+    def action_undo_curation(self) -> None:
+        self._run_curation("undo")
+
+    def action_redo_curation(self) -> None:
+        self._run_curation("redo")
+
+    # Running one, and showing what it did.
+
+    def _run_curation(self, op: ops.CurationOp | str) -> None:
+        if self._curating:
+            self._say("A change to the entities is still being applied; try again when it is done.", timeout=4)
+            return
+        if not self.index_ready:
+            self._say("The index is being built; change entities when it is ready.", timeout=4)
+            return
+        self._curating = True
+        self.indexing = "undoing" if op == "undo" else "redoing" if op == "redo" else "changing the entities"
+        self._update_location()
+        article_id = self.opened.article.id if self.opened is not None else None
+        query = self.opened.query if self.opened is not None else ""
+        in_view = self.page if self.view == "entity" else None
+        entity_id = in_view.record.entity.id if in_view is not None else None
+        window = in_view.window if in_view is not None else None
+        self._start_job("curate", jobs.curate, self.services, op, article_id, query, entity_id, window, self)
+
+    def curation_failed(self, error: str) -> None:
+        """The job raised what it does not expect (the worker-error handler calls this)."""
+        self._curating = False
+        self.indexing = None
+        self._say(f"The change could not be made: {error}", severity="error", timeout=8)
+        self._update_location()
+
+    @on(CurationProgress)
+    def _curation_progress(self, event: CurationProgress) -> None:
+        if self._curating and event.total:
+            self.indexing = f"relinking {100 * event.done // event.total}%"
+            self._update_location()
+
+    @on(CurationDone)
+    def _curation_done(self, event: CurationDone) -> None:
+        self._curating = False
+        self.indexing = None
+        result = event.result
+        if result is None:
+            self._say(f"Not changed: {event.error}", severity="error", timeout=8)
+            self._update_location()
+            return
+        if not result.changed:
+            self._say(f"Nothing to change: {result.summary}", timeout=4)
+            self._update_location()
+            return
+        summary = result.summary[:1].upper() + result.summary[1:]
+        relinked = f" ({plural(result.report.relinked, 'article')} relinked)" if result.report is not None else ""
+        self._say(summary + relinked, timeout=6)
+        if result.notice:
+            self._say(result.notice, severity="warning", timeout=8)
+        if result.moved:
+            self._carry_over(result.moved)
+        if event.generation is not None:
+            self.generation = event.generation  # the poll need not find this change again
+        for entity_id in result.entities:
+            self.timelines.pop(entity_id, None)
+        self._show_curated(event)
+
+    def _carry_over(self, moved: dict[str, str]) -> None:
+        """Bookmarks and watches of an entity merged away move to the one it joined."""
+        from tuibrowser.core.entities.curation.carry import carry_over
+
+        registry = self.services.registry
+
+        def label(entity_id: str) -> str:
+            record = registry.get(entity_id)
+            return record.entity.name if record is not None else entity_id
+
+        if carry_over(self.store, moved, label):
+            self._state_changed()
+            self._count_news()
+        if self.selected_entity in moved:
+            self.selected_entity = moved[self.selected_entity]
+
+    def _show_curated(self, event: CurationDone) -> None:
+        """The open article, its sidebar, the entity view and the results, with the new names."""
+        if self.query_text.strip():
+            self._search_now()  # an entity: query may match differently now
+        else:
+            self._load_latest()
+        opened = event.opened
+        if opened is not None and self.opened is not None and opened.article.id == self.opened.article.id:
+            self.opened = opened
+            if self.selected_entity not in {item.entity.id for item in opened.entities}:
+                self.selected_entity = None
+            reader = self.query_one(ArticleReader)
+            reader.set_selected_entity(self.selected_entity)
+            if self.cursor is not None and self.cursor.kind == "mention" and self.selected_entity is None:
+                self.cursor = None
+            reader.show(opened, cursor=self.cursor, top=reader.top_offset())
+            sidebar = self.query_one(EntitySidebar)
+            sidebar.show_entities(opened.entities, self.selected_entity)
+            self.detail = None
+            sidebar.show_detail(None, opened.article.id)
+            self._reload_detail()
+        if self.page is not None and event.page_asked is not None:
+            page = event.page
+            if page is not None:
+                self.page = page
+                if page.window is None:
+                    self.timelines[page.record.entity.id] = page.timeline
+                if self.view == "entity":
+                    self.selected_entity = page.record.entity.id
+                self._show_page(page, self.query_one(EntityView).highlighted_row())
+            elif self.view == "entity":
+                self.action_up()  # the entity in view is gone (hidden): back where it was opened from
+        self._update_location()
+
+
+def _merge_choices(services: Services, entity_id: str) -> list[Choice]:
+    """Every other entity, most mentioned first, matched by any of its names (a worker calls it)."""
+    from tuibrowser.tui.screens.dialogs import Choice
+
+    records = sorted(
+        services.registry.records.values(), key=lambda r: (-r.articles, -r.mentions, r.entity.name.casefold())
+    )
+    return [
+        Choice(
+            r.entity.id,
+            r.entity.name,
+            f"{r.entity.type}{', discovered' if r.entity.discovered else ''}, {plural(r.articles, 'article')}",
+            tuple(r.entity.names()),
+            # As the palette does: among equal matches, the entity mentioned more comes first.
+            1 + math.log10(1 + r.articles) / 10,
+        )
+        for r in records
+        if r.entity.id != entity_id
+    ]

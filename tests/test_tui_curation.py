@@ -1,0 +1,313 @@
+"""Pilot tests of curating entities in the browser, asserting on what is on the screen.
+
+Each test works on its own indexed copy of the sample corpus (curation rewrites its
+entities.toml), drives the keys a person would press (R rename, A alias, J merge, H hide,
+U hidden names, u undo, Ctrl+R redo) and reads the rendered sidebar, entity view and dialogs.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from tui_support import NARROW, WIDE, indexed_copy, screen_text, settle, widget_lines
+from tuibrowser.core.user_state import Visit
+from tuibrowser.tui.screens.dialogs import PickerScreen, TextPrompt
+from tuibrowser.tui.screens.hidden import HiddenScreen
+
+PUTIN_ARTICLE_QUERY = "Kremlin press service"
+"""Finds the article where discovery found "Security Council" (the sample's one discovered entity)."""
+
+
+def sidebar_entities(app) -> list[str]:
+    """The entity list's rows as shown: "  6 Maria Zakharova"."""
+    return [line.strip() for line in widget_lines(app.query_one("#entity-list")) if line.strip()]
+
+
+def entity_header(app) -> str:
+    return "\n".join(widget_lines(app.query_one("#entity-header")))
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def open_first_result(app, pilot, query: str) -> None:
+    if isinstance(app.focused, Input):
+        await pilot.press("escape")
+    await pilot.press("slash", *query)
+    await settle(app, pilot)
+    await pilot.press("enter", "enter")  # into the results, open the first
+    await settle(app, pilot)
+
+
+async def select_entity(app, pilot, name: str) -> None:
+    """Open the sidebar (e) and move down to the entity called `name`."""
+    if not app.query_one("#entity-list").has_focus:
+        await pilot.press("e")
+        await settle(app, pilot)
+    entity_list = app.query_one("#entity-list", OptionList)
+    for _ in range(entity_list.option_count):
+        option = entity_list.get_option_at_index(entity_list.highlighted)
+        if str(option.prompt).endswith(f" {name}") or str(option.prompt).endswith(f" {name} *"):
+            break
+        await pilot.press("down")
+    await settle(app, pilot)
+    assert app.main.selected_entity is not None and name in app.main._entity_name(app.main.selected_entity)
+
+
+async def test_rename_from_the_sidebar_shows_the_new_name_in_the_sidebar_and_the_entity_view(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPrompt)
+        assert "Rename Maria Zakharova" in screen_text(app)
+        await pilot.press(*"Maria V. Zakharova")  # the old name is selected: typing replaces it
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "6 Maria V. Zakharova" in sidebar_entities(app)
+        assert any(n.startswith("Renamed Maria Zakharova (maria-zakharova) to Maria V. Zakharova") for n in notes(app))
+        assert app.focused is app.query_one("#entity-list")  # still where the reader was
+        await pilot.press("v")
+        await settle(app, pilot)
+        header = entity_header(app)
+        assert "Maria V. Zakharova  person" in header
+        aliases = next(line.strip() for line in header.splitlines() if line.strip().startswith("also:"))
+        assert aliases.endswith(", Maria Zakharova")  # the old name, now an alias
+
+
+async def test_undo_restores_the_old_name_on_screen_and_redo_brings_the_new_one_back(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")  # from the entity view this time
+        await settle(app, pilot)
+        await pilot.press("R", *"Maria V. Zakharova", "enter")
+        await settle(app, pilot)
+        assert "Maria V. Zakharova" in entity_header(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "Undid: renamed Maria Zakharova (maria-zakharova) to Maria V. Zakharova" in " ".join(notes(app))
+        header = entity_header(app)
+        assert "Maria Zakharova" in header and "V. Zakharova" not in header
+        await pilot.press("q")  # up to the article: its sidebar has the old name too
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "6 Maria Zakharova" in sidebar_entities(app)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert "6 Maria V. Zakharova" in sidebar_entities(app)
+        assert any(n.startswith("Redid: renamed Maria Zakharova") for n in notes(app))
+
+
+async def test_merge_chosen_from_the_fuzzy_list_leaves_one_entity_and_moves_its_bookmark(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    app.store.toggle_bookmark(Visit("entity", "baku"))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        assert "3 Baku" in sidebar_entities(app) and "2 Azerbaijan" in sidebar_entities(app)
+        await select_entity(app, pilot, "Baku")
+        await pilot.press("J")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen) and "Merge Baku into…" in screen_text(app)
+        await pilot.press(*"azerbaijan")
+        await settle(app, pilot)
+        choices = [line.strip() for line in widget_lines(app.screen.query_one("#picker-choices")) if line.strip()]
+        assert choices[0].startswith("Azerbaijan  place") and not any(c.startswith("Baku") for c in choices)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        rows = sidebar_entities(app)
+        assert "5 Azerbaijan" in rows and not any(row.endswith(" Baku") for row in rows)
+        assert any(n.startswith("Merged Baku (baku) into Azerbaijan (azerbaijan)") for n in notes(app))
+        assert app.store.is_bookmarked("entity", "azerbaijan") and not app.store.is_bookmarked("entity", "baku")
+        await pilot.press("u")  # undone, Baku is an entity of its own again
+        await settle(app, pilot)
+        rows = sidebar_entities(app)
+        assert "3 Baku" in rows and "2 Azerbaijan" in rows
+
+
+async def test_hide_removes_a_discovered_entity_and_unhide_from_the_hidden_list_brings_it_back(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, PUTIN_ARTICLE_QUERY)
+        assert "1 Security Council *" in sidebar_entities(app)
+        await select_entity(app, pilot, "Security Council")
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert not any("Security Council" in row for row in sidebar_entities(app))
+        assert any(n.startswith("Hid Security Council") for n in notes(app))
+        await pilot.press("U")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HiddenScreen)
+        assert "Security Council" in "\n".join(widget_lines(app.screen.query_one("#hidden-names")))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, HiddenScreen)
+        assert "1 Security Council *" in sidebar_entities(app)
+        await pilot.press("U")
+        await settle(app, pilot)
+        assert "No name is hidden" in screen_text(app)
+        await pilot.press("escape")
+
+
+async def test_an_empty_name_is_refused_in_the_dialog_and_changes_nothing(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    before = (locations.corpus / "entities.toml").read_text(encoding="utf-8")
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("R", "backspace", "enter")  # the name selected, deleted: nothing left
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPrompt)
+        assert "A name cannot be empty" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "6 Maria Zakharova" in sidebar_entities(app)
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == before
+
+
+async def test_an_alias_another_entity_has_is_refused_with_its_owner_and_changes_nothing(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    before = (locations.corpus / "entities.toml").read_text(encoding="utf-8")
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        await pilot.press("A", *"Zakharova", "enter")
+        await settle(app, pilot)
+        assert "Not changed: 'Zakharova' already belongs to Maria Zakharova (maria-zakharova)" in notes(app)
+        rows = sidebar_entities(app)
+        assert "3 Baku" in rows and "6 Maria Zakharova" in rows
+        await pilot.press("u")  # nothing was done, so nothing to undo
+        await settle(app, pilot)
+        assert "Not changed: nothing to undo" in notes(app)
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == before
+
+
+async def test_a_malformed_entities_toml_is_reported_and_never_overwritten(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        broken = "[[entity]\nid = 'x'\n"  # edited by hand, while the app runs, into bad TOML
+        (locations.corpus / "entities.toml").write_text(broken, encoding="utf-8")
+        await pilot.press("A", *"Bakou", "enter")
+        await settle(app, pilot)
+        assert any(n.startswith("Not changed:") and "entities.toml" in n for n in notes(app))
+        assert app.return_code is None and "3 Baku" in sidebar_entities(app)
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == broken
+
+
+async def test_the_curation_keys_are_in_the_help_and_u_types_in_the_query_box(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("f1")
+        await settle(app, pilot)
+        help_text = screen_text(app)
+        for line in ("Rename the entity", "Merge (join) the entity into another", "Undo the last change"):
+            assert line in help_text
+        await pilot.press("escape")
+        await pilot.press("slash", "u")
+        await settle(app, pilot)
+        assert app.query_one("#query", Input).value == "u"
+        assert not any("nothing to undo" in n for n in notes(app))
+
+
+async def test_retype_and_hide_from_the_entity_view_which_then_goes_back_to_the_article(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, PUTIN_ARTICLE_QUERY)
+        await select_entity(app, pilot, "Security Council")
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "Security Council  organization, discovered" in entity_header(app)
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen) and "Type of Security Council" in screen_text(app)
+        await pilot.press(*"grp", "enter")  # fuzzy: "grp" is "group"
+        await settle(app, pilot)
+        assert "Security Council  group" in entity_header(app)  # written into entities.toml: curated now
+        await pilot.press("H")
+        await settle(app, pilot)
+        # A curated entity is merged or loses an alias instead: refused, and said why.
+        assert any(n.startswith("Not changed:") for n in notes(app)) and app.main.view == "entity"
+        await pilot.press("u")  # back to discovered, which can be hidden
+        await settle(app, pilot)
+        assert "Security Council  organization, discovered" in entity_header(app)
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert app.main.view == "article"  # the entity in view is gone: up to the article
+        assert not any("Security Council" in row for row in sidebar_entities(app))
+
+
+async def test_names_from_outside_are_shown_as_typed_never_as_markup(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("R", *"[@click=app.quit]Z", "enter")
+        await settle(app, pilot)
+        assert "6 [@click=app.quit]Z" in sidebar_entities(app)
+        renamed = [n for n in app._notifications if n.message.startswith("Renamed")]
+        assert renamed and not renamed[-1].markup
+        assert app.return_code is None
+
+
+async def test_a_locked_index_keeps_the_change_and_says_it_will_be_relinked_later(make_app, tmp_path):
+    from tuibrowser.core.errors import IndexLocked
+
+    app = make_app(indexed_copy(tmp_path))
+
+    def locked(**_kwargs):
+        raise IndexLocked("another tuibrowser is indexing this corpus")
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        app.services.sync = locked  # another process holds the index
+        await pilot.press("A", *"Bakou", "enter")
+        await settle(app, pilot)
+        warning = [n for n in app._notifications if "could not be relinked now" in n.message]
+        assert warning and warning[-1].severity == "warning"
+        assert 'aliases = ["Bakou"]' in (app.services.locations.corpus / "entities.toml").read_text(encoding="utf-8")
+        assert app.return_code is None and "3 Baku" in sidebar_entities(app)
+
+
+async def test_an_unexpected_failure_of_a_change_is_a_notification_not_a_crash(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("something unforeseen")
+
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        app.services.curate = broken
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert "The change could not be made: something unforeseen" in notes(app)
+        assert app.return_code is None and app.main.indexing is None
+        app.services.curate = type(app.services).curate.__get__(app.services)
+        await pilot.press("R", *"Baku City", "enter")  # the next change is not refused as "still running"
+        await settle(app, pilot)
+        assert "3 Baku City" in sidebar_entities(app)
+
+
+async def test_at_80x24_the_sidebar_panel_stays_open_and_shows_the_new_name(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("R", *"M. Zakharova", "enter")
+        await settle(app, pilot)
+        assert app.main.has_class("-sidebar-open")
+        assert "6 M. Zakharova" in sidebar_entities(app)
+        assert "R/T/A/J/H edit" in widget_lines(app.query_one("#key-hints"))[0]  # the keys, in the hint line
