@@ -883,3 +883,15 @@ async def test_the_results_list_fetches_more_as_the_highlight_nears_its_end(make
         await settle(app, pilot)
         assert last in screen_text(app)  # and the last hit can be reached
         assert f"{every.total} results for government" in screen_text(app)
+
+
+async def test_notifications_show_names_as_typed_never_as_markup(make_app):
+    """Notifications carry names from outside (an entity renamed in the browser, a saved
+    search, a file name); screens call notify with markup on, the app turns it off."""
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.main.notify("[b]Putin[/b][@click=app.quit]x[/]")
+        await pilot.pause(0.2)
+        toasts = "\n".join(line for toast in app.screen.query("Toast") for line in widget_lines(toast))
+        assert "[b]Putin[/b][@click=app.quit]x[/]" in toasts

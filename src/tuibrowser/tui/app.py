@@ -23,6 +23,7 @@ from tuibrowser.tui.text import outside
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from tuibrowser.tui.screens.help import Row
@@ -95,6 +96,20 @@ class TuiBrowserApp(App[None]):
         Binding("ctrl+p", "command_palette", "Command palette", id="app.command-palette", priority=True),
         Binding("f1", "help", "Keys for the focused pane", id="app.help"),
     ]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: they carry names, titles and paths from outside
+        (an entity renamed "[@click=app.quit]" must show as typed). Widgets' and screens'
+        `notify` pass markup=True explicitly, so it is ignored here, not just defaulted."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, services: Services, settings: Settings, store: StateStore) -> None:
         super().__init__()
