@@ -214,7 +214,7 @@ class CurationDone(Message):
 
     result: CurationResult | None
     error: str | None
-    generation: tuple[int, int] | None = None
+    generation: tuple[int, int, int] | None = None
     opened: OpenedArticle | None = None
     page: EntityPage | None = None
     page_asked: str | None = None
