@@ -34,13 +34,18 @@ CURATION_BINDINGS = [
     Binding("R", "screen.curate_rename", "Rename the entity (the old name stays an alias)", id="entity.rename"),
     Binding("T", "screen.curate_retype", "Change the entity's type", id="entity.type"),
     Binding("A", "screen.curate_alias", "Add an alias (another spelling) to the entity", id="entity.alias"),
+    Binding("D", "screen.curate_unalias", "Drop (remove) one of the entity's aliases", id="entity.unalias"),
     Binding("J", "screen.curate_merge", "Merge (join) the entity into another, chosen from a list", id="entity.merge"),
+    Binding("S", "screen.curate_split", "Split an alias off into a new entity of a chosen type", id="entity.split"),
     Binding("H", "screen.curate_hide", "Hide a discovered entity: never found again (U lists them)", id="entity.hide"),
+    Binding("P", "screen.curate_promote", "Promote a discovered entity into entities.toml", id="entity.promote"),
 ]
 """Curating the selected entity (in the sidebar's list and the entity view): the changes are
 written to entities.toml and can be undone (`u`) and redone (Ctrl+R)."""
 
 CURATION_HINT = (("entity.rename", "entity.type", "entity.alias", "entity.merge", "entity.hide"), "edit")
+"""The five commonest: with D, S and P too the pair would not fit the entity list's hint line at
+80 columns (F1 lists all eight)."""
 
 
 def location_id(article_id: str, start: int) -> str:

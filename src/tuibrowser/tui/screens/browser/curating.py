@@ -1,16 +1,19 @@
-"""Curating entities from the browser: rename, retype, alias, hide, merge; undo and redo.
+"""Curating entities from the browser: rename, retype, add or remove an alias, merge, split, hide,
+promote; undo and redo.
 
 The keys live on the entity list (sidebar) and the entity view's mentions, and act on the
 entity selected there. A dialog asks for what is needed (a name, a type, the entity to merge
-into); the change itself runs as a job (`jobs.curate`: it rewrites entities.toml and relinks
-the index, slow on a large corpus), one at a time, with its progress in the location bar.
-When it is done, the open article, the sidebar, the entity view and the results are shown
-afresh from the index, so the new name is on screen; a refusal is a notification.
+into, the alias to remove or split off); the change itself runs as a job (`jobs.curate`: it
+rewrites entities.toml and relinks the index, slow on a large corpus), one at a time, with
+its progress in the location bar. When it is done, the open article, the sidebar, the entity
+view and the results are shown afresh from the index, so the new name is on screen; a refusal
+is a notification.
 """
 
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -99,9 +102,26 @@ class Curating(BrowserBase):
         )
         self.app.push_screen(prompt, added)
 
+    def action_curate_unalias(self) -> None:
+        from tuibrowser.tui.screens.dialogs import PickerScreen
+
+        entity = self._curation_target()
+        if entity is None or not self._has_aliases(entity, "remove"):
+            return
+
+        def chosen(alias: str | None) -> None:
+            if alias is not None:
+                self._run_curation(ops.RemoveAlias(entity.id, alias))
+
+        picker = PickerScreen(
+            f"Remove an alias of {entity.name}",
+            _alias_choices(entity),
+            note="Type to filter · Enter remove it (undo: u) · Escape cancel",
+        )
+        self.app.push_screen(picker, chosen)
+
     def action_curate_retype(self) -> None:
-        from tuibrowser.core.entities.kb import ENTITY_TYPES
-        from tuibrowser.tui.screens.dialogs import Choice, PickerScreen
+        from tuibrowser.tui.screens.dialogs import PickerScreen
 
         entity = self._curation_target()
         if entity is None:
@@ -111,8 +131,33 @@ class Curating(BrowserBase):
             if kind is not None and kind != entity.type:
                 self._run_curation(ops.Retype(entity.id, kind))
 
-        choices = [Choice(kind, kind, "(now)" if kind == entity.type else "") for kind in ENTITY_TYPES]
-        self.app.push_screen(PickerScreen(f"Type of {entity.name}", choices), chosen)
+        self.app.push_screen(PickerScreen(f"Type of {entity.name}", _type_choices(entity.type, "(now)")), chosen)
+
+    def action_curate_split(self) -> None:
+        from tuibrowser.tui.screens.dialogs import PickerScreen
+
+        entity = self._curation_target()
+        if entity is None or not self._has_aliases(entity, "split off"):
+            return
+
+        def typed(alias: str, kind: str | None) -> None:
+            if kind is not None:
+                self._run_curation(ops.Split(entity.id, alias, kind))
+
+        def chosen(alias: str | None) -> None:
+            if alias is None:
+                return
+            # The same list retype uses; the old entity's type is marked, as a likely answer.
+            choices = _type_choices(entity.type, f"(as {entity.name})")
+            picker = PickerScreen(f"Type of {alias}, split off {entity.name}", choices)
+            self.app.push_screen(picker, partial(typed, alias))
+
+        picker = PickerScreen(
+            f"Split an alias off {entity.name}",
+            _alias_choices(entity),
+            note="Type to filter · Enter split it off (its type next) · Escape cancel",
+        )
+        self.app.push_screen(picker, chosen)
 
     def action_curate_merge(self) -> None:
         from tuibrowser.tui.screens.dialogs import PickerScreen
@@ -141,6 +186,13 @@ class Curating(BrowserBase):
         if entity is not None:
             self._run_curation(ops.Hide(entity.id))
 
+    def action_curate_promote(self) -> None:
+        # A curated entity is answered by the core ("already in entities.toml"), which reads
+        # the file as it is now, not as this screen last saw it.
+        entity = self._curation_target()
+        if entity is not None:
+            self._run_curation(ops.Promote(entity.id))
+
     def action_hidden_names(self) -> None:
         from tuibrowser.tui.screens.hidden import HiddenScreen
 
@@ -155,6 +207,13 @@ class Curating(BrowserBase):
 
     def action_redo_curation(self) -> None:
         self._run_curation("redo")
+
+    def _has_aliases(self, entity: Entity, verb: str) -> bool:
+        """Whether the entity has an alias to choose; if not, say so (no empty dialog)."""
+        if entity.aliases:
+            return True
+        self._say(f"{entity.name} has no alias to {verb} (A adds one).", timeout=4)
+        return False
 
     # Running one, and showing what it did.
 
@@ -284,3 +343,18 @@ def _merge_choices(services: Services, entity_id: str) -> list[Choice]:
         for r in records
         if r.entity.id != entity_id
     ]
+
+
+def _alias_choices(entity: Entity) -> list[Choice]:
+    """The entity's aliases, in the file's order (the key is the alias as written)."""
+    from tuibrowser.tui.screens.dialogs import Choice
+
+    return [Choice(alias, alias) for alias in entity.aliases]
+
+
+def _type_choices(current: str, mark: str) -> list[Choice]:
+    """Every entity type, in the file's order; `current` is marked with `mark`."""
+    from tuibrowser.core.entities.kb import ENTITY_TYPES
+    from tuibrowser.tui.screens.dialogs import Choice
+
+    return [Choice(kind, kind, mark if kind == current else "") for kind in ENTITY_TYPES]
