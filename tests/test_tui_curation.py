@@ -1,8 +1,9 @@
 """Pilot tests of curating entities in the browser, asserting on what is on the screen.
 
 Each test works on its own indexed copy of the sample corpus (curation rewrites its
-entities.toml), drives the keys a person would press (R rename, A alias, J merge, H hide,
-U hidden names, u undo, Ctrl+R redo) and reads the rendered sidebar, entity view and dialogs.
+entities.toml), drives the keys a person would press (R rename, A alias, D drop an alias,
+J merge, S split, H hide, P promote, U hidden names, u undo, Ctrl+R redo) and reads the
+rendered sidebar, entity view and dialogs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,19 @@ def entity_header(app) -> str:
 
 def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def also_line(app) -> str:
+    """The entity view's "also: ..." line (its aliases), or "" when it has none."""
+    return next((line.strip() for line in entity_header(app).splitlines() if line.strip().startswith("also:")), "")
+
+
+def picker_choices(app) -> list[str]:
+    return [line.strip() for line in widget_lines(app.screen.query_one("#picker-choices")) if line.strip()]
+
+
+def entities_toml(app) -> str:
+    return (app.services.locations.corpus / "entities.toml").read_text(encoding="utf-8")
 
 
 async def open_first_result(app, pilot, query: str) -> None:
@@ -212,7 +226,14 @@ async def test_the_curation_keys_are_in_the_help_and_u_types_in_the_query_box(ma
         await pilot.press("f1")
         await settle(app, pilot)
         help_text = screen_text(app)
-        for line in ("Rename the entity", "Merge (join) the entity into another", "Undo the last change"):
+        for line in (
+            "Rename the entity",
+            "Merge (join) the entity into another",
+            "Drop (remove) one of the entity's aliases",
+            "Split an alias off into a new entity",
+            "Promote a discovered entity into entities.toml",
+            "Undo the last change",
+        ):
             assert line in help_text
         await pilot.press("escape")
         await pilot.press("slash", "u")
@@ -311,3 +332,160 @@ async def test_at_80x24_the_sidebar_panel_stays_open_and_shows_the_new_name(make
         assert app.main.has_class("-sidebar-open")
         assert "6 M. Zakharova" in sidebar_entities(app)
         assert "R/T/A/J/H edit" in widget_lines(app.query_one("#key-hints"))[0]  # the keys, in the hint line
+
+
+async def test_drop_an_alias_chosen_from_its_aliases_takes_it_off_the_also_line(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "Mariya Zakharova" in also_line(app)
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen) and "Remove an alias of Maria Zakharova" in screen_text(app)
+        assert picker_choices(app) == ["Mariya Zakharova", "Zakharova", "Maria Vladimirovna Zakharova"]
+        await pilot.press(*"mariya", "enter")
+        await settle(app, pilot)
+        assert also_line(app) == "also: Zakharova, Maria Vladimirovna Zakharova"
+        assert "Maria Zakharova  person" in entity_header(app)
+        assert any(n.startswith("'Mariya Zakharova' is no longer an alias of Maria Zakharova") for n in notes(app))
+        assert '"Mariya Zakharova"' not in entities_toml(app)
+
+
+async def test_split_an_alias_off_makes_a_new_entity_in_the_sidebar_that_the_old_one_no_longer_lists(
+    make_app, tmp_path
+):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen) and "Split an alias off Maria Zakharova" in screen_text(app)
+        await pilot.press(*"zakharova")
+        await settle(app, pilot)
+        assert picker_choices(app)[0] == "Zakharova"  # the exact spelling first
+        await pilot.press("enter")
+        await settle(app, pilot)
+        # Then its type, from the list retype uses, the old entity's type marked.
+        assert "Type of Zakharova, split off Maria Zakharova" in screen_text(app)
+        assert picker_choices(app) == ["person  (as Maria Zakharova)", "organization", "place", "event", "group"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        rows = sidebar_entities(app)
+        assert any(row.endswith(" Zakharova") and "Maria" not in row for row in rows)  # the new entity
+        assert any(row.endswith(" Maria Zakharova") for row in rows)
+        assert any(n.startswith("Split 'Zakharova' off Maria Zakharova (maria-zakharova)") for n in notes(app))
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert also_line(app) == "also: Mariya Zakharova, Maria Vladimirovna Zakharova"
+        await pilot.press("u")  # undone: one entity again, with its alias
+        await settle(app, pilot)
+        assert also_line(app) == "also: Mariya Zakharova, Zakharova, Maria Vladimirovna Zakharova"
+
+
+async def test_promote_writes_a_discovered_entity_into_entities_toml_and_its_view_stays(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, PUTIN_ARTICLE_QUERY)
+        await select_entity(app, pilot, "Security Council")
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "Security Council  organization, discovered" in entity_header(app)
+        assert 'name = "Security Council"' not in entities_toml(app)
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert 'name = "Security Council"' in entities_toml(app)
+        assert any(n.startswith("Promoted Security Council") for n in notes(app))
+        assert app.main.view == "entity"
+        header = entity_header(app)
+        assert "Security Council  organization · 1 mention" in header and "discovered" not in header
+        await pilot.press("q")  # up to the article: no longer marked as found by reading
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "1 Security Council" in sidebar_entities(app)
+
+
+async def test_promote_a_curated_entity_says_it_is_there_already_and_changes_nothing(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    before = (locations.corpus / "entities.toml").read_text(encoding="utf-8")
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert "Nothing to change: Maria Zakharova (maria-zakharova) is already in entities.toml" in notes(app)
+        assert "6 Maria Zakharova" in sidebar_entities(app)
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == before
+
+
+async def test_dropping_what_has_become_the_entity_s_name_is_refused_and_changes_nothing(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("D", *"zakharova")
+        await settle(app, pilot)
+        assert picker_choices(app)[0] == "Zakharova"
+        # While the list is open, entities.toml is edited by hand: "Zakharova" is its name now.
+        edited = entities_toml(app).replace(
+            'name = "Maria Zakharova"\ntype = "person"\naliases = ["Mariya Zakharova", "Zakharova",',
+            'name = "Zakharova"\ntype = "person"\naliases = ["Mariya Zakharova", "Maria Zakharova",',
+        )
+        assert edited != entities_toml(app)
+        (locations.corpus / "entities.toml").write_text(edited, encoding="utf-8")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any(
+            n.startswith("Not changed: 'Zakharova' is the name of Zakharova (maria-zakharova), not an alias")
+            for n in notes(app)
+        )
+        assert app.return_code is None and "6 Maria Zakharova" in sidebar_entities(app)
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == edited
+
+
+async def test_splitting_a_spelling_the_entity_no_longer_has_is_refused_and_changes_nothing(make_app, tmp_path):
+    locations = indexed_copy(tmp_path)
+    app = make_app(locations)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("S", *"zakharova", "enter")
+        await settle(app, pilot)
+        assert "Type of Zakharova, split off Maria Zakharova" in screen_text(app)
+        # While the type is being chosen, the alias is removed by hand.
+        edited = entities_toml(app).replace(
+            'aliases = ["Mariya Zakharova", "Zakharova", ', 'aliases = ["Mariya Zakharova", '
+        )
+        assert edited != entities_toml(app)
+        (locations.corpus / "entities.toml").write_text(edited, encoding="utf-8")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any(
+            n.startswith("Not changed: 'Zakharova' is not an alias of Maria Zakharova (maria-zakharova)")
+            for n in notes(app)
+        )
+        rows = sidebar_entities(app)
+        assert "6 Maria Zakharova" in rows and not any(
+            row.endswith(" Zakharova") and "Maria" not in row for row in rows
+        )
+    assert (locations.corpus / "entities.toml").read_text(encoding="utf-8") == edited
+
+
+async def test_drop_or_split_on_an_entity_without_aliases_says_so_without_a_dialog(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, PUTIN_ARTICLE_QUERY)
+        await select_entity(app, pilot, "Security Council")
+        for key in ("D", "S"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert not isinstance(app.screen, PickerScreen)
+        assert "Security Council has no alias to remove (A adds one)." in notes(app)
+        assert "Security Council has no alias to split off (A adds one)." in notes(app)
