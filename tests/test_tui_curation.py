@@ -489,3 +489,17 @@ async def test_drop_or_split_on_an_entity_without_aliases_says_so_without_a_dial
             assert not isinstance(app.screen, PickerScreen)
         assert "Security Council has no alias to remove (A adds one)." in notes(app)
         assert "Security Council has no alias to split off (A adds one)." in notes(app)
+
+
+async def test_the_new_keys_can_be_remapped_by_id_and_a_clash_with_rename_is_refused(make_app, tmp_path):
+    config = '[keymap]\n"entity.promote" = "X"\n"entity.split" = "R"\n'
+    app = make_app(indexed_copy(tmp_path), config=config)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, PUTIN_ARTICLE_QUERY)
+        assert not any("no binding has the id" in n for n in notes(app))
+        assert any("'R' for entity.split is taken by entity.rename" in n for n in notes(app))
+        await select_entity(app, pilot, "Security Council")
+        await pilot.press("X")
+        await settle(app, pilot)
+        assert 'name = "Security Council"' in entities_toml(app)
+        assert "1 Security Council" in sidebar_entities(app)
