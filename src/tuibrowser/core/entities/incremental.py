@@ -592,6 +592,7 @@ class _Merges:
         """The rows of the three fact tables this change alters."""
         plan: list[_Write] = []
         delta = self.delta
+        self.prefetch([*delta.defined, *delta.prefixes, *delta.other])  # in a few queries, not three per key
         for table, facts, column in (("merge_defined", delta.defined, 0), ("merge_prefix", delta.prefixes, 1)):
             gone, rows = [], []
             for short, fulls in facts.items():
