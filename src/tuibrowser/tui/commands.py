@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-from textual.markup import escape
 
+from tuibrowser.tui.fuzzy import MAX_CANDIDATE, PaletteMatcher
 from tuibrowser.tui.text import outside, plural
 
 if TYPE_CHECKING:
     from tuibrowser.tui.app import TuiBrowserApp
 
 
-def _safe(text: str) -> str:
-    """Escape untrusted text for Matcher.highlight, which parses its candidate as markup
-    (textual 8.2.8, fuzzy.py: Content.from_markup(candidate)); a title such as
-    "[@click=app.quit]" must be shown, not run."""
-    return escape(text)
+def _matcher(provider: Provider, query: str) -> PaletteMatcher:
+    """Our matcher, not Textual's (see tui/fuzzy.py: its time grows combinatorially with a
+    candidate's length); it shows candidates as plain text, never as markup."""
+    return PaletteMatcher(query, provider.match_style)
 
 
 class ArticlesProvider(Provider):
@@ -45,13 +44,13 @@ class ArticlesProvider(Provider):
                 )
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = _matcher(self, query)
         for article in self._articles:
             score = matcher.match(article.title)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(_safe(article.title)),
+                    matcher.highlight(article.title),
                     partial(self._open, article.id),
                     help=" · ".join(x for x in (article.date, article.source) if x),
                 )
@@ -62,7 +61,7 @@ class EntitiesProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
+        matcher = _matcher(self, query)
         records = await asyncio.to_thread(lambda: list(app.services.registry.records.values()))
         for record in records:
             entity = record.entity
@@ -73,7 +72,7 @@ class EntitiesProvider(Provider):
                 weight = 1 + math.log10(1 + record.articles) / 10
                 yield Hit(
                     score * weight,
-                    matcher.highlight(_safe(entity.name)),
+                    matcher.highlight(entity.name),
                     partial(app.main.open_entity, entity.id),
                     help=f"{entity.type}, {plural(record.articles, 'article')}",
                 )
@@ -85,17 +84,20 @@ class RecentSearchesProvider(Provider):
     async def discover(self) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
         for query in app.store.history.recent_searches():
-            yield DiscoveryHit(Content(f"Search: {outside(query)}"), partial(app.main.run_search_from_palette, query))
+            shown = outside(query)
+            if len(shown) > MAX_CANDIDATE:
+                shown = shown[: MAX_CANDIDATE - 1] + "…"
+            yield DiscoveryHit(Content(f"Search: {shown}"), partial(app.main.run_search_from_palette, query))
 
     async def search(self, query: str) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
+        matcher = _matcher(self, query)
         for recent in app.store.history.recent_searches():
             score = matcher.match(recent)
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(_safe(outside(recent))),
+                    matcher.highlight(outside(recent)),
                     partial(app.main.run_search_from_palette, recent),
                     help="recent search",
                 )
