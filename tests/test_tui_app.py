@@ -340,6 +340,27 @@ async def test_a_bad_query_is_explained_inline_and_the_previous_results_stay(mak
         assert "Lachin Corridor Talks" in screen_text(app)  # Bayramov's results are still listed
 
 
+async def test_enter_after_a_refused_query_opens_what_is_listed_and_nothing_later(make_app):
+    """Enter on the results left from before a refused query opens the highlighted one; it
+    is never kept to fire later, when another query's results arrive (a new user, typing a
+    new search, was pulled into an article chosen minutes before)."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await new_search(app, pilot, "Bayramov")
+        app.query_one("#query", Input).value = "entity:nosuch"  # pasted
+        await settle(app, pilot)
+        assert "no entity called 'nosuch'" in status(app)
+        assert location(app).startswith(" search “entity:nosuch”")  # the bar follows the box
+        await pilot.press("escape", "enter")  # into the listed results, open one
+        await settle(app, pilot)
+        assert location(app).startswith(" search “Bayramov” (2) › Prime Minister Nikol Pashinyan")
+        assert "match 1/" in location(app)  # Bayramov's matches, in the article it was listed for
+        await new_search(app, pilot, "Baku")
+        await settle(app, pilot)
+        assert app.main.view == "search" and isinstance(app.focused, Input)
+        assert "results for Baku" in status(app) and "›" not in location(app)
+
+
 async def test_search_only_on_enter_when_search_as_you_type_is_off(make_app):
     app = make_app(config="search_as_you_type = false\n")
     async with app.run_test(size=WIDE) as pilot:

@@ -85,8 +85,11 @@ class BrowserBase(Screen[None]):
         self.last_citation: str | None = None
         self._submitted: str | None = None
         """A query submitted with Enter whose results have not taken the focus yet."""
-        self._open_when_ready: int | None = None
-        """A result row chosen before its results arrived: opened when they do."""
+        self._open_when_ready: tuple[str, int] | None = None
+        """(query, row): a result row chosen before that query's results arrived, opened
+        when they do, and only then (another query's results never open it)."""
+        self._failed_query: str | None = None
+        """The query in the box when the core refused it (the list still shows the one before)."""
         self.pinned: Line | None = None
         """A timeline kept on screen to compare with the next entity's."""
         self.timelines: dict[str, Timeline] = {}

@@ -42,18 +42,32 @@ class Reading(BrowserBase):
     def _article_requested(self, event: ArticleRequested) -> None:
         event.stop()
         if self.view == "search":
-            if self._listing_is_stale():
+            if self._listing_is_stale() and self._failed_query != self.query_text:
                 # Enter came before the results of what was just typed: open the hit at this
                 # row when they arrive, not an article from the old list.
-                self._open_when_ready = self.query_one(SearchPane).highlighted_index()
+                self._open_when_ready = (self.query_text, self.query_one(SearchPane).highlighted_index())
+                return
+            if self._listing_is_stale() and self.listing is not None:
+                # After a refused query the list shows the search before it: what is chosen
+                # there opens as a hit of that search (its matches, its place).
+                self.open_article(event.article_id, event.anchor, query=self.listing.query)
                 return
             self._commit_search()
         self.open_article(event.article_id, event.anchor)
 
-    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
-        """Load an article (in a worker); it is shown when ArticleLoaded arrives."""
+    def open_article(
+        self,
+        article_id: str,
+        anchor: int = -1,
+        *,
+        restore: bool = False,
+        preview: bool = False,
+        query: str | None = None,
+    ) -> None:
+        """Load an article (in a worker); it is shown when ArticleLoaded arrives. Its matches
+        are those of `query`, by default the query in the box."""
         serial = self._next_serial("article")
-        query = self.query_text
+        query = self.query_text if query is None else query
         self._start_job(
             "article", jobs.load_article, self.services, article_id, query, anchor, restore, serial, self, preview
         )

@@ -44,7 +44,7 @@ class Searching(BrowserBase):
             # A second Enter before the focus reached the results (keys typed ahead, as in
             # "query⏎⏎"): it was meant for the results list, so open the first hit.
             self._submitted = None
-            self._open_when_ready = 0
+            self._open_when_ready = (event.query, 0)
             if not self._listing_is_stale():
                 self._open_pending()
             return
@@ -117,10 +117,15 @@ class Searching(BrowserBase):
         self._answered = event.serial
         pane = self.query_one(SearchPane)
         if isinstance(event.result, QueryError):
-            # A bad query is explained where it was typed; the previous results stay.
+            # A bad query is explained where it was typed; the previous results stay, and
+            # an Enter waiting for this query's results is dropped (it has none).
+            self._failed_query = event.query
+            self._open_when_ready = None
             self._status(Status(str(event.result), "error"))
             pane.set_offer(None)
+            self._update_location()
             return
+        self._failed_query = None
         result: SearchResult = event.result
         read = self.store.read
         items = tuple(
@@ -188,9 +193,11 @@ class Searching(BrowserBase):
 
     def _open_pending(self) -> None:
         """Open the hit asked for before the results arrived (see _article_requested)."""
-        row, self._open_when_ready = self._open_when_ready, None
-        if row is not None and self.listing is not None and self.listing.items and self.view == "search":
-            item = self.listing.items[min(row, len(self.listing.items) - 1)]
+        pending, self._open_when_ready = self._open_when_ready, None
+        if pending is None or self.listing is None or self.listing.query != pending[0]:
+            return
+        if self.listing.items and self.view == "search":
+            item = self.listing.items[min(pending[1], len(self.listing.items) - 1)]
             self._commit_search()
             self.open_article(item.id)
 
