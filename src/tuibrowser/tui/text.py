@@ -58,4 +58,11 @@ def _with_ellipsis(line: list[Segment], width: int) -> list[Segment]:
     if length >= width:
         line = Segment.adjust_line_length(line, width - 1)
     style = line[-1].style if line else None
+    if _ends_in_ellipsis(line):
+        return line  # a snippet's own " …" already says it goes on: no "……"
     return [*line, Segment("…", style)]
+
+
+def _ends_in_ellipsis(line: list[Segment]) -> bool:
+    text = "".join(segment.text for segment in line[-3:]).rstrip(" ")
+    return text.endswith(("…", "..."))
