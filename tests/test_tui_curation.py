@@ -503,3 +503,32 @@ async def test_the_new_keys_can_be_remapped_by_id_and_a_clash_with_rename_is_ref
         await settle(app, pilot)
         assert 'name = "Security Council"' in entities_toml(app)
         assert "1 Security Council" in sidebar_entities(app)
+
+
+def section_of(rows: list[str], name: str) -> str | None:
+    """The sidebar section ("People", "Organisations", ...) whose rows include `name`."""
+    section = None
+    for row in rows:
+        if row[:1].isdigit() or row[:1] == " ":
+            if row.split(" ", 1)[1].removesuffix(" *") == name:
+                return section
+        else:
+            section = row
+    return None
+
+
+async def test_split_s_type_list_starts_on_the_entity_s_type_so_enter_at_once_keeps_it(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Kremlin")
+        await select_entity(app, pilot, "Kremlin")
+        await pilot.press("S", *"the kremlin", "enter")
+        await settle(app, pilot)
+        assert "Type of the Kremlin, split off Kremlin" in screen_text(app)
+        assert "organization  (as Kremlin)" in picker_choices(app)
+        await pilot.press("enter")  # at once: the hint's type, not the first listed (person)
+        await settle(app, pilot)
+        rows = sidebar_entities(app)
+        assert section_of(rows, "the Kremlin") == "Organisations"
+        assert section_of(rows, "Kremlin") == "Organisations"
+        assert any(n.startswith("Split 'the Kremlin' off Kremlin") and "person" not in n for n in notes(app))

@@ -131,7 +131,8 @@ class Curating(BrowserBase):
             if kind is not None and kind != entity.type:
                 self._run_curation(ops.Retype(entity.id, kind))
 
-        self.app.push_screen(PickerScreen(f"Type of {entity.name}", _type_choices(entity.type, "(now)")), chosen)
+        choices = _type_choices(entity.type, "(now)")
+        self.app.push_screen(PickerScreen(f"Type of {entity.name}", choices, start=entity.type), chosen)
 
     def action_curate_split(self) -> None:
         from tuibrowser.tui.screens.dialogs import PickerScreen
@@ -147,9 +148,9 @@ class Curating(BrowserBase):
         def chosen(alias: str | None) -> None:
             if alias is None:
                 return
-            # The same list retype uses; the old entity's type is marked, as a likely answer.
+            # The same list retype uses; the old entity's type is marked, and highlighted, as a likely answer.
             choices = _type_choices(entity.type, f"(as {entity.name})")
-            picker = PickerScreen(f"Type of {alias}, split off {entity.name}", choices)
+            picker = PickerScreen(f"Type of {alias}, split off {entity.name}", choices, start=entity.type)
             self.app.push_screen(picker, partial(typed, alias))
 
         picker = PickerScreen(
