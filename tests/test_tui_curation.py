@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tui_support import NARROW, WIDE, indexed_copy, screen_text, settle, widget_lines
+from tui_support import NARROW, WIDE, indexed_copy, screen_lines, screen_text, settle, widget_lines
 from tuibrowser.core.user_state import Visit
 from tuibrowser.tui.screens.dialogs import PickerScreen, TextPrompt
 from tuibrowser.tui.screens.hidden import HiddenScreen
@@ -503,3 +503,125 @@ async def test_the_new_keys_can_be_remapped_by_id_and_a_clash_with_rename_is_ref
         await settle(app, pilot)
         assert 'name = "Security Council"' in entities_toml(app)
         assert "1 Security Council" in sidebar_entities(app)
+
+
+def section_of(rows: list[str], name: str) -> str | None:
+    """The sidebar section ("People", "Organisations", ...) whose rows include `name`."""
+    section = None
+    for row in rows:
+        if row[:1].isdigit() or row[:1] == " ":
+            if row.split(" ", 1)[1].removesuffix(" *") == name:
+                return section
+        else:
+            section = row
+    return None
+
+
+async def test_split_s_type_list_starts_on_the_entity_s_type_so_enter_at_once_keeps_it(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Kremlin")
+        await select_entity(app, pilot, "Kremlin")
+        await pilot.press("S", *"the kremlin", "enter")
+        await settle(app, pilot)
+        assert "Type of the Kremlin, split off Kremlin" in screen_text(app)
+        assert "organization  (as Kremlin)" in picker_choices(app)
+        await pilot.press("enter")  # at once: the hint's type, not the first listed (person)
+        await settle(app, pilot)
+        rows = sidebar_entities(app)
+        assert section_of(rows, "the Kremlin") == "Organisations"
+        assert section_of(rows, "Kremlin") == "Organisations"
+        assert any(n.startswith("Split 'the Kremlin' off Kremlin") and "person" not in n for n in notes(app))
+
+
+def location(app) -> str:
+    """The location bar as shown: "search “Kremlin” (3) › <title> › 3 mentions of Kremlin"."""
+    return widget_lines(app.query_one("#location"))[0].strip()
+
+
+async def test_undoing_a_hide_selects_the_entity_again_and_its_keys_act_on_it(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Kremlin")
+        await select_entity(app, pilot, "Security Council")
+        assert location(app).endswith("› 1 mention of Security Council")
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert location(app).endswith("› 3 matches")  # gone, so nothing is selected
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "1 Security Council *" in sidebar_entities(app)
+        assert location(app).endswith("› 1 mention of Security Council")
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert "Security Council has no alias to remove (A adds one)." in notes(app)
+        assert not any(n.startswith("Select an entity first") for n in notes(app))
+        await pilot.press("ctrl+r")  # hidden again: no longer selected
+        await settle(app, pilot)
+        assert location(app).endswith("› 3 matches")
+        assert not any("Security Council" in row for row in sidebar_entities(app))
+
+
+async def test_undoing_a_merge_selects_the_entity_merged_away_again(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Baku")
+        await pilot.press("J", *"azerbaijan", "enter")
+        await settle(app, pilot)
+        assert location(app).endswith("› 5 mentions of Azerbaijan")  # the entity Baku became
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert location(app).endswith("› 3 mentions of Baku")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert location(app).endswith("› 5 mentions of Azerbaijan")
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPrompt) and "Rename Azerbaijan" in screen_text(app)
+
+
+async def test_the_selection_survives_every_change_that_keeps_the_entity_and_its_undo_and_redo(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Kremlin")
+        await select_entity(app, pilot, "Kremlin")
+        changes = (
+            (("R", *"Kreml", "enter"), "Kreml"),
+            (("A", *"Kremlj", "enter"), "Kreml"),
+            (("T", *"grp", "enter"), "Kreml"),
+            (("S", *"the kremlin", "enter", "enter"), "Kreml"),
+        )
+        for keys, name in changes:
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert location(app).endswith(f" of {name}"), keys
+            for undo_redo in ("u", "ctrl+r"):
+                await pilot.press(undo_redo)
+                await settle(app, pilot)
+                assert " mention" in location(app) and location(app).split(" of ")[-1].startswith("Krem"), undo_redo
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen) and "Remove an alias of Kreml" in screen_text(app)
+
+
+async def test_hiding_the_entity_in_view_beside_the_results_leaves_nothing_showing_it(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"Security Council")  # opened from the palette, not from an article
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Security Council  organization, discovered · 1 mention in 1 article" in entity_header(app)
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert any(n.startswith("Hid Security Council") for n in notes(app))
+        app.clear_notifications()  # their toasts name it
+        await pilot.pause()
+        assert app.main.view == "search"
+        assert "Security Council" not in screen_text(app)
+        await pilot.press("U")
+        await settle(app, pilot)
+        behind = [line for line in screen_lines(app) if "│" not in line]  # outside the dialog's box
+        assert not any("Security Council" in line for line in behind)

@@ -99,10 +99,19 @@ class PickerScreen(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous choice", id="dialog.previous", show=False),
     ]
 
-    def __init__(self, title: str, choices: Sequence[Choice] | Callable[[], list[Choice]], *, note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[Choice] | Callable[[], list[Choice]],
+        *,
+        note: str = "",
+        start: str | None = None,
+    ) -> None:
         super().__init__()
         self._title = title
         self._note = note
+        self._start = start
+        """The key of the choice highlighted until something is typed (the likely answer), else the first."""
         self._load = choices if callable(choices) else None
         self.choices: list[Choice] = [] if callable(choices) else list(choices)
 
@@ -157,7 +166,14 @@ class PickerScreen(ModalScreen[str | None]):
         choices = self.query_one(ChoiceList)
         choices.clear_options()
         choices.add_options(options)
-        choices.highlighted = 0 if found else None
+        if not found:
+            choices.highlighted = None
+        elif not query.strip() and self._start is not None:
+            # Enter at once takes the likely answer, not whatever happens to be listed first.
+            keys = [choice.key for choice in found]
+            choices.highlighted = keys.index(self._start) if self._start in keys else 0
+        else:
+            choices.highlighted = 0
 
     def action_move(self, step: int) -> None:
         choices = self.query_one(ChoiceList)

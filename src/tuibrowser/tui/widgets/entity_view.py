@@ -151,6 +151,15 @@ class EntityView(DeferredPane):
         if related.option_count:
             related.highlighted = 0
 
+    def clear(self) -> None:
+        """Show no entity (the one shown is gone: hidden), so nothing on screen still names it."""
+        self.page = None
+        self.query_one("#entity-header", Static).update(Text(""))
+        self.query_one(TimelineView).show(None)
+        self.query_one("#concordance-title", Static).update(Text(""))
+        self.query_one("#concordance", Concordance).clear_options()
+        self.query_one("#view-related", RelatedList).clear_options()
+
     def toggle_said(self) -> None:
         """Switch the list between the entity's mentions and what it said."""
         self.said = not self.said

@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.widgets import Input
+from textual.widgets import ContentSwitcher, Input
 
 from tuibrowser.core.entities.curation import ops
 from tuibrowser.tui import jobs
@@ -29,6 +29,7 @@ from tuibrowser.tui.widgets.entity_view import EntityView
 from tuibrowser.tui.widgets.reader import ArticleReader
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.curation.ops import CurationResult
     from tuibrowser.core.entities.kb import Entity
     from tuibrowser.core.services import Services
     from tuibrowser.tui.screens.dialogs import Choice
@@ -42,6 +43,10 @@ class Curating(BrowserBase):
 
     _curating = False
     """A change is being applied (one at a time: each relinks the index)."""
+
+    _unselected: tuple[str, str | None] | None = None
+    """The entity a change took the selection from (hidden, merged away) and the one it went
+    to (the entity it joined, or None): undoing or redoing that change selects it again."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Undo and redo work from anywhere but a text box (Ctrl+R there is the box's)."""
@@ -131,7 +136,8 @@ class Curating(BrowserBase):
             if kind is not None and kind != entity.type:
                 self._run_curation(ops.Retype(entity.id, kind))
 
-        self.app.push_screen(PickerScreen(f"Type of {entity.name}", _type_choices(entity.type, "(now)")), chosen)
+        choices = _type_choices(entity.type, "(now)")
+        self.app.push_screen(PickerScreen(f"Type of {entity.name}", choices, start=entity.type), chosen)
 
     def action_curate_split(self) -> None:
         from tuibrowser.tui.screens.dialogs import PickerScreen
@@ -147,9 +153,9 @@ class Curating(BrowserBase):
         def chosen(alias: str | None) -> None:
             if alias is None:
                 return
-            # The same list retype uses; the old entity's type is marked, as a likely answer.
+            # The same list retype uses; the old entity's type is marked, and highlighted, as a likely answer.
             choices = _type_choices(entity.type, f"(as {entity.name})")
-            picker = PickerScreen(f"Type of {alias}, split off {entity.name}", choices)
+            picker = PickerScreen(f"Type of {alias}, split off {entity.name}", choices, start=entity.type)
             self.app.push_screen(picker, partial(typed, alias))
 
         picker = PickerScreen(
@@ -229,7 +235,8 @@ class Curating(BrowserBase):
         self._update_location()
         article_id = self.opened.article.id if self.opened is not None else None
         query = self.opened.query if self.opened is not None else ""
-        in_view = self.page if self.view == "entity" else None
+        # Not only when the view is open: after going up from it, it can stay beside the results.
+        in_view = self.page
         entity_id = in_view.record.entity.id if in_view is not None else None
         window = in_view.window if in_view is not None else None
         self._start_job("curate", jobs.curate, self.services, op, article_id, query, entity_id, window, self)
@@ -271,7 +278,7 @@ class Curating(BrowserBase):
             self.generation = event.generation  # the poll need not find this change again
         for entity_id in result.entities:
             self.timelines.pop(entity_id, None)
-        self._show_curated(event)
+        self._show_curated(event, result)
 
     def _carry_over(self, moved: dict[str, str]) -> None:
         """Bookmarks and watches of an entity merged away move to the one it joined."""
@@ -286,24 +293,24 @@ class Curating(BrowserBase):
         if carry_over(self.store, moved, label):
             self._state_changed()
             self._count_news()
-        if self.selected_entity in moved:
-            self.selected_entity = moved[self.selected_entity]
 
-    def _show_curated(self, event: CurationDone) -> None:
+    def _show_curated(self, event: CurationDone, result: CurationResult) -> None:
         """The open article, its sidebar, the entity view and the results, with the new names."""
         if self.query_text.strip():
             self._search_now()  # an entity: query may match differently now
         else:
             self._load_latest()
         opened = event.opened
-        if opened is not None and self.opened is not None and opened.article.id == self.opened.article.id:
+        same_article = opened is not None and self.opened is not None and opened.article.id == self.opened.article.id
+        present = {item.entity.id for item in opened.entities} if opened is not None and same_article else None
+        before = self.selected_entity
+        self.selected_entity = self._selection_after(result, present)
+        if self.cursor is not None and self.cursor.kind == "mention" and self.selected_entity != before:
+            self.cursor = None  # a mention of the entity no longer selected
+        reader = self.query_one(ArticleReader)
+        reader.set_selected_entity(self.selected_entity)
+        if opened is not None and same_article:
             self.opened = opened
-            if self.selected_entity not in {item.entity.id for item in opened.entities}:
-                self.selected_entity = None
-            reader = self.query_one(ArticleReader)
-            reader.set_selected_entity(self.selected_entity)
-            if self.cursor is not None and self.cursor.kind == "mention" and self.selected_entity is None:
-                self.cursor = None
             reader.show(opened, cursor=self.cursor, top=reader.top_offset())
             sidebar = self.query_one(EntitySidebar)
             sidebar.show_entities(opened.entities, self.selected_entity)
@@ -319,9 +326,47 @@ class Curating(BrowserBase):
                 if self.view == "entity":
                     self.selected_entity = page.record.entity.id
                 self._show_page(page, self.query_one(EntityView).highlighted_row())
-            elif self.view == "entity":
-                self.action_up()  # the entity in view is gone (hidden): back where it was opened from
+            else:
+                self._drop_page()
         self._update_location()
+
+    def _selection_after(self, result: CurationResult, present: set[str] | None) -> str | None:
+        """The entity to select after a change: the same one while it exists, the one it
+        joined when it was merged away, else none; an undo or redo that brings back an entity
+        a change took the selection from selects it again.
+
+        `present` holds the ids of the open article's entities as read after the change (None
+        when no article was read again: then only the change's own removals count).
+        """
+        before = self.selected_entity
+        after = result.moved.get(before, before) if before is not None else None
+        if after is not None and (after not in present if present is not None else after in result.removed):
+            after = None
+        taken = self._unselected
+        if (
+            taken is not None
+            and result.op in ("undo", "redo")
+            and present is not None
+            and after == taken[1]
+            and taken[0] in present
+        ):
+            self._unselected = None
+            return taken[0]
+        if before is not None and after != before:
+            self._unselected = (before, after)
+        return after
+
+    def _drop_page(self) -> None:
+        """The entity in the entity view is gone (hidden): nothing may show it any more, not
+        the view (which stays beside the results after going up from it), nor the view's
+        place in the centre; from the view itself, back to where it was opened from."""
+        self.page = None
+        self.query_one(EntityView).clear()
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == "entity-view":
+            switcher.current = "reader"
+        if self.view == "entity":
+            self.action_up()
 
 
 def _merge_choices(services: Services, entity_id: str) -> list[Choice]:
