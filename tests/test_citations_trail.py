@@ -8,7 +8,7 @@ import threading
 from tuibrowser.cli import main
 from tuibrowser.core import trail
 from tuibrowser.core.article import Article
-from tuibrowser.core.citations import citation, paragraph_span, sentence_span
+from tuibrowser.core.citations import citation, paragraph_span, quote_span, sentence_span
 from tuibrowser.core.trail import TrailEvent
 
 TEXT = (
@@ -28,6 +28,16 @@ def test_the_sentence_holding_an_offset_skips_abbreviations_and_keeps_closing_qu
     assert TEXT[slice(*sentence_span(TEXT, 3))] == "Russia on Wednesday called on Baku to unblock the corridor."
     second = TEXT.index("second")
     assert TEXT[slice(*paragraph_span(TEXT, second))].startswith("A second paragraph")
+
+
+def test_a_quote_is_cited_with_its_own_marks_balanced():
+    text = "Lavrov said: “The incident is related. It is about the border,” he said. “Yes” too."
+    words = text.index("The incident"), text.index(",” he")
+    assert text[slice(*quote_span(text, *words))] == "“The incident is related. It is about the border,”"
+    yes = text.index("Yes")
+    assert text[slice(*quote_span(text, yes, yes + 3))] == "“Yes”"
+    plain = "no marks here at all"
+    assert quote_span(plain, 3, 8) == (3, 8)
 
 
 def test_a_citation_is_markdown_with_the_source_and_nothing_invented():

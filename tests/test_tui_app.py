@@ -788,6 +788,11 @@ async def test_y_copies_a_citation_y_saves_it_and_the_trail_lists_the_session(ma
         await settle(app, pilot)
         saved = (data_dir() / "citations.md").read_text()
         assert saved.startswith("> ")
+        await pilot.press("apostrophe")  # the first quote: it is cited whole, marks balanced
+        await pilot.press("y")
+        quoted = app.clipboard.splitlines()[0]
+        assert quoted.startswith("> “") and quoted.count("“") == quoted.count("”")
+        assert any("Copied a citation of this quote" in n.message for n in app._notifications)
         await choose_entity(app, pilot, "Maria Zakharova")
         await pilot.press("v")
         await settle(app, pilot)
@@ -796,8 +801,8 @@ async def test_y_copies_a_citation_y_saves_it_and_the_trail_lists_the_session(ma
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("- ")]
     assert "read “Russia Urges Baku to ‘Unblock Lachin Corridor’”, Asbarez, 2023-06-23" in lines[0]
-    assert "cited “Russia Urges Baku" in lines[1]
-    assert "looked up Maria Zakharova (`maria-zakharova`)" in lines[2]
+    assert "cited “Russia Urges Baku" in lines[1] and "cited “Russia Urges Baku" in lines[2]  # sentence, quote
+    assert "looked up Maria Zakharova (`maria-zakharova`)" in lines[3]
 
 
 # Who said what.

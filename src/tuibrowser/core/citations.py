@@ -44,6 +44,29 @@ def sentence_span(text: str, offset: int) -> tuple[int, int]:
     return start, high
 
 
+OPENING_MARKS = "\"“‘'«„"
+CLOSING_MARKS = "\"”’'»“"
+
+
+def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quote's words (`start`:`end`, as core.quotes gives them) with the quotation marks
+    around them, so a citation of it is balanced: "“...,” he said" gives "“...,”". A mark
+    is looked for past a space before, and past a comma or full stop and a space after."""
+    before = start
+    while before > 0 and text[before - 1] == " " and start - before < 2:
+        before -= 1
+    if before > 0 and text[before - 1] in OPENING_MARKS:
+        start = before - 1
+    after = end
+    while after < len(text) and text[after] in " ,.;:!?" and after - end < 3:
+        after += 1
+        if after < len(text) and text[after] in CLOSING_MARKS:
+            return start, after + 1
+    if end < len(text) and text[end] in CLOSING_MARKS:
+        end += 1
+    return start, end
+
+
 def _closing(text: str, position: int, high: int) -> int:
     """Closing quotes and brackets right after the full stop belong to the sentence."""
     count = 0

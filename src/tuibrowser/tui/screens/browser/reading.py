@@ -9,7 +9,7 @@ from textual import on
 from textual.widgets import ContentSwitcher
 
 from tuibrowser.core import trail
-from tuibrowser.core.citations import citation, paragraph_span, sentence_span
+from tuibrowser.core.citations import citation, paragraph_span, quote_span, sentence_span
 from tuibrowser.core.paths import data_dir
 from tuibrowser.core.trail import TrailEvent
 from tuibrowser.core.user_state import Visit
@@ -250,7 +250,10 @@ class Reading(BrowserBase):
         if self.opened is None or self.view != "article" or not self.opened.article.paragraphs:
             return None
         text = self.opened.article.text
-        if self.cursor is not None and self.cursor.end > self.cursor.start:
+        if self.cursor is not None and self.cursor.kind == "quote" and self.cursor.end > self.cursor.start:
+            start, end = quote_span(text, self.cursor.start, self.cursor.end)  # the quote, its marks balanced
+            what = "quote"
+        elif self.cursor is not None and self.cursor.end > self.cursor.start:
             start, end = sentence_span(text, self.cursor.start)
             what = "sentence"
         else:
