@@ -908,6 +908,10 @@ async def test_the_results_list_fetches_more_as_the_highlight_nears_its_end(make
         await pilot.press("end")
         await settle(app, pilot)
         assert last in screen_text(app)  # and the last hit can be reached
+        assert location(app).endswith(f"› {every.total}/{every.total}")  # the list has no scrollbar: the bar says where
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert location(app).endswith(f"› 1/{every.total}")
         assert f"{every.total} results for government" in screen_text(app)
 
 

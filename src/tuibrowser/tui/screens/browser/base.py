@@ -426,6 +426,10 @@ class BrowserBase(Screen[None]):
         elif self.view == "entity" and self.page is not None:
             entity = self.page.record.entity.name
             bookmarked = self.store.is_bookmarked("entity", self.page.record.entity.id)
+        elif self.view == "search" and self.listing is not None and self.listing.items:
+            hits = self.query_one(SearchPane).query_one("#results", OptionList)
+            if hits.has_focus and hits.highlighted is not None:
+                position = f"{hits.highlighted + 1:,}/{self.listing.total:,}"  # where in the list
         # An article's place is the search it was opened from, not what the box holds now.
         query = self.opened.query if self.view == "article" and self.opened is not None else self.query_text
         query = query if query.strip() else ""

@@ -74,8 +74,11 @@ class Reading(BrowserBase):
 
     @on(ResultHighlighted)
     def _result_highlighted(self, event: ResultHighlighted) -> None:
-        """Wide terminals show the highlighted result beside the list (not a visit, not read)."""
+        """Wide terminals show the highlighted result beside the list (not a visit, not read);
+        the location bar says which result it is (the list has no scrollbar)."""
         event.stop()
+        if self.view == "search":
+            self._update_location()
         if self.has_class("-narrow") or self.view != "search":
             return
         if self._preview_timer is not None:

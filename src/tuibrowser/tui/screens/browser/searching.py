@@ -58,6 +58,7 @@ class Searching(BrowserBase):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if event.widget.id == "results":
             self._submitted = None  # the focus got there: the next Enter is the list's
+        self._update_location()  # the result's place in the list shows while the list has the focus
 
     def _listing_is_stale(self) -> bool:
         """Whether the results list still shows an earlier query's hits than the one typed."""
