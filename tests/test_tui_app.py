@@ -881,6 +881,9 @@ async def test_following_counts_what_an_import_brought_while_the_app_was_open(ma
         assert not isinstance(app.screen, FollowingScreen)
         assert "Zakharova speaks again" in location(app)
         assert "new (W)" not in location(app)
+        await pilot.press("W", "enter")  # seen: nothing new now, and it says so
+        await settle(app, pilot)
+        assert "Nothing new for Maria Zakharova since you last looked." in screen_text(app)
 
 
 POLITICS = SHARED_DATA / "bbc-news" / "bbc" / "politics"

@@ -130,7 +130,10 @@ class FollowingScreen(ModalScreen[str | None]):
         item = self.found[int(event.option.id)]
         listing = self.query_one(NewList)
         listing.clear_options()
-        title = f"New for {outside(item.watch.label)}: {plural(len(item.articles), 'article')}, newest first"
+        if item.articles:
+            title = f"New for {outside(item.watch.label)}: {plural(len(item.articles), 'article')}, newest first"
+        else:
+            title = f"Nothing new for {outside(item.watch.label)} since you last looked."
         self.query_one("#following-title", Static).update(Text(title))
         listing.add_options(
             [
