@@ -1,11 +1,15 @@
-"""Crash-safe file writing, shared by the index store, the user's state and import."""
+"""Crash-safe file writing and file locks, shared by the index store, the user's state,
+import and curation."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -48,3 +52,35 @@ def write_json_atomic(path: Path, data: object) -> None:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, wait: float, *, mode: int = 0o600, poll: float = 0.02) -> Iterator[None]:
+    """An OS lock on `path` (released if the process dies), waiting at most `wait` seconds.
+
+    Where the OS has no `fcntl` (Windows), nothing is locked: writes stay atomic, only not
+    serialised.
+
+    Raises (before the body runs):
+        TimeoutError: another process held it for `wait` seconds.
+        OSError: the lock file cannot be opened.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, mode)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{path} is locked by another process") from None
+                time.sleep(poll)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

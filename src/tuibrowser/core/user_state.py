@@ -26,7 +26,7 @@ from pathlib import Path
 
 import platformdirs
 
-from tuibrowser.core.fileio import write_json_atomic
+from tuibrowser.core.fileio import file_lock, write_json_atomic
 from tuibrowser.core.paths import APP_NAME
 
 HISTORY_LIMIT = 200
@@ -487,31 +487,18 @@ def _to_json(state: UserState) -> dict[str, object]:
 
 @contextlib.contextmanager
 def _file_lock(path: Path, wait: float) -> Iterator[None]:
-    """An OS lock on `path` (released if the process dies), waiting at most `wait` seconds.
+    """The state file's lock (core.fileio.file_lock), its folder made first.
 
     Raises:
         TimeoutError: another instance held it for `wait` seconds.
     """
-    try:
-        import fcntl
-    except ImportError:  # Windows: saves are still atomic, only not merged under a lock.
-        yield
-        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("another tuibrowser is saving; will try again") from None
-                time.sleep(0.02)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock(path, wait))
+        except TimeoutError:
+            raise TimeoutError("another tuibrowser is saving; will try again") from None
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def state_path(corpus_dir: Path | None = None) -> Path:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +31,7 @@ from tuibrowser.core.entities.curation.ops import (
 )
 from tuibrowser.core.entities.curation.plan import Plan, plan
 from tuibrowser.core.entities.kb import KB_FILE_NAME, Entity, KnowledgeBase, KnowledgeBaseError, name_key, parse_kb
-from tuibrowser.core.fileio import write_bytes_atomic
+from tuibrowser.core.fileio import file_lock, write_bytes_atomic
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """An entities.toml larger than this is not edited (the limit articles have)."""
@@ -379,30 +377,16 @@ def _span(start: int, end: int) -> str:
 
 @contextlib.contextmanager
 def _lock(corpus_dir: Path) -> Iterator[None]:
-    """An OS lock beside entities.toml (released if the process dies), so steps take turns.
+    """An OS lock beside entities.toml (core.fileio.file_lock), so steps take turns.
 
     Raises:
         CurationError: another process held it for LOCK_WAIT seconds, or it cannot be made.
     """
-    try:
-        import fcntl
-    except ImportError:  # Windows: each write is still atomic, only not serialised.
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock(corpus_dir / LOCK_NAME, LOCK_WAIT, mode=0o644, poll=0.05))
+        except TimeoutError:
+            raise CurationError("another tuibrowser is editing entities.toml; try again") from None
+        except OSError as error:
+            raise CurationError(f"cannot edit entities.toml in {corpus_dir}: {error.strerror or error}") from None
         yield
-        return
-    try:
-        fd = os.open(corpus_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise CurationError(f"cannot edit entities.toml in {corpus_dir}: {error.strerror or error}") from None
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise CurationError("another tuibrowser is editing entities.toml; try again") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)
