@@ -512,31 +512,6 @@ def tantivy_python(venv: Path) -> tuple[Path | None, str]:
 # The TUI.
 
 
-async def pilot_typing(corpus: Path, index: Path, state: Path, queries: list[str]) -> list[float]:
-    """bench_tui's method: the real app headless at 80x24, keys 60 ms apart; seconds per search shown."""
-    from tuibrowser.core.paths import Locations
-    from tuibrowser.core.services import Services
-    from tuibrowser.core.settings import Settings as AppSettings
-    from tuibrowser.core.user_state import StateStore
-    from tuibrowser.tui.app import create_app
-
-    app = create_app(Services(Locations(corpus, index)), AppSettings(), StateStore.open(state))
-    app.animation_level = "none"
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        for query in queries:
-            for key in query:
-                await pilot.press(key if key != " " else "space")
-                await asyncio.sleep(0.06)
-            await asyncio.sleep(0.3)
-            await pilot.press(*(["backspace"] * len(query)))
-            await app.workers.wait_for_complete()
-            await asyncio.sleep(0.3)
-        await pilot.pause()
-    return app.search_latency
-
-
 class Terminal:
     """The installed `tuibrowser` in a pseudo-terminal: what it writes, as a terminal would read it."""
 
@@ -1055,7 +1030,7 @@ def main() -> int:
 
     # The TUI.
     if not args.skip_tui:
-        from bench_tui import cold_starts
+        from bench_tui import cold_starts, typing_latency
 
         sample = base / "run" / "sample"
         shutil.rmtree(sample, ignore_errors=True)
@@ -1063,8 +1038,8 @@ def main() -> int:
         run_measured([exe, "--corpus", str(sample / "corpus"), "--index", str(sample / "index"), "index"], env)
         queries = SHORT_QUERIES[: settings.tui_queries]
         log("TUI: keystroke to results (Pilot)")
-        ours_tui = asyncio.run(pilot_typing(corpus, index, work / "state.json", queries))
-        sample_tui = asyncio.run(pilot_typing(sample / "corpus", sample / "index", sample / "state.json", queries))
+        ours_tui = asyncio.run(typing_latency(corpus, index, work / "state.json", queries))
+        sample_tui = asyncio.run(typing_latency(sample / "corpus", sample / "index", sample / "state.json", queries))
         tui_p95 = percentile(ours_tui, 95)
         rows.append(
             (

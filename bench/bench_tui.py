@@ -103,7 +103,9 @@ def cold_starts(corpus: Path, index: Path, state: Path, runs: int) -> dict[str, 
     return times
 
 
-async def typing_latency(corpus: Path, index: Path, state: Path) -> list[float]:
+async def typing_latency(corpus: Path, index: Path, state: Path, queries: list[str] = QUERIES) -> list[float]:
+    """The real app headless at 80x24, the queries typed key by key 60 ms apart; seconds from
+    each query change to its results on screen (bench_scale.py uses it too)."""
     from tuibrowser.core.paths import Locations
     from tuibrowser.core.services import Services
     from tuibrowser.core.settings import Settings
@@ -115,7 +117,7 @@ async def typing_latency(corpus: Path, index: Path, state: Path) -> list[float]:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
-        for query in QUERIES:
+        for query in queries:
             for key in query:
                 await pilot.press(key if key != " " else "space")
                 await asyncio.sleep(0.06)
