@@ -44,6 +44,7 @@ from tuibrowser.core.entities.resolve import (
     MergeFacts,
     Part,
     Tally,
+    _key,
     accept,
     assign_ids,
     base_of,
@@ -487,8 +488,6 @@ def reset(db: Bookkeeping) -> None:
 
 def _lone_names(extraction: Extraction, inferred: tuple[int, ...]) -> set[str]:
     """Surnames `key_candidates` may look up for this article (a superset)."""
-    from tuibrowser.core.entities.resolve import _key
-
     return {_key(c.name) for c in extraction.candidates if c.words == 1}
 
 
@@ -496,8 +495,6 @@ def _visible(found: Mapping[str, Discovered], hidden: frozenset[str]) -> dict[st
     """`found` without the entities whose name is hidden (compared as `resolve` compares)."""
     if not hidden:
         return dict(found)
-    from tuibrowser.core.entities.resolve import _key
-
     return {key: d for key, d in found.items() if _key(d.name) not in hidden}
 
 
