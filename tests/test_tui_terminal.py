@@ -127,3 +127,72 @@ def test_y_copies_a_citation_into_the_terminals_clipboard(terminal):
         "> This terse call to Baku was made by Russian Foreign Ministry spokesperson Maria Zakharova"
     )
     assert "> — “Russia Urges Baku to ‘Unblock Lachin Corridor’”, Asbarez, 2023-06-23" in copied
+
+
+def _settled_alike(left: Terminal, right: Terminal, timeout: float = 20) -> str:
+    """Both screens, colours included, once they agree (each settles at its own pace)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        a, b = (
+            subprocess.run([TMUX, "capture-pane", "-e", "-p", "-t", t.name], capture_output=True, text=True).stdout
+            for t in (left, right)
+        )
+        if a == b or time.monotonic() > deadline:
+            assert a == b, "the screens differ"
+            return a
+        time.sleep(0.3)
+
+
+def test_writing_only_changed_cells_shows_what_textual_draws(tmp_path):
+    """The same flow in two terminals: one through the frame filter (tui/screen_diff.py), one
+    through Textual's own driver (TEXTUAL_DRIVER); after each step both show the same cells in
+    the same colours: typing, a second search, an article scrolled, help, the palette, a resize,
+    Ctrl+L."""
+    exe = Path(sys.executable).parent / "tuibrowser"
+    terminals = []
+    try:
+        for name, extra in (("diffed", {}), ("plain", {"TEXTUAL_DRIVER": "textual.drivers.linux_driver:LinuxDriver"})):
+            home = tmp_path / name
+            shutil.copytree(SAMPLE_CORPUS, home / "corpus")
+            env = {f"XDG_{kind}_HOME": str(home / kind.lower()) for kind in ("DATA", "CONFIG", "CACHE", "STATE")}
+            env |= {"TERM": "xterm-256color", "PATH": os.environ.get("PATH", ""), **extra}
+            command = [
+                "env",
+                "-u",
+                "NO_COLOR",
+                "-u",
+                "COLORTERM",
+                str(exe),
+                "--corpus",
+                str(home / "corpus"),
+                "--index",
+                str(home / "index"),
+            ]
+            terminals.append(Terminal(command, env))
+        diffed, plain = terminals
+        for term in terminals:
+            term.wait_for("newest first")
+        steps = [
+            ("Lachin",),
+            ("C-u", "Zakharova"),
+            ("Enter", "Enter"),
+            ("PageDown", "PageDown"),
+            ("q", "/", "Munich"),
+            ("Enter", "Enter", "e"),
+            ("F1",),  # help over the browser
+            ("Escape", "C-p", "Lavrov"),  # the palette, filtering as it is typed
+            ("Escape",),
+        ]
+        for keys in steps:
+            for term in terminals:
+                term.keys(*keys)
+            _settled_alike(diffed, plain)
+        for term in terminals:
+            subprocess.run([TMUX, "resize-window", "-t", term.name, "-x", "120", "-y", "40"], check=True)
+        assert "Munich" in _settled_alike(diffed, plain)
+        for term in terminals:
+            term.keys("C-l", "q")
+        _settled_alike(diffed, plain)
+    finally:
+        for term in terminals:
+            term.close()
