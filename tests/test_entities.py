@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO, SAMPLE_CORPUS
 from tuibrowser.cli import main
 from tuibrowser.core.entities.discovery import find_candidates
-from tuibrowser.core.entities.kb import KnowledgeBase, KnowledgeBaseError, load_kb
+from tuibrowser.core.entities.kb import Entity, KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import EntityNotFound, read_registry
 from tuibrowser.core.entities.resolve import resolve
@@ -150,6 +150,42 @@ def test_case_rules():
 
 def test_match_never_crosses_punctuation_the_alias_lacks():
     assert [e for e, _ in linked("He met Sergey. Lavrov arrived later.")] == ["sergey-lavrov"]
+
+
+def test_a_surname_after_another_given_name_is_someone_else():
+    """Real sentences (Reuters-21578, AG News, the seeds): "Blair" alone is Tony Blair, but not
+    in "William Blair and Co" or "Cherie Blair"; a transliterated given name is the same person."""
+    kb = KnowledgeBase(
+        entities=(
+            Entity("tony-blair", "Tony Blair", "person", ("Blair", "Mr Blair")),
+            Entity("maria-zakharova", "Mariya Zakharova", "person", ("Zakharova",)),
+            Entity("blair-corp", "Blair", "organization"),
+        )
+    )
+    extractor = EntityExtractor(kb)
+
+    def people(text: str) -> list[tuple[str, str]]:
+        return [
+            (m.entity_id, text[m.start : m.end]) for m in extractor.extract(text).known if m.entity_id != "blair-corp"
+        ]
+
+    assert (
+        people(
+            "MMR Holding Corp common stock was priced at 13.50 dlrs a share, said William Blair and Co and Howard, Weil"
+        )
+        == []
+    )
+    assert people(
+        "Italian Premier Silvio Berlusconi (left) goes for a walk with British Prime Minister Tony Blair "
+        "and his wife Cherie Blair at Berlusconi's villa, Monday."
+    ) == [("tony-blair", "Tony Blair")]
+    assert people("Mr Blair said the report was wrong; Prime Minister Blair later agreed.") == [
+        ("tony-blair", "Mr Blair"),
+        ("tony-blair", "Blair"),
+    ]
+    assert people("This terse call to Baku was made by Russian Foreign Ministry spokesperson Maria Zakharova.") == [
+        ("maria-zakharova", "Zakharova")
+    ]
 
 
 def test_offsets_round_trip_for_every_mention_in_the_corpus(seed_index):

@@ -12,14 +12,20 @@ Case rules, from how news writes names:
 - an alias that starts with a capital matches only where the text has a capital there,
   so "Turkey" is not "turkey" and "Baku" needs its capital;
 - an alias that starts in lower case ("ethnic Armenians") matches in any case.
+
+A person's surname on its own ("Blair", the last word of "Tony Blair") is not linked right
+after another given name ("William Blair and Co", "Cherie Blair"): that is someone else of the
+same name, and discovery is left to find them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 from tuibrowser.core import budget
+from tuibrowser.core.entities.gazetteer import is_given_name
 from tuibrowser.core.entities.text import Token, canonical_gap, is_acronym, strip_accents, tokenize
 
 
@@ -40,6 +46,9 @@ class _Alias:
     gaps: tuple[str, ...]
     """canonical_gap() between consecutive tokens."""
     capital_start: bool
+    own_words: frozenset[str] = frozenset()
+    """For a person's surname alone: the folded words of the person's names (a given name
+    before the surname that is not among them means another person). Empty otherwise."""
 
 
 @dataclass
@@ -51,9 +60,12 @@ class _Node:
 class AliasMatcher:
     """Matches a fixed set of (entity id, spelling) pairs in texts."""
 
-    def __init__(self, spellings: list[tuple[str, str]]):
+    def __init__(self, spellings: list[tuple[str, str]], people: frozenset[str] = frozenset()):
+        """`spellings` are (entity id, spelling) pairs; `people` the ids of persons, whose
+        surnames alone follow the given-name rule above."""
         self._root = _Node()
         self.size = 0
+        surnames = _surnames(spellings, people)
         for entity_id, spelling in spellings:
             tokens = tokenize(spelling)
             if not tokens:
@@ -64,6 +76,7 @@ class AliasMatcher:
                 tuple(strip_accents(t.text) for t in tokens),
                 gaps,
                 spelling.lstrip("#")[:1].isupper(),
+                surnames.get((entity_id, tokens[0].folded), frozenset()) if len(tokens) == 1 else frozenset(),
             )
             node = self._root
             for token in tokens:
@@ -121,9 +134,50 @@ class AliasMatcher:
         return best
 
 
+def _surnames(spellings: list[tuple[str, str]], people: frozenset[str]) -> dict[tuple[str, str], frozenset[str]]:
+    """(person id, folded surname) -> the folded words of that person's names, for every
+    one-word spelling of a person that ends one of their longer spellings."""
+    words: dict[str, set[str]] = {}
+    last_words: set[tuple[str, str]] = set()
+    for entity_id, spelling in spellings:
+        if entity_id not in people:
+            continue
+        tokens = tokenize(spelling)
+        words.setdefault(entity_id, set()).update(token.folded for token in tokens)
+        if len(tokens) > 1:
+            last_words.add((entity_id, tokens[-1].folded))
+    return {key: frozenset(words[key[0]]) for key in last_words}
+
+
+def _after_another_given_name(alias: _Alias, text: str, tokens: list[Token], i: int) -> bool:
+    """Whether the surname at tokens[i] follows a given name not the person's own."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    return (
+        text[before.end : tokens[i].start] == " "
+        and before.text[:1].isupper()
+        and before.folded not in alias.own_words
+        and is_given_name(before.text)
+        and not any(_variant(before.folded, word) for word in alias.own_words)
+    )
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two spellings of one given name: transliterations ("Mariya"/"Maria", "Sergei"/"Sergey")
+    and short forms that end the long one ("Tony"/"Antony")."""
+    if min(len(a), len(b)) < 3:
+        return False
+    if a.endswith(b) or b.endswith(a):
+        return True
+    return a[0] == b[0] and SequenceMatcher(None, a, b).ratio() >= 0.7
+
+
 def _accepts(alias: _Alias, text: str, tokens: list[Token], i: int) -> bool:
     window = tokens[i : i + len(alias.tokens)]
     if alias.capital_start and not window[0].text.lstrip("#")[:1].isupper():
+        return False
+    if alias.own_words and _after_another_given_name(alias, text, tokens, i):
         return False
     for written, token in zip(alias.tokens, window, strict=True):
         if is_acronym(written) and strip_accents(token.text) != written:

@@ -8,7 +8,7 @@ from tuibrowser.core.entities.linker import AliasMatcher
 from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.entities.text import tokenize
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 """Bump when linking or discovery rules change, so every article is extracted again."""
 
 
@@ -17,7 +17,10 @@ class EntityExtractor:
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        self.matcher = AliasMatcher([(entity.id, spelling) for entity in kb.entities for spelling in entity.names()])
+        self.matcher = AliasMatcher(
+            [(entity.id, spelling) for entity in kb.entities for spelling in entity.names()],
+            frozenset(entity.id for entity in kb.entities if entity.type == "person"),
+        )
         self.known_tokens = frozenset(
             token.folded for entity in kb.entities for spelling in entity.names() for token in tokenize(spelling)
         )
