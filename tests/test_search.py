@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE_CORPUS
 from tuibrowser.core.errors import SearchCancelled
 from tuibrowser.core.paths import Locations
-from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, mark, search
+from tuibrowser.core.search import MARK_CLOSE, MARK_OPEN, QueryError, mark, match_spans, search
 from tuibrowser.core.services import Services
 
 
@@ -246,3 +246,16 @@ def test_a_question_finds_its_story(tmp_path):
     sync(corpus, tmp_path / "index")
     hits = search(tmp_path / "index", "how many jobs did the us economy create in january").hits
     assert hits[0].path == "jobs.txt"
+
+
+def test_match_spans_mark_a_quoted_phrase_whole_and_leave_excluded_words_out():
+    text = (
+        "The Lachin Corridor is shut. Lachin residents said the corridor, the Lachin  Corridor, "
+        "is the Minister of Foreign Affairs' worry."
+    )
+    spans = lambda q: [text[a:b] for a, b in match_spans(text, q)]  # noqa: E731
+    assert spans('"Lachin Corridor" worry') == ["Lachin Corridor", "Lachin  Corridor", "worry"]
+    assert spans("Lachin Corridor") == ["Lachin", "Corridor", "Lachin", "corridor", "Lachin", "Corridor"]
+    assert spans('"Minister of Foreign Affairs"') == ["Minister of Foreign Affairs"]  # a stop word inside
+    assert spans("corridor NOT Lachin") == ["Corridor", "corridor", "Corridor"]
+    assert spans('"Lachin Corridor" ANDNOT residents') == ["Lachin Corridor", "Lachin  Corridor"]

@@ -8,6 +8,7 @@ query box holds after going back. State is checked only where nothing shows it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -928,3 +929,17 @@ async def test_notifications_show_names_as_typed_never_as_markup(make_app):
         await pilot.pause(0.2)
         toasts = "\n".join(line for toast in app.screen.query("Toast") for line in widget_lines(toast))
         assert "[b]Putin[/b][@click=app.quit]x[/]" in toasts
+
+
+async def test_a_quoted_phrase_is_counted_and_stepped_through_as_a_phrase(make_app):
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, '"Lachin Corridor"')
+        text = app.main.opened.article.text
+        phrases = len(re.findall(r"lachin\W+corridor", text, re.IGNORECASE))
+        words = len(re.findall(r"\b(?:lachin|corridor)\b", text, re.IGNORECASE))
+        assert 1 < phrases < words  # not every "Lachin" or "corridor" is the phrase
+        assert location(app).endswith(f"match 1/{phrases}")
+        await pilot.press("n")
+        assert location(app).endswith(f"match 2/{phrases}")
+        assert re.search(r"Lachin\s+Corridor", reader_text(app), re.IGNORECASE)

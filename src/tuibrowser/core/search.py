@@ -584,18 +584,92 @@ def _same_case(typed: str, suggested: str) -> str:
 
 
 def match_spans(text: str, query_text: str) -> list[tuple[int, int]]:
-    """Where the words of a query occur in `text` (for highlighting an opened article).
+    """Where the query matches in `text` (for highlighting an opened article, and n/N).
 
     Uses the body field's analyzer, so stemming and accent folding agree with the search
-    ("rulings" marks "ruling"). Wildcard and fuzzy terms are not expanded here. A query that
-    cannot be parsed marks nothing.
+    ("rulings" marks "ruling"). A quoted phrase matches where its words stand together (stop
+    words between them allowed, as the index allows them), as one span, not word by word;
+    words the query excludes (NOT, ANDNOT) are not marked. Wildcard and fuzzy terms are not
+    expanded here. A query that cannot be parsed marks nothing.
     """
     try:
         parsed = parse_query(clean_query(query_text))
     except QueryError:
         return []
-    words = {term for field, term in parsed.iter_all_terms() if field in ("title", "body") and isinstance(term, str)}
-    if not words:
+    words: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    _wanted(parsed, words, phrases)
+    if not words and not phrases:
         return []
-    matcher = Matcher(words, build_schema()["body"].analyzer)
-    return [(token.startchar, token.endchar) for token in matcher.tokens(text) if token.matched]
+    analyzer = build_schema()["body"].analyzer
+    matcher = Matcher(words | {word for phrase in phrases for word in phrase}, analyzer)
+    tokens = list(matcher.tokens(text))
+    spans = [(t.startchar, t.endchar) for t in tokens if t.matched and t.text in words]
+    if phrases:
+        stops: dict[str, bool] = {}
+
+        def stop(word: str) -> bool:
+            if word not in stops:
+                stops[word] = not any(True for _ in analyzer(word))
+            return stops[word]
+
+        found = _phrase_spans(tokens, phrases, stop)
+        spans = sorted(found + [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in found)])
+    return spans
+
+
+def _wanted(node: query.Query, words: set[str], phrases: set[tuple[str, ...]]) -> None:
+    """The body and title words and phrases a query asks for, leaving out what it excludes."""
+    if isinstance(node, query.Not):
+        return
+    if isinstance(node, query.AndNot):
+        _wanted(node.a, words, phrases)
+        return
+    if isinstance(node, query.Phrase):
+        if node.fieldname in ("title", "body"):
+            if len(node.words) > 1:
+                phrases.add(tuple(node.words))
+            else:
+                words.update(node.words)
+        return
+    if node.is_leaf():
+        for field, term in node.iter_all_terms():
+            if field in ("title", "body") and isinstance(term, str):
+                words.add(term)
+        return
+    for child in node.children():
+        _wanted(child, words, phrases)
+
+
+def _phrase_spans(tokens: list, phrases: set[tuple[str, ...]], stop: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) of every place a phrase's words follow one another, stop words between
+    them skipped; the longest phrase at a place wins, and matching resumes after it."""
+    spans: list[tuple[int, int]] = []
+    ordered = sorted(phrases, key=len, reverse=True)
+    i = 0
+    while i < len(tokens):
+        end = None
+        if tokens[i].matched:
+            for phrase in ordered:
+                end = _phrase_at(tokens, i, phrase, stop)
+                if end is not None:
+                    break
+        if end is None:
+            i += 1
+            continue
+        spans.append((tokens[i].startchar, tokens[end].endchar))
+        i = end + 1
+    return spans
+
+
+def _phrase_at(tokens: list, i: int, phrase: tuple[str, ...], stop: Callable[[str], bool]) -> int | None:
+    """The index of the last token of `phrase` read from tokens[i], or None."""
+    j = i
+    for n, word in enumerate(phrase):
+        if n:
+            j += 1
+            while j < len(tokens) and not tokens[j].matched and stop(tokens[j].text):
+                j += 1
+        if j >= len(tokens) or not tokens[j].matched or tokens[j].text != word:
+            return None
+    return j
