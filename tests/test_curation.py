@@ -318,6 +318,14 @@ def test_split_an_alias_off_into_a_new_entity(services):
     assert record(services, "kremlin-press-service").entity.type == "organization"
 
 
+def test_undoing_a_split_moves_the_split_off_entity_back_into_its_source(services):
+    services.curate(Split("kremlin", "Kremlin press service", "organization"))
+    undone = services.undo_curation()
+    assert undone.removed == ("kremlin-press-service",)
+    assert undone.moved == {"kremlin-press-service": "kremlin"}  # bookmarks and selection follow it
+    assert services.redo_curation().moved == {}  # redone, it is a new entity again: nothing moves
+
+
 def test_split_refuses_what_is_not_an_alias(services):
     with pytest.raises(CurationError, match="not an alias"):
         services.curate(Split("kremlin", "Moscow"))

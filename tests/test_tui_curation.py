@@ -62,7 +62,7 @@ async def select_entity(app, pilot, name: str) -> None:
     entity_list = app.query_one("#entity-list", OptionList)
     for _ in range(entity_list.option_count):
         option = entity_list.get_option_at_index(entity_list.highlighted)
-        if str(option.prompt).endswith(f" {name}") or str(option.prompt).endswith(f" {name} *"):
+        if str(option.prompt).strip().removesuffix(" *").split(" ", 1)[1:] == [name]:  # "6 Maria Zakharova *"
             break
         await pilot.press("down")
     await settle(app, pilot)
@@ -385,6 +385,26 @@ async def test_split_an_alias_off_makes_a_new_entity_in_the_sidebar_that_the_old
         await pilot.press("u")  # undone: one entity again, with its alias
         await settle(app, pilot)
         assert also_line(app) == "also: Mariya Zakharova, Zakharova, Maria Vladimirovna Zakharova"
+
+
+async def test_undoing_a_split_with_the_new_entity_selected_selects_the_one_it_came_from(make_app, tmp_path):
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await select_entity(app, pilot, "Maria Zakharova")
+        await pilot.press("S", *"zakharova", "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")  # its type: a person, as Maria Zakharova
+        await settle(app, pilot)
+        await select_entity(app, pilot, "Zakharova")  # the new entity
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert entity_header(app).lstrip().startswith("Zakharova  person")
+        await pilot.press("u")  # the new entity is gone: the view and the sidebar follow it back
+        await settle(app, pilot)
+        assert entity_header(app).lstrip().startswith("Maria Zakharova  person")
+        assert also_line(app) == "also: Mariya Zakharova, Zakharova, Maria Vladimirovna Zakharova"
+        assert location(app).endswith("› Maria Zakharova")
 
 
 async def test_promote_writes_a_discovered_entity_into_entities_toml_and_its_view_stays(make_app, tmp_path):

@@ -135,6 +135,26 @@ def redo(corpus_dir: Path) -> CurationResult:
     return _step(corpus_dir, "redo")
 
 
+def _moved_by(kind: str, change: changelog.Entry, before: KnowledgeBase, after: KnowledgeBase) -> dict[str, str]:
+    """Ids an undo or redo ends, and where they went: redone, a merge moves them again;
+    undone, a merged id is back (nothing moves), and an entity split off goes back."""
+    if kind == "redo":
+        return dict(change.moved)
+    return _folded_back(before, after) if change.op == "split" else {}
+
+
+def _folded_back(split: KnowledgeBase, unsplit: KnowledgeBase) -> dict[str, str]:
+    """Undoing a split: each entity it made -> the one whose alias its name is again, so
+    bookmarks, watches and the browser's selection follow it back."""
+    moved = {}
+    for entity in split.entities:
+        if entity.id not in unsplit.by_id:
+            owners = [other.id for other in unsplit.entities if entity.name in other.names()]
+            if len(owners) == 1:
+                moved[entity.id] = owners[0]
+    return moved
+
+
 def _step(corpus_dir: Path, kind: str) -> CurationResult:
     with _lock(corpus_dir):
         done, undone = changelog.stacks(changelog.read_log(corpus_dir))
@@ -154,7 +174,7 @@ def _step(corpus_dir: Path, kind: str) -> CurationResult:
         spellings, hidden, entities = _differences(old_kb, new_kb)
         affected = tuple(dict.fromkeys([*change.entities, *entities]))
         summary = f"{'undid' if kind == 'undo' else 'redid'}: {change.summary}"
-        moved = dict(change.moved) if kind == "redo" else {}  # undone, a merged id is back
+        moved = _moved_by(kind, change, old_kb, new_kb)
         entry = _write_and_log(
             corpus_dir,
             expected,
