@@ -15,7 +15,7 @@ from tuibrowser.cli import main
 from tuibrowser.core.entities.discovery import find_candidates
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
-from tuibrowser.core.entities.registry import EntityNotFound, read_registry
+from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, Registry, read_registry
 from tuibrowser.core.entities.resolve import resolve
 from tuibrowser.core.entities.views import article_entities, concordance, related_entities
 from tuibrowser.core.indexer import sync
@@ -782,3 +782,18 @@ def test_prizes_venues_and_sentence_openers_from_bbc_entertainment_and_tech():
     assert "Jam" not in found  # a four-letter town in the gazetteer is no place here
     assert found["Doug Williams"] == "person" and "Doug Williams of BT" not in found
     assert "But TV" not in found and "Sales of Ford Motor" not in found
+
+
+def test_a_shared_spelling_finds_the_curated_then_the_named_then_the_most_written_about():
+    def person(entity_id: str, name: str, articles: int, *aliases: str, discovered: bool = True) -> EntityRecord:
+        return EntityRecord(Entity(entity_id, name, "person", aliases, discovered=discovered), articles, articles)
+
+    michael = person("michael-reagan", "Michael Reagan", 2, "Reagan")
+    ronald = person("ronald-reagan", "Ronald Reagan", 480, "Reagan", "President Reagan")
+    registry = Registry([michael, ronald])
+    assert registry.find("Reagan") is ronald  # not the first listed: the most written about
+    assert registry.find("michael reagan") is michael
+    reagan = person("reagan", "Reagan", 30)
+    assert Registry([ronald, reagan]).find("Reagan") is reagan  # its own name, over another's alias
+    curated = person("nancy-reagan", "Nancy Reagan", 1, "Reagan", discovered=False)
+    assert Registry([ronald, reagan, curated]).find("Reagan") is curated  # the reader's knowledge base first

@@ -54,11 +54,10 @@ class Registry:
 
     def __init__(self, records: list[EntityRecord]):
         self.records = {record.entity.id: record for record in records}
-        self._by_spelling: dict[str, str] = {}
-        # Curated entities first, so a curated spelling wins over a discovered one.
-        for record in sorted(records, key=lambda r: r.entity.discovered):
-            for spelling in (record.entity.id, *record.entity.names()):
-                self._by_spelling.setdefault(_key(spelling), record.entity.id)
+        self._by_spelling: dict[str, list[EntityRecord]] = {}
+        for record in records:
+            for spelling in dict.fromkeys(_key(s) for s in (record.entity.id, *record.entity.names())):
+                self._by_spelling.setdefault(spelling, []).append(record)
 
     def get(self, entity_id: str) -> EntityRecord | None:
         return self.records.get(entity_id)
@@ -69,10 +68,23 @@ class Registry:
         Raises:
             EntityNotFound: with up to three close names.
         """
-        entity_id = self._by_spelling.get(_key(query)) or self._by_spelling.get(_key(query.replace("-", " ")))
-        if entity_id:
-            return self.records[entity_id]
+        for spelling in (_key(query), _key(query.replace("-", " "))):
+            if spelling in self._by_spelling:
+                return best_for(spelling, self._by_spelling[spelling])
         raise EntityNotFound(query, _close(query, self.records.values()))
+
+
+def best_for(spelling: str, records: list[EntityRecord]) -> EntityRecord:
+    """Which of the entities spelled `spelling` (a _key) a lookup means: a curated one before
+    a discovered one, one whose id or name it is before one whose alias it is, then the most
+    written about ("Reagan" alone is Ronald Reagan, not his son Michael, at archive scale)."""
+
+    def rank(record: EntityRecord) -> tuple[bool, bool, int, int]:
+        entity = record.entity
+        own = spelling in (_key(entity.id), _key(entity.name))
+        return (entity.discovered, not own, -record.articles, -record.mentions)
+
+    return min(records, key=rank)
 
 
 def _close(query: str, records: Iterable[EntityRecord]) -> list[str]:
@@ -148,21 +160,19 @@ class StoredRegistry:
 
     def find(self, query: str) -> EntityRecord:
         """The entity whose id, name or alias is `query` (see Registry.find)."""
-        for spelling in (query, query.replace("-", " ")):
+        for spelling in (_key(query), _key(query.replace("-", " "))):
             with self._lock:
                 db = self._conn()
-                row = (
+                rows = (
                     db.conn.execute(
-                        "SELECT id FROM spellings WHERE key = ? ORDER BY curated DESC, rank, id LIMIT 1",
-                        (_key(spelling),),
-                    ).fetchone()
+                        "SELECT DISTINCT id FROM spellings WHERE key = ? ORDER BY curated DESC, rank, id", (spelling,)
+                    ).fetchall()
                     if db is not None
-                    else None
+                    else []
                 )
-            if row is not None:
-                found = self.get(row[0])
-                if found is not None:
-                    return found
+            found = [record for (entity_id,) in rows if (record := self.get(entity_id)) is not None]
+            if found:
+                return best_for(spelling, found)
         raise EntityNotFound(query, _close(query, self.records.values()))
 
     def close(self) -> None:
