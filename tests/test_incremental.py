@@ -96,6 +96,49 @@ def test_resolution_kept_article_by_article_equals_resolve_over_everything(tmp_p
     db.close()
 
 
+def test_a_lone_surname_follows_its_dominant_bearer_as_articles_come_and_go(tmp_path):
+    """ "Reagan told reporters" with no full name in its article: Michael Reagan while he is the
+    only Reagan named; no one once Ronald Reagan (titled "Mr Reagan" elsewhere) is named as
+    often; Ronald once he is named three times as often as the rest, and no more when that
+    goes. The incremental resolver agrees with a whole resolution at every step."""
+    kb = KnowledgeBase()
+    extractor = EntityExtractor(kb)
+    texts = {
+        "lone": "Reagan told reporters on Tuesday that taxes would not rise.",
+        "son": "The show will be hosted by Michael Reagan, who said the format was new.",
+    }
+    texts |= {
+        f"president{n}": f"President Ronald Reagan said on day {n} that the talks went well. Mr Reagan left."
+        for n in range(4)
+    }
+    pool = {name: extractor.extract(text) for name, text in texts.items()}
+    db = Bookkeeping.open(tmp_path)
+    present: dict[str, object] = {}
+    finals: dict[str, tuple] = {}
+
+    def step(names: list[str], removed: tuple[str, ...] = ()) -> set[str]:
+        """Apply the change; the ids the lone surname's article links."""
+        changes: dict[str, tuple[str, object] | None] = {name: ("h", pool[name]) for name in names}
+        changes |= dict.fromkeys(removed)
+        resolver = Resolver(db, kb)
+        outcome = resolver.apply(changes)
+        with db.transaction():
+            resolver.write()
+        for name in removed:
+            present.pop(name)
+            finals.pop(name)
+        present.update({name: pool[name] for name in names})
+        finals.update(outcome.final)
+        _check(db, kb, present, finals, outcome.discovered)
+        return {m.entity_id for m in finals["lone"]}
+
+    assert step(["lone", "son"]) == {"michael-reagan"}  # the only Reagan named
+    assert step(["president0"]) & {"michael-reagan", "ronald-reagan"} == set()  # one each: neither
+    assert step(["president1", "president2", "president3"]) == {"ronald-reagan"}  # four to one
+    assert step([], removed=("president1", "president2")) & {"michael-reagan", "ronald-reagan"} == set()
+    db.close()
+
+
 # The index: built through changes, then compared with a fresh build of the same corpus.
 
 

@@ -48,6 +48,7 @@ from tuibrowser.core.entities.resolve import (
     accept,
     assign_ids,
     base_of,
+    bearer,
     direct_target,
     display,
     final_mentions,
@@ -61,6 +62,7 @@ from tuibrowser.core.entities.resolve import (
     surname_pairs,
     tally_parts,
     titled_keys,
+    titled_surname,
     usable,
 )
 
@@ -224,11 +226,18 @@ class Resolver:
         pair_delta = Counter({pair: n for pair, n in pair_delta.items() if n})
         surnames = {surname for surname, _ in pair_delta}
         pairs = self._pairs(surnames)
-        only_before = {surname: _only(pairs.get(surname, {})) for surname in surnames}
+
+        def bearers(surname: str) -> tuple[str | None, str | None]:
+            """Who the surname means, where an article shows it is a person's and where not."""
+            fulls = pairs.get(surname, {})
+            return bearer(fulls, True), bearer(fulls, False)
+
+        only_before = {surname: bearers(surname) for surname in surnames}
         for (surname, full), n in pair_delta.items():
             fulls = pairs.setdefault(surname, {})
             fulls[full] = fulls.get(full, 0) + n
-        reattached = {surname for surname in surnames if _only(pairs.get(surname, {})) != only_before[surname]}
+        reattached = {surname for surname in surnames if bearers(surname) != only_before[surname]}
+        reattached |= flipped  # titled or not: whether a lone surname may go to a dominant full name
         for path in self._paths_depending("surname_deps", reattached) - removed - redo:
             redo.add(path)
         old.update(self.records(redo - set(old)))
@@ -250,8 +259,8 @@ class Resolver:
             consult |= _lone_names(extraction(path), inferred[path])
         pairs.update(self._pairs(consult - set(pairs)))
 
-        def only_full(surname: str) -> str | None:
-            return _only(pairs.get(surname, {}))
+        def only_full(surname: str, person: bool) -> str | None:
+            return bearer(pairs.get(surname, {}), person or titled_surname(surname, titled_now))
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}
         merges.prefetch({key for keys, _ in keyed.values() for key in keys})
@@ -496,11 +505,6 @@ def _visible(found: Mapping[str, Discovered], hidden: frozenset[str]) -> dict[st
     if not hidden:
         return dict(found)
     return {key: d for key, d in found.items() if _key(d.name) not in hidden}
-
-
-def _only(fulls: Mapping[str, int]) -> str | None:
-    present = [full for full, n in fulls.items() if n > 0]
-    return present[0] if len(present) == 1 else None
 
 
 def _id(d: Discovered | None) -> str | None:

@@ -4,7 +4,8 @@ Resolution is a pure function of every article's candidates, so an index rebuilt
 same corpus gets the same entities and ids, whatever order articles were indexed in.
 
 - A lone surname attaches to the full name the same article gives ("Mr Blair" after
-  "Tony Blair"), or, failing that, to the only person of that surname in the corpus.
+  "Tony Blair"), or, failing that, to the only person of that surname in the corpus, or
+  the one written far more often than all the others of that surname (`bearer`).
 - A name's type is the one its strongest evidence says (a title, an organisation word),
   else the most frequent (a tie goes to organisation, then place, then person).
 - A name is accepted only with enough evidence: a typed name of several words, or one word
@@ -37,7 +38,7 @@ from slugify import slugify
 
 from tuibrowser.core.entities.curated_aliases import CANONICAL
 from tuibrowser.core.entities.discovery import Candidate
-from tuibrowser.core.entities.gazetteer import PLACE, TOWN
+from tuibrowser.core.entities.gazetteer import PLACE, TOWN, is_given_name, place_kind
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.lexicon import ORG_HEADS, ORG_WORDS, PLACE_WORDS, ROYAL_TITLES
 from tuibrowser.core.entities.linker import Mention
@@ -164,16 +165,15 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
     common = {key for path in paths for key in extractions[path].common}
     titled = frozenset(key for path in paths for key in titled_keys(extractions[path]))
     inferred = {path: infer(extractions[path], titled) for path in paths}
-    fulls: dict[str, set[str]] = defaultdict(set)
+    fulls: dict[str, dict[str, int]] = defaultdict(dict)
     facts = MergeFacts()
     for path in paths:
         for surname, full in surname_pairs(extractions[path], inferred[path]):
-            fulls[surname].add(full)
+            fulls[surname][full] = fulls[surname].get(full, 0) + 1
         facts.add(*merge_facts(extractions[path], inferred[path]))
 
-    def only_full(surname: str) -> str | None:
-        found = fulls.get(surname, ())
-        return next(iter(found)) if len(found) == 1 else None
+    def only_full(surname: str, person: bool) -> str | None:
+        return bearer(fulls.get(surname, {}), person or titled_surname(surname, titled))
 
     target = cache(facts.target)
     tallies: dict[str, Tally] = defaultdict(Tally)
@@ -223,6 +223,39 @@ def evidence_of(candidate: Candidate, number: int, inferred: Container[int]) -> 
     return "person" if number in inferred else candidate.evidence
 
 
+BEARER_DOMINANCE = 3
+"""How many times more often than every other person of the surname together a full name
+must be written for a lone surname elsewhere to mean it."""
+
+
+def titled_surname(key: str, titled: Container[str]) -> bool:
+    """Whether a lone word is a person's surname by the corpus's account: some article gives
+    it a title ("Mr Putin"), and it is neither a place ("Europe") nor a given name, which
+    titles also precede ("Sir Michael")."""
+    return key in titled and not place_kind(key) and not is_given_name(key)
+
+
+def bearer(fulls: Mapping[str, int], person: bool = True) -> str | None:
+    """The full name a lone surname means in an article that gives no full name of its own:
+    the only person of that surname in the corpus; or, where the word is known to be a
+    person's (`person`: this article says so, "Reagan said", or some article gives it a
+    title, "Mr Reagan"), the one written at least
+    BEARER_DOMINANCE times as often as all the others of that surname together ("Reagan" in
+    1987 news is Ronald Reagan, beside his son Michael and Nancy Reagan); else None.
+
+    Args:
+        fulls: full name -> how often it occurs with person evidence, corpus-wide.
+        person: whether the lone word is known to be a person's (not "Europe" beside
+            "Lycos Europe").
+    """
+    present = sorted(((n, full) for full, n in fulls.items() if n > 0), reverse=True)
+    if not present:
+        return None
+    top, name = present[0]
+    rest = sum(n for n, _ in present[1:])
+    return name if rest == 0 or (person and top >= 2 and top >= BEARER_DOMINANCE * rest) else None
+
+
 def surname_pairs(extraction: Extraction, inferred: Container[int]) -> list[tuple[str, str]]:
     """(surname, full name) of each person-shaped full name with person evidence."""
     return [
@@ -233,12 +266,13 @@ def surname_pairs(extraction: Extraction, inferred: Container[int]) -> list[tupl
 
 
 def key_candidates(
-    extraction: Extraction, inferred: Container[int], only_full: Callable[[str], str | None]
+    extraction: Extraction, inferred: Container[int], only_full: Callable[[str, bool], str | None]
 ) -> tuple[tuple[str, ...], frozenset[str]]:
     """The key each candidate is counted under, and the surnames looked up corpus-wide.
 
     A lone surname attaches to the full name the same article gives ("Mr Blair" after "Tony
-    Blair"), or else to the only full name of that surname in the corpus (`only_full`).
+    Blair"), or else to the full name `only_full` gives: the only one of that surname in the
+    corpus, or the one far more often written (`bearer`).
     """
     candidates = extraction.candidates
     people = [
@@ -248,6 +282,11 @@ def key_candidates(
     ]
     local = {name.split()[-1]: name for name in people}
     given = {name.split()[0]: name for name in people}
+    titled_here = {
+        _key(c.name)
+        for number, c in enumerate(candidates)
+        if c.words == 1 and evidence_of(c, number, inferred) == "person"
+    }
     keys: list[str] = []
     consulted: set[str] = set()
     for number, candidate in enumerate(candidates):
@@ -259,7 +298,7 @@ def key_candidates(
                 key = local[key]
             else:
                 consulted.add(key)
-                key = only_full(key) or key
+                key = only_full(key, key in titled_here) or key
         keys.append(key)
     return tuple(keys), frozenset(consulted)
 
