@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tuibrowser.core.entities.discovery import find_candidates
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase, KnowledgeBaseError, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, Registry, read_registry
-from tuibrowser.core.entities.resolve import resolve
+from tuibrowser.core.entities.resolve import _display_name, resolve
 from tuibrowser.core.entities.views import article_entities, concordance, related_entities
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.library import get_article, list_articles
@@ -797,3 +798,29 @@ def test_a_shared_spelling_finds_the_curated_then_the_named_then_the_most_writte
     assert Registry([ronald, reagan]).find("Reagan") is reagan  # its own name, over another's alias
     curated = person("nancy-reagan", "Nancy Reagan", 1, "Reagan", discovered=False)
     assert Registry([ronald, reagan, curated]).find("Reagan") is curated  # the reader's knowledge base first
+
+
+def test_a_country_or_its_two_word_demonym_before_a_title_is_not_part_of_the_name():
+    found = kinds_of(
+        {
+            # AG News and BBC News sentences
+            "ag1": "AFP - US Secretary of State Colin Powell will visit Japan, China and South Korea next week.",
+            "ag2": "Aid is needed to develop the impoverished continent and reduce poverty, South African President "
+            "Thabo Mbeki said on Sunday.",
+            "bbc1": "The official re-election site of President George W Bush is blocking visits from overseas.",
+            "bbc2": "Women will be employed in Saudi Arabia's foreign ministry for the first time.",
+        }
+    )
+    assert found["Colin Powell"] == found["Thabo Mbeki"] == found["George W Bush"] == "person"
+    assert found["US"] == found["Saudi Arabia"] == "place"
+    assert not [name for name in found if "South African" in name or name in ("George", "Bush", "Arabia")]
+    assert kinds_of({"c": "The South African side won. North Korean officials met South African Airways staff."}) == {
+        "South African Airways": "organization"
+    }  # two-word demonyms are adjectives, not names
+
+
+def test_a_name_written_mostly_in_capitals_keeps_them():
+    # All of BBC News and AG News: "UK" 1,074 times, "Uk" twice (it was shown as "Uk").
+    assert _display_name(Counter({"UK": 1074, "Uk": 2})) == "UK"
+    assert _display_name(Counter({"JAPAN": 300, "Japan": 50})) == "Japan"  # headlines in capitals
+    assert _display_name(Counter({"Tony Blair": 3, "TONY BLAIR": 40, "Blair": 90})) == "Tony Blair"

@@ -68,6 +68,14 @@ _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her)\s+((?:[\w'’-]+\s+){0,4}?)
 _QUOTED_TITLE = re.compile(r"(?<!\w)['‘\"“][A-Z][\w'’-]*(?: [A-Z0-9][\w’-]*){2,7}['’\"”](?!\w)")
 
 
+def _place_begins(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Whether a place of the gazetteer starts at tokens[lo] and ends by tokens[hi]: then a
+    demonym there is the place's first word ("Saudi Arabia", not "Arabia")."""
+    if tokens[lo].folded not in DEMONYMS:
+        return False
+    return any(place_kind(" ".join(t.text for t in tokens[lo : end + 1])) for end in range(lo + 1, min(hi, lo + 3) + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One occurrence of a possible name in an article.
@@ -202,15 +210,26 @@ def _capitalised(token: Token) -> bool:
 
 
 def _middle_initial(text: str, tokens: list[Token], i: int) -> bool:
-    """A capital letter with a full stop between two capitalised words: the "W." of George W. Bush."""
+    """A capital letter with a full stop between two capitalised words: the "W." of George W.
+    Bush; or without the stop (as the BBC writes it) after a given name: "George W Bush"
+    (not "I" or "A", which are words)."""
     token = tokens[i]
-    return (
+    if not (
         len(token.text) == 1
         and token.text.isupper()
-        and text[token.end : token.end + 2] == ". "
         and 0 < i < len(tokens) - 1
         and _capitalised(tokens[i - 1])
         and _capitalised(tokens[i + 1])
+    ):
+        return False
+    after = text[token.end : token.end + 2]
+    if after == ". ":
+        return True
+    return (
+        after[:1] == " "
+        and token.text not in "IA"
+        and text[tokens[i - 1].end : token.start] == " "
+        and is_given_name(tokens[i - 1].text)
     )
 
 
@@ -282,12 +301,39 @@ def _split_run(tokens: list[Token], run: list[int]) -> list[list[int]]:
     for k in range(1, len(run) - 1):
         if tokens[run[k]].folded == "of" and 2 <= k <= 3 and is_given_name(tokens[run[0]].text):
             return [run[:k], *_split_run(tokens, run[k + 1 :])]  # "Doug Williams | of | BT"
-        if tokens[run[k]].folded in PERSON_TITLES and (
-            tokens[run[k - 1]].folded in ORG_WORDS or (k <= 3 and place_kind(" ".join(tokens[i].text for i in run[:k])))
-        ):
-            # ... and a place then a title: "New York | Attorney General Elliot Spitzer"
+        if tokens[run[k]].folded not in PERSON_TITLES:
+            continue
+        if tokens[run[k - 1]].folded in ORG_WORDS:
             return [*_split_coordination(tokens, run[:k]), *_split_run(tokens, run[k:])]
+        # ... and a place then a title: "New York | Attorney General Elliot Spitzer", "US |
+        # Secretary of State ..."; a demonym of two words is dropped: "South African |
+        # President Thabo Mbeki". Words that open a sentence are not part of the place.
+        kind = _place_words(tokens, run[:k]) if k <= 3 else ""
+        start = next((j for j in range(k) if not _opens_sentence_only(tokens[run[j]])), k)
+        if not kind and 0 < start < k and k - start <= 3:
+            kind = _place_words(tokens, run[start:k])
+        if kind:
+            before = _split_coordination(tokens, run[:k]) if kind == "place" else []
+            return [*before, *_split_run(tokens, run[k:])]
     return _split_coordination(tokens, run)
+
+
+def _opens_sentence_only(token: Token) -> bool:
+    """A word capitalised only as a sentence's first ("Then", "The"), not "US" in capitals."""
+    if token.folded in PLACE_ACRONYMS and is_acronym(token.text):
+        return False
+    return token.folded in _NEVER_FIRST or token.folded in COMMON_WORDS
+
+
+def _place_words(tokens: list[Token], part: list[int]) -> str:
+    """"place" for a place of the gazetteer ("New York") or a country's acronym in capitals
+    ("US"); "demonym" for two words ending in a demonym ("South African"); else ""."""
+    words = [tokens[i] for i in part]
+    if place_kind(" ".join(t.text for t in words)):
+        return "place"
+    if len(words) == 1:
+        return "place" if words[0].folded in PLACE_ACRONYMS and is_acronym(words[0].text) else ""
+    return "demonym" if len(words) == 2 and words[1].folded in DEMONYMS else ""
 
 
 def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
@@ -374,7 +420,11 @@ def _read_run(
     title = ""
     if lo <= hi and not ends_org():
         titled = portfolio = False
-        while hi > lo and (tokens[lo].folded in _STRIPPABLE or (portfolio and tokens[lo].folded == "the")):
+        while (
+            hi > lo
+            and (tokens[lo].folded in _STRIPPABLE or (portfolio and tokens[lo].folded == "the"))
+            and not _place_begins(tokens, lo, hi)
+        ):
             titled = titled or tokens[lo].folded in PERSON_TITLES
             portfolio = portfolio or tokens[lo].folded in CONNECTORS
             lo += 1
@@ -396,6 +446,8 @@ def _read_run(
         return None  # ("US" in capitals is the country, not "us")
     if len(words) == 1 and folded[0] in known_tokens:
         return None  # a piece of a known name
+    if len(words) == 2 and folded[1] in DEMONYMS and not place_kind(" ".join(w.text for w in words)):
+        return None  # an adjective of two words: "South African", "North Korean"
     if len(words) > 1 and folded[-1] in EVENT_WORDS:
         return None  # "Tony Award", "World Cup": an event or a prize
     if (

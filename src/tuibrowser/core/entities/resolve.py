@@ -531,8 +531,18 @@ def assign_ids(accepted: list[tuple[str, str]], taken: set[str]) -> dict[str, st
 
 def _display_name(forms: Counter[str]) -> str:
     """The longest form (the full name), not in capitals if another is ("Japan", not the
-    dateline's "JAPAN"), most frequent first among equals."""
-    return sorted(forms.items(), key=lambda item: (-len(item[0].split()), item[0].isupper(), -item[1], item[0]))[0][0]
+    dateline's "JAPAN"; "Tony Blair", not the headline's "TONY BLAIR") unless it is one word
+    whose capitals outnumber the other spellings tenfold, an acronym ("UK", not a stray
+    "Uk"); most frequent first among equals."""
+
+    def rank(item: tuple[str, int]) -> tuple[int, bool, int, str]:
+        form, n = item
+        words = len(form.split())
+        quieter = sum(m for other, m in forms.items() if not other.isupper() and len(other.split()) == words)
+        acronym = words == 1 and n > 10 * quieter
+        return (-words, form.isupper() and not acronym, -n, form)
+
+    return min(forms.items(), key=rank)[0]
 
 
 def _unique_id(base: str, taken: set[str], next_number: dict[str, int]) -> str:
