@@ -824,3 +824,18 @@ def test_a_name_written_mostly_in_capitals_keeps_them():
     assert _display_name(Counter({"UK": 1074, "Uk": 2})) == "UK"
     assert _display_name(Counter({"JAPAN": 300, "Japan": 50})) == "Japan"  # headlines in capitals
     assert _display_name(Counter({"Tony Blair": 3, "TONY BLAIR": 40, "Blair": 90})) == "Tony Blair"
+
+
+def test_a_countrys_initials_and_short_name_are_the_country():
+    found = discovered(
+        {
+            # BBC News and AG News sentences
+            "a": "Prime Minister Tony Blair said the UK would not follow. Britain has its own rules.",
+            "b": "The U.S. economy grew faster than expected, officials in the US said.",
+            "c": "Talks between the United States and the United Kingdom resumed in London.",
+        },
+        KnowledgeBase(),
+    )
+    names = {e.name: e.aliases for e in found.discovered if e.type == "place"}
+    assert set(names["United States"]) >= {"US", "U.S."} and set(names["United Kingdom"]) >= {"UK", "Britain"}
+    assert not {"US", "U.S.", "UK", "Britain"} & set(names)

@@ -1,4 +1,4 @@
-"""Curated short forms of organisations that no rule can derive: data, not rules.
+"""Curated short forms of organisations and countries that no rule can derive: data, not rules.
 
 News calls the Conservative Party "the Tories" and the Liberal Democrats "the Lib Dems";
 nothing in the words says they are one party. Each group below lists spellings of one
@@ -7,8 +7,8 @@ into one entity (its `aliases` show the merge). A corpus that means something el
 of these spellings keeps it apart by naming its entities in `entities.toml`: curated
 entities are linked first and never merged with discovered ones.
 
-Kept small on purpose: only parties and bodies whose short forms are in everyday use and
-unambiguous in English-language news.
+Kept small on purpose: only parties, bodies and countries whose short forms are in everyday
+use and unambiguous in English-language news ("America" is not: it is also the continent).
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
     ("World Trade Organization", "World Trade Organisation", "WTO"),
     ("International Monetary Fund", "IMF"),
     ("Securities and Exchange Commission", "SEC", "US Securities and Exchange Commission"),
+    # Countries news names by initials or a shorter name as often as by their full name.
+    ("United States", "US", "U.S.", "USA", "U.S.A.", "United States of America"),
+    ("United Kingdom", "UK", "U.K.", "Britain", "Great Britain"),
+    ("United Arab Emirates", "UAE", "U.A.E."),
+    ("Soviet Union", "USSR", "U.S.S.R."),
+    ("Democratic Republic of Congo", "Democratic Republic of the Congo", "DR Congo", "DRC"),
 )
 
 
