@@ -326,8 +326,8 @@ def _opens_sentence_only(token: Token) -> bool:
 
 
 def _place_words(tokens: list[Token], part: list[int]) -> str:
-    """"place" for a place of the gazetteer ("New York") or a country's acronym in capitals
-    ("US"); "demonym" for two words ending in a demonym ("South African"); else ""."""
+    """What these words are before a title: a "place" of the gazetteer ("New York") or a
+    country's acronym in capitals ("US"); a "demonym" of two words ("South African"); or ""."""
     words = [tokens[i] for i in part]
     if place_kind(" ".join(t.text for t in words)):
         return "place"
