@@ -839,3 +839,21 @@ def test_a_countrys_initials_and_short_name_are_the_country():
     names = {e.name: e.aliases for e in found.discovered if e.type == "place"}
     assert set(names["United States"]) >= {"US", "U.S."} and set(names["United Kingdom"]) >= {"UK", "Britain"}
     assert not {"US", "U.S.", "UK", "Britain"} & set(names)
+
+
+def test_initials_and_middle_initials_do_not_split_a_person():
+    # BBC writes "George W Bush", AG News "George W. Bush"; some articles "George Bush".
+    texts = {
+        "bbc": "President George W Bush said the talks would go on. Mr Bush left for Texas.",
+        "ag": "President George W. Bush said on Tuesday he would veto the bill.",
+        "old": "Former president George Bush said the war was over.",
+        "kate": "The singer Kate Bush said she would tour again.",
+        "lone": "Bush told reporters in Crawford that taxes would fall.",
+        "time": "The service starts at 4:35 PM GMT (Datamonitor) on Monday.",
+    }
+    found = discovered(texts, KnowledgeBase())
+    people = {e.name: e for e in found.discovered if e.type == "person"}
+    assert "George W. Bush" in people["George W Bush"].aliases  # one entity for both styles
+    lone = {m.entity_id for m in found.mentions["lone"]}
+    assert lone == {people["George W Bush"].id}  # the Bush written far more often than the others
+    assert "GMT" not in {e.name for e in found.discovered}  # "PM" after a time is no title

@@ -233,6 +233,9 @@ def _middle_initial(text: str, tokens: list[Token], i: int) -> bool:
     )
 
 
+# Abbreviations that begin place names, whose full stop ends no sentence: "St. Louis".
+_PLACE_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft"})
+
 # Lower-case particles that begin names: "al Qaeda", "al-Zarqawi", "bin Laden", "van Gogh".
 _LEADING_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "du"})
 
@@ -244,7 +247,7 @@ def _runs(text: str, tokens: list[Token], closed: Spans) -> list[list[int]]:
 
     def joins(i: int, j: int) -> bool:
         gap = text[tokens[i].end : tokens[j].start]
-        if gap == ". " and _middle_initial(text, tokens, i):
+        if gap == ". " and (_middle_initial(text, tokens, i) or tokens[i].text in _PLACE_ABBREVIATIONS):
             return True
         return bool(_NAME_GAP.match(gap) or _AMPERSAND_GAP.match(gap))
 
@@ -390,6 +393,9 @@ def _read_run(
                 return tokens[k - 1].folded in ORG_HEADS or tokens[k - 1].folded in ORG_WORDS
         return False
 
+    # "4:35 PM GMT": after a number PM is the time of day, not a prime minister's title.
+    if lo < hi and tokens[lo].folded in ("am", "pm") and lo > 0 and tokens[lo - 1].text[-1:].isdigit():
+        lo += 1
     # Drop a common word that only has its capital because it starts the sentence
     # ("The" always: "The Tories" are the Tories).
     while lo <= hi and (

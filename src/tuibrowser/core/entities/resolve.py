@@ -29,6 +29,7 @@ indexer keeps their results and applies the same steps to the articles a change 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -137,10 +138,14 @@ class Resolution:
     mentions: dict[str, tuple[Mention, ...]]
 
 
+_INITIAL_STOP = re.compile(r"(?<!\w)(\w)\.")
+
+
 @lru_cache(maxsize=65536)
 def _key(name: str) -> str:
-    """A name as compared across articles; cached, as names repeat across a corpus."""
-    return " ".join(fold(name).split())
+    """A name as compared across articles, the full stops of initials left out ("George W.
+    Bush" is "George W Bush", "U.S." is "US"); cached, as names repeat across a corpus."""
+    return " ".join(_INITIAL_STOP.sub(r"\1", fold(name)).split())
 
 
 @lru_cache(maxsize=65536)
@@ -241,19 +246,33 @@ def bearer(fulls: Mapping[str, int], person: bool = True) -> str | None:
     person's (`person`: this article says so, "Reagan said", or some article gives it a
     title, "Mr Reagan"), the one written at least
     BEARER_DOMINANCE times as often as all the others of that surname together ("Reagan" in
-    1987 news is Ronald Reagan, beside his son Michael and Nancy Reagan); else None.
+    1987 news is Ronald Reagan, beside his son Michael and Nancy Reagan); else None. Forms
+    that differ by a middle initial count as one ("George W Bush", "George Bush").
 
     Args:
         fulls: full name -> how often it occurs with person evidence, corpus-wide.
         person: whether the lone word is known to be a person's (not "Europe" beside
             "Lycos Europe").
     """
-    present = sorted(((n, full) for full, n in fulls.items() if n > 0), reverse=True)
-    if not present:
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for full, n in fulls.items():
+        if n > 0:
+            groups[_without_middle_initials(full)][full] += n
+    if not groups:
         return None
-    top, name = present[0]
-    rest = sum(n for n, _ in present[1:])
-    return name if rest == 0 or (person and top >= 2 and top >= BEARER_DOMINANCE * rest) else None
+    totals = sorted(((sum(members.values()), group) for group, members in groups.items()), reverse=True)
+    top, group = totals[0]
+    rest = sum(n for n, _ in totals[1:])
+    if rest == 0 or (person and top >= 2 and top >= BEARER_DOMINANCE * rest):
+        return min(groups[group].items(), key=lambda item: (-item[1], item[0]))[0]
+    return None
+
+
+def _without_middle_initials(full: str) -> str:
+    """A full name with its middle initials left out: "George W Bush" and "George Bush"
+    count together when weighing who a lone "Bush" is (the most written form is chosen)."""
+    words = full.split()
+    return " ".join(w for i, w in enumerate(words) if i in (0, len(words) - 1) or len(w) > 1)
 
 
 def surname_pairs(extraction: Extraction, inferred: Container[int]) -> list[tuple[str, str]]:
