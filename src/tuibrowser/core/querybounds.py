@@ -6,7 +6,8 @@ and 400 MB, `blair~9` 23 s, and none of it could be stopped. Here, before anythi
 
 - `field:*` (Whoosh's "every document with this field") becomes "every article", which
   costs nothing;
-- a fuzzy term allows at most MAX_EDITS edits (`blair~9` is read as `blair~2`, with a note);
+- a fuzzy term allows at most MAX_EDITS edits (`blair~9` is read as `blair~2`, with a note),
+  and fewer for short words (`edits_for`: `oil~2` is read as `oil~1`);
 - every wildcard, fuzzy and range term is expanded with a cap: past MAX_EXPANSIONS words
   the query is refused, with a message that says which pattern to narrow.
 """
@@ -31,6 +32,16 @@ MAX_EDITS = 2
 """Edits a fuzzy term may allow: more makes Whoosh's automaton explode, and finds noise."""
 
 
+def edits_for(word: str) -> int:
+    """Edits a fuzzy word may allow, by its length, as Elasticsearch's AUTO fuzziness: none
+    for one or two letters, one for three to five, MAX_EDITS from six. Two edits of a short
+    word match thousands of words ("oil~2": "of", "all", "mail", ...), which is noise and,
+    at archive size, seconds of expansion."""
+    if len(word) <= 2:
+        return 0
+    return 1 if len(word) <= 5 else MAX_EDITS
+
+
 def bound(parsed: query.Query, reader: IndexReader, deadline: Deadline | None = None) -> tuple[query.Query, str | None]:
     """The query to run and a note about what was changed, if anything.
 
@@ -42,9 +53,10 @@ def bound(parsed: query.Query, reader: IndexReader, deadline: Deadline | None = 
     def rewrite(q: query.Query) -> query.Query:
         if isinstance(q, query.Every):
             return query.Every(boost=q.boost)  # every article: no term is read
-        if isinstance(q, query.FuzzyTerm) and q.maxdist > MAX_EDITS:
-            notes.append(f"{q.text}~{q.maxdist:g} was read as {q.text}~{MAX_EDITS} (at most {MAX_EDITS} edits)")
-            q = query.FuzzyTerm(q.fieldname, q.text, q.boost, MAX_EDITS, q.prefixlength, q.constantscore)
+        if isinstance(q, query.FuzzyTerm) and q.maxdist > (allowed := edits_for(q.text)):
+            why = f"at most {MAX_EDITS} edits" if allowed == MAX_EDITS else f"{len(q.text)} letters: {allowed}"
+            notes.append(f"{q.text}~{q.maxdist:g} was read as {q.text}~{allowed} ({why})")
+            q = query.FuzzyTerm(q.fieldname, q.text, q.boost, allowed, q.prefixlength, q.constantscore)
         if isinstance(q, query.MultiTerm):
             _check_expansion(q, reader, deadline)
             return q
