@@ -60,6 +60,20 @@ def test_a_citation_is_markdown_with_the_source_and_nothing_invented():
     assert citation(bare, 0, 10).splitlines()[-1] == "> — “Untitled” (tuibrowser: `id-2`)"
 
 
+def test_a_citation_links_only_web_addresses_and_keeps_them_whole():
+    def cited(url: str, title: str = "JSON title") -> str:
+        article = Article("id-3", title, "2023-01-02", "Src", None, url, ("Some text.",), "c.json", "h")
+        return citation(article, 0, 10).splitlines()[-1]
+
+    # An imported file's "url" is untrusted: a javascript: or file: link is not made.
+    assert cited("javascript:alert(1)") == "> — “JSON title”, Src, 2023-01-02 (tuibrowser: `id-3`)"
+    assert "file:" not in cited("file:///etc/passwd")
+    # Brackets and spaces would end the link early; the title's brackets are escaped.
+    assert cited("https://example.org/a_(b) c", "A [b] c").startswith(
+        "> — [A \\[b\\] c](https://example.org/a_%28b%29%20c), "
+    )
+
+
 def test_the_trail_keeps_every_line_from_concurrent_writers_and_skips_bad_ones(isolated_user_dirs, capsys):
     def write(name: str) -> None:
         for number in range(200):

@@ -8,6 +8,7 @@ states its URL), the outlet, the date and the article's id, so it can be found a
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from tuibrowser.core.article import PARAGRAPH_SEPARATOR, Article
 
@@ -79,10 +80,29 @@ def citation(article: Article, start: int, end: int) -> str:
     """Markdown: the quoted text of article.text[start:end], then its source."""
     quote = " ".join(article.text[start:end].split())
     title = article.title or "(untitled)"
-    reference = f"[{_escape(title)}]({article.url})" if article.url else f"“{_escape(title)}”"
+    target = _link_target(article.url)
+    reference = f"[{_escape(title)}]({target})" if target else f"“{_escape(title)}”"
     details = ", ".join(x for x in (article.source, article.date) if x)
     line = f"— {reference}" + (f", {details}" if details else "") + f" (tuibrowser: `{article.id}`)"
     return f"> {_escape(quote)}\n>\n> {line}\n"
+
+
+def _link_target(url: str | None) -> str | None:
+    """The article's URL as a Markdown link target, or None: only a web address (http or
+    https) is linked, never "javascript:" or "file:" from an imported file, and the
+    characters that would end the link or the line are percent-encoded."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return "".join(f"%{ord(c):02X}" if c in _UNSAFE_IN_LINK or ord(c) < 0x20 else c for c in url.strip())
+
+
+_UNSAFE_IN_LINK = frozenset(" ()<>[]\\`\"'\x7f")
 
 
 def _escape(text: str) -> str:
