@@ -764,6 +764,10 @@ def test_bookmarks_and_watches_follow_a_merged_entity(capsys, services, where):
     store = StateStore.open(state_path(services.locations.corpus))
     assert store.is_bookmarked("entity", "kremlin") and not store.is_bookmarked("entity", "tass")
     assert [w.target for w in store.watches] == ["kremlin"]  # already followed: one watch
+    # Undone in another process: TASS gets its bookmark and watch back; nothing is lost.
+    assert cli(capsys, *where, "entity", "undo")[0] == 0
+    store = StateStore.open(state_path(services.locations.corpus))
+    assert store.is_bookmarked("entity", "tass") and {w.target for w in store.watches} == {"tass", "kremlin"}
 
 
 def test_carry_over_moves_a_watch_under_the_new_name(tmp_path):
@@ -772,6 +776,21 @@ def test_carry_over_moves_a_watch_under_the_new_name(tmp_path):
 
     store = StateStore.open(tmp_path / "state.json")
     store.follow("entity", "tass", "TASS")
-    assert carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin") == 1
+    carried = carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin")
+    assert [(c.what, c.old, c.new, c.new_had_it) for c in carried] == [("watch", "tass", "kremlin", False)]
     assert [(w.target, w.label) for w in store.watches] == [("kremlin", "Kremlin")]
-    assert carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin") == 0
+    assert carry_over(store, {"tass": "kremlin"}, lambda entity_id: "Kremlin") == []
+
+
+def test_carry_back_undoes_exactly_what_the_merge_carried(tmp_path):
+    from tuibrowser.core.entities.curation.carry import carry_back, carry_over
+    from tuibrowser.core.user_state import StateStore, Visit
+
+    store = StateStore.open(tmp_path / "state.json")
+    store.toggle_bookmark(Visit("entity", "zakharova"))
+    store.follow("entity", "zakharova", "Maria Zakharova")
+    store.toggle_bookmark(Visit("entity", "erdogan"))  # bookmarked before the merge: stays
+    carried = carry_over(store, {"zakharova": "erdogan"}, str)
+    assert carry_back(store, {"zakharova": "erdogan"}, carried, str) == 2
+    assert store.is_bookmarked("entity", "zakharova") and store.is_bookmarked("entity", "erdogan")
+    assert [w.target for w in store.watches] == ["zakharova"]  # the watch Erdogan never had is gone

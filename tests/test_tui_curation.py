@@ -138,10 +138,14 @@ async def test_merge_chosen_from_the_fuzzy_list_leaves_one_entity_and_moves_its_
         assert "5 Azerbaijan" in rows and not any(row.endswith(" Baku") for row in rows)
         assert any(n.startswith("Merged Baku (baku) into Azerbaijan (azerbaijan)") for n in notes(app))
         assert app.store.is_bookmarked("entity", "azerbaijan") and not app.store.is_bookmarked("entity", "baku")
-        await pilot.press("u")  # undone, Baku is an entity of its own again
+        await pilot.press("u")  # undone, Baku is an entity of its own again, with its bookmark
         await settle(app, pilot)
         rows = sidebar_entities(app)
         assert "3 Baku" in rows and "2 Azerbaijan" in rows
+        assert app.store.is_bookmarked("entity", "baku") and not app.store.is_bookmarked("entity", "azerbaijan")
+        await pilot.press("B")  # what the reader sees: the bookmark is Baku's again
+        await settle(app, pilot)
+        assert "Baku (place)" in screen_text(app) and "Azerbaijan (place)" not in screen_text(app)
 
 
 async def test_hide_removes_a_discovered_entity_and_unhide_from_the_hidden_list_brings_it_back(make_app, tmp_path):

@@ -571,20 +571,24 @@ def _entity(services: Services, args: argparse.Namespace) -> None:
             result = services.curate(_curation_op(verb, values, args), progress=bar)
         _clear_bar(bar)
         _print_curation(result, args.json)
-        if result.moved:  # a merge, or a redo of one
-            _carry_over(services, result.moved)
+        if result.moved or result.restored:  # a merge, a redo or an undo of one, an undone split
+            _carry(services, result.moved, result.restored)
 
 
-def _carry_over(services: Services, moved: dict[str, str]) -> None:
-    """Bookmarks and watches of an entity merged away follow it into the entity it joined."""
-    from tuibrowser.core.entities.curation.carry import carry_over
+def _carry(services: Services, moved: dict[str, str], restored: dict[str, str]) -> None:
+    """Bookmarks and watches of an entity merged away follow it into the entity it joined,
+    and back when the merge is undone (see core.entities.curation.carry)."""
+    from tuibrowser.core.entities.curation.carry import carry_back, carry_over
 
     def label(entity_id: str) -> str:
         record = services.entity(entity_id)
         return record.entity.name if record is not None else entity_id
 
     store = _state(services)
-    if carry_over(store, moved, label):
+    changed = bool(carry_over(store, moved, label)) if moved else False
+    if restored and carry_back(store, restored, None, label):
+        changed = True
+    if changed:
         _saved(store)
 
 

@@ -203,6 +203,8 @@ def _step(corpus_dir: Path, kind: str) -> CurationResult:
         added=tuple(e.id for e in new_kb.entities if e.id not in old_kb.by_id),
         removed=tuple(e.id for e in old_kb.entities if e.id not in new_kb.by_id),
         moved=moved,
+        restored=dict(change.moved) if kind == "undo" else {},
+        target=change.seq,
         spellings=spellings,
         hidden=hidden,
         diff=_diff(expected, restored),

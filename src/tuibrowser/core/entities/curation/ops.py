@@ -168,6 +168,11 @@ class CurationResult:
     """Ids that no longer name an entity (merged away, hidden)."""
     moved: dict[str, str] = field(default_factory=dict)
     """Old id -> the id that now stands for it (a merge): for bookmarks and watches."""
+    restored: dict[str, str] = field(default_factory=dict)
+    """An undone merge: each id it had ended -> the id that stood for it meanwhile (the
+    bookmarks and watches carried there go back: `carry.carry_back`)."""
+    target: int | None = None
+    """For an undo or a redo: the seq of the change it undid or redid."""
     spellings: tuple[str, ...] = ()
     """Names and aliases whose entity changed (added, removed, given to another): only
     articles containing one of them can link differently. With `hidden`, what an

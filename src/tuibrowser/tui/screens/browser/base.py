@@ -29,6 +29,7 @@ from tuibrowser.tui.widgets.timeline import Line
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from tuibrowser.core.entities.curation.carry import Carried
     from tuibrowser.core.entities.timeline import Timeline
     from tuibrowser.core.library import ArticleSummary
     from tuibrowser.core.services import EntityPage, OpenedArticle, Services
@@ -89,6 +90,9 @@ class BrowserBase(Screen[None]):
         """(query, row): a result row chosen before that query's results arrived, opened
         when they do, and only then (another query's results never open it)."""
         self._failed_query: str | None = None
+        self._carried: dict[int, list[Carried]] = {}
+        """What each curation change of this session carried (by its seq): undoing it carries
+        exactly that back (screens/browser/curating.py)."""
         """The query in the box when the core refused it (the list still shows the one before)."""
         self.pinned: Line | None = None
         """A timeline kept on screen to compare with the next entity's."""

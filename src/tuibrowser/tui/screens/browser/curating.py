@@ -272,17 +272,19 @@ class Curating(BrowserBase):
         self._say(summary + relinked, timeout=6)
         if result.notice:
             self._say(result.notice, severity="warning", timeout=8)
-        if result.moved:
-            self._carry_over(result.moved)
+        if result.moved or result.restored:
+            self._carry(result)
         if event.generation is not None:
             self.generation = event.generation  # the poll need not find this change again
         for entity_id in result.entities:
             self.timelines.pop(entity_id, None)
         self._show_curated(event, result)
 
-    def _carry_over(self, moved: dict[str, str]) -> None:
-        """Bookmarks and watches of an entity merged away move to the one it joined."""
-        from tuibrowser.core.entities.curation.carry import carry_over
+    def _carry(self, result: CurationResult) -> None:
+        """Bookmarks and watches of an entity merged away move to the one it joined, and back
+        when the merge is undone: exactly, for a merge made in this session (what was
+        carried is kept by the change's number), else without losing any."""
+        from tuibrowser.core.entities.curation.carry import carry_back, carry_over
 
         registry = self.services.registry
 
@@ -290,7 +292,17 @@ class Curating(BrowserBase):
             record = registry.get(entity_id)
             return record.entity.name if record is not None else entity_id
 
-        if carry_over(self.store, moved, label):
+        changed = False
+        if result.moved:
+            carried = carry_over(self.store, result.moved, label)
+            change = result.target if result.op in ("undo", "redo") else result.seq
+            if change is not None:
+                self._carried[change] = carried
+            changed = bool(carried)
+        if result.restored:
+            carried_then = self._carried.pop(result.target, None) if result.target is not None else None
+            changed = bool(carry_back(self.store, result.restored, carried_then, label)) or changed
+        if changed:
             self._state_changed()
             self._count_news()
 
