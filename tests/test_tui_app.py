@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 
 import pytest
 from textual.widgets import Input, OptionList
 
-from conftest import SHARED_DATA
+from conftest import SAMPLE_CORPUS, SHARED_DATA
 from tui_support import HOSTILE, NARROW, WIDE, indexed_copy, screen_text, settle, widget_lines
 from tuibrowser.core.importer import import_paths
 from tuibrowser.core.paths import Locations
@@ -398,6 +399,36 @@ async def test_typing_while_the_first_index_is_built_waits_for_it(make_app, tmp_
                 break
         assert "results for election" in status(app)
         assert app.return_code is None
+
+
+async def test_the_palette_says_the_index_is_being_built_and_lists_everything_after(make_app, tmp_path):
+    locations = Locations(tmp_path / "corpus", tmp_path / "index")
+    shutil.copytree(SAMPLE_CORPUS, locations.corpus)
+    app = make_app(locations)
+    built = threading.Event()
+    ensure_index = app.services.ensure_index
+
+    def gated(*args, **kwargs):  # the first build waits until the test has looked
+        built.wait(30)
+        return ensure_index(*args, **kwargs)
+
+    app.services.ensure_index = gated
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("ctrl+p", *"zakharova")
+        await settle(app, pilot)
+        assert "Indexing: articles and entities are listed here when it is done." in screen_text(app)
+        await pilot.press("escape")
+        built.set()
+        for _ in range(20):
+            await settle(app, pilot)
+            if app.main.index_ready:
+                break
+        await pilot.press("ctrl+p", *"zakharova")
+        for _ in range(10):
+            await settle(app, pilot)
+            if "Maria Zakharova" in screen_text(app):
+                break
+        assert "Maria Zakharova" in screen_text(app) and "when it is done" not in screen_text(app)
 
 
 async def test_the_index_deleted_under_the_running_app_is_rebuilt(make_app, tmp_path):

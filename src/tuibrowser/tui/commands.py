@@ -14,7 +14,25 @@ from tuibrowser.tui.fuzzy import MAX_CANDIDATE, PaletteMatcher
 from tuibrowser.tui.text import outside, plural
 
 if TYPE_CHECKING:
+    from tuibrowser.core.library import ArticleSummary
     from tuibrowser.tui.app import TuiBrowserApp
+
+
+def _busy(app: TuiBrowserApp) -> str | None:
+    """Why the index cannot be read now (it is being built or changed), or None.
+
+    The palette then says so instead of reading: during a build the entity list is empty or
+    being rewritten, and a read could wait on the indexer's lock long past the palette's
+    patience (a new user's first Ctrl+P on a large archive showed a spinner for minutes)."""
+    main = app.main
+    if main.index_ready and not main.indexing:
+        return None
+    doing = (main.indexing or "indexing").capitalize()
+    return f"{doing}: articles and entities are listed here when it is done."
+
+
+def _busy_hit(app: TuiBrowserApp, why: str) -> DiscoveryHit:
+    return DiscoveryHit(Content(why), lambda: app.notify(why, timeout=4))
 
 
 def _matcher(provider: Provider, query: str) -> PaletteMatcher:
@@ -28,11 +46,20 @@ class ArticlesProvider(Provider):
 
     async def startup(self) -> None:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
-        self._articles = await asyncio.to_thread(app.services.all_articles)
+        self._articles: list[ArticleSummary] = []
+        self._busy = _busy(app)
+        if self._busy is None:
+            try:
+                self._articles = await asyncio.to_thread(app.services.all_articles)
+            except Exception as error:  # the index went away or broke under us: say so, never hang
+                self._busy = f"The article list cannot be read now ({outside(str(error))[:120]})."
         self._open = app.main.open_article
 
     async def discover(self) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
+        if self._busy is not None:
+            yield _busy_hit(app, self._busy)
+            return
         by_id = {a.id: a for a in self._articles}
         for bookmark in app.store.bookmarks:
             article = by_id.get(bookmark.target)
@@ -44,6 +71,9 @@ class ArticlesProvider(Provider):
                 )
 
     async def search(self, query: str) -> Hits:
+        if self._busy is not None:
+            yield Hit(1.0, Content(self._busy), lambda: None)
+            return
         matcher = _matcher(self, query)
         for article in self._articles:
             score = matcher.match(article.title)
@@ -61,8 +91,13 @@ class EntitiesProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         app: TuiBrowserApp = self.app  # type: ignore[assignment]
+        if _busy(app) is not None:
+            return  # the articles provider says why (one notice is enough)
         matcher = _matcher(self, query)
-        records = await asyncio.to_thread(lambda: list(app.services.registry.records.values()))
+        try:
+            records = await asyncio.to_thread(lambda: list(app.services.registry.records.values()))
+        except Exception:  # the index went away under us: the articles provider says so
+            return
         for record in records:
             entity = record.entity
             score = max((matcher.match(name) for name in entity.names()), default=0)
