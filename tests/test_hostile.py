@@ -696,6 +696,7 @@ def test_keymap_conflicts_and_bad_key_names_are_reported(tmp_path):
         '"reader.scroll-down" = "x,j"\n'
         '"app.back" = "left_square_bracket,backspace"\n'
         '"reader.previous-mention" = "ctrl+nonsense"\n'
+        '"app.quit" = "ctrl+shift+banana"\n'
         '"search.focus" = "\\u001b]52;c;cHduZWQ=\\u0007"\n',
         encoding="utf-8",
     )
@@ -708,6 +709,7 @@ def test_keymap_conflicts_and_bad_key_names_are_reported(tmp_path):
     problems = "\n".join(settings.problems)
     assert "'x' is bound to both 'reader.next-mention' and 'reader.scroll-down'" in problems
     assert "'ctrl+nonsense' is not a key name" in problems
+    assert "'ctrl+shift+banana' is not a key name" in problems  # U+1F34C is no key
     assert "'\\x1b]52;c;cHduZWQ=\\x07' is not a key name" in problems
     assert terminal_unsafe(problems) == []
     # The TUI knows its binding ids and defaults: unknown ids and clashes with defaults too.

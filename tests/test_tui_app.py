@@ -555,6 +555,15 @@ async def test_keymap_entries_that_cannot_apply_are_reported(make_app):
         assert "★ bookmarked" in location(app)
 
 
+async def test_a_keymap_entry_for_quit_adds_keys_and_ctrl_q_still_quits(make_app):
+    app = make_app(config='[keymap]\n"app.quit" = "ctrl+x"\n')
+    async with app.run_test(size=WIDE) as pilot:
+        assert "^x quit" in screen_text(app)  # the hint shows the reader's own key
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
 async def test_question_mark_is_help_outside_the_query_and_text_inside_it(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

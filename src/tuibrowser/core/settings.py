@@ -151,10 +151,11 @@ def _is_key(key: str) -> bool:
     if name in NAMED_KEYS:
         return True
     try:
-        unicodedata.lookup(name.replace("_", " "))
+        char = unicodedata.lookup(name.replace("_", " "))
     except KeyError:
         return False
-    return True
+    # A character a keyboard has: not a pictograph ("banana" is the name of U+1F34C).
+    return unicodedata.category(char) not in ("So", "Cn", "Co", "Cs")
 
 
 def check_keymap(

@@ -248,7 +248,8 @@ class TuiBrowserApp(App[None]):
 def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """The [keymap] entries that can apply, and what is wrong with the others.
 
-    An unknown id is reported. So is a key that another binding of the same pane already
+    An unknown id is reported. An entry for app.quit adds its keys to Ctrl+Q, which always
+    quits (a reader must never be locked in by a typo). A key that another binding of the same pane already
     has: Textual gives the key to the override and silently leaves the other binding with
     no key at all (textual 8.2.8, binding.py BindingsMap.apply_keymap: its clash test
     treats every binding absent from the keymap as "being rebound"), so such an entry is
@@ -258,6 +259,8 @@ def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     known = {b.id for bindings in bindings_by_class for b in bindings if b.id}
     problems = [f"keymap: no binding has the id {i!r} (F1 shows the keys)" for i in sorted(set(keymap) - known)]
     wanted = {k: v for k, v in keymap.items() if k in known}
+    if "app.quit" in wanted and "ctrl+q" not in [key.strip() for key in wanted["app.quit"].split(",")]:
+        wanted["app.quit"] = f"ctrl+q,{wanted['app.quit']}"  # adds a key: Ctrl+Q always quits
     refused: set[str] = set()
     for bindings in bindings_by_class:
         holders: dict[str, set[str]] = {}
