@@ -108,6 +108,19 @@ async def test_ctrl_q_quits_from_the_query_box_where_the_app_starts(make_app):
         assert app.return_code == 0
 
 
+async def test_capital_q_quits_over_dialogs_and_is_a_letter_in_the_query_box(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("Q")
+        assert query_box(app) == "Q" and app.return_code is None
+        await pilot.press("escape", "B")  # bookmarks and history, over the browser
+        await settle(app, pilot)
+        assert isinstance(app.screen, PlacesScreen)
+        await pilot.press("Q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
 async def test_q_goes_up_a_level_and_quits_at_the_results(make_app):
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:

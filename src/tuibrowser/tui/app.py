@@ -19,6 +19,7 @@ from tuibrowser.core.services import Services
 from tuibrowser.core.settings import Settings
 from tuibrowser.core.user_state import StateStore
 from tuibrowser.tui.screen_diff import ScreenDiff, diffing_driver
+from tuibrowser.tui.screens import QUIT_ANYWHERE
 from tuibrowser.tui.screens.browser import MainScreen
 from tuibrowser.tui.text import outside
 
@@ -98,6 +99,7 @@ class TuiBrowserApp(App[None]):
         Binding("ctrl+p", "command_palette", "Command palette", id="app.command-palette", priority=True),
         Binding("f1", "help", "Keys for the focused pane", id="app.help"),
         Binding("ctrl+l", "redraw", "Redraw the screen", id="app.redraw", show=False),
+        QUIT_ANYWHERE,  # not priority: in a text box Q is a letter
     ]
 
     def notify(

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, now_ms
 from tuibrowser.core.watch import News
+from tuibrowser.tui.screens import QUIT_ANYWHERE
 from tuibrowser.tui.text import one_line, outside, plural
 
 
@@ -69,7 +70,7 @@ class NewList(OptionList):
 class FollowingScreen(ModalScreen[str | None]):
     """Dismissed with the id of the article chosen, or None."""
 
-    BINDINGS = [Binding("escape,q,W", "dismiss_none", "Close", id="following.close")]
+    BINDINGS = [Binding("escape,q,W", "dismiss_none", "Close", id="following.close"), QUIT_ANYWHERE]
 
     def __init__(self, services: Services, store: StateStore, changed: Callable[[], None]) -> None:
         super().__init__()

@@ -15,6 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuibrowser.tui.screens import QUIT_ANYWHERE
+
 Row = tuple[str, str, str]
 """(where, keys, what it does)."""
 
@@ -40,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,f1,q,question_mark", "dismiss", "Close", id="help.close"),
+        QUIT_ANYWHERE,
         Binding("j,down", "scroll_down", "Down", id="help.down", show=False),
         Binding("k,up", "scroll_up", "Up", id="help.up", show=False),
     ]

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from tuibrowser.core.entities.curation.ops import CurationError
 from tuibrowser.core.services import Services
+from tuibrowser.tui.screens import QUIT_ANYWHERE
 from tuibrowser.tui.text import one_line, outside
 
 
@@ -56,7 +57,7 @@ class HiddenList(OptionList):
 class HiddenScreen(ModalScreen[str | None]):
     """Dismissed with the name to unhide, or None."""
 
-    BINDINGS = [Binding("escape,q,U", "dismiss_none", "Close", id="hidden.close")]
+    BINDINGS = [Binding("escape,q,U", "dismiss_none", "Close", id="hidden.close"), QUIT_ANYWHERE]
 
     def __init__(self, services: Services) -> None:
         super().__init__()

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, Visit
+from tuibrowser.tui.screens import QUIT_ANYWHERE
 from tuibrowser.tui.text import one_line, outside
 
 KIND_LABELS = {"article": "article", "entity": "entity", "search": "search"}
@@ -71,7 +72,7 @@ class PlacesList(OptionList):
 class PlacesScreen(ModalScreen[Visit | None]):
     """Dismissed with the place chosen, or None."""
 
-    BINDINGS = [Binding("escape,q,B", "dismiss_none", "Close", id="places.close")]
+    BINDINGS = [Binding("escape,q,B", "dismiss_none", "Close", id="places.close"), QUIT_ANYWHERE]
 
     def __init__(self, services: Services, store: StateStore, changed: Callable[[], None]) -> None:
         super().__init__()

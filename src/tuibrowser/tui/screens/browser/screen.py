@@ -47,7 +47,6 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
 
     BINDINGS = [
         Binding("q", "up", "Up a level: article to results; quit at the results", id="main.up"),
-        Binding("Q", "app.quit", "Quit", id="main.quit", show=False),
         Binding("escape", "escape", "Leave the query box; close the panel; up a level", id="main.escape", show=False),
         Binding("slash", "focus_search", "New search (the query box, old query selected)", id="main.focus-search"),
         Binding("left_square_bracket,backspace,alt+left", "back", "Back", id="main.back"),
