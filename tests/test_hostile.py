@@ -482,6 +482,16 @@ def test_a_truncated_segment_is_detected_reported_and_rebuilt(library, capsys):
     assert code == 0 and out.startswith("built a new index (")
 
 
+def test_an_index_folder_copied_with_new_file_times_is_not_taken_for_damage(tmp_path):
+    # `cp -r corpus index elsewhere`: every file keeps its size and gets a new time.
+    shutil.copytree(SAMPLE_CORPUS, tmp_path / "corpus")
+    sync(tmp_path / "corpus", tmp_path / "index")
+    shutil.copytree(tmp_path / "index", tmp_path / "copy", copy_function=shutil.copyfile)
+    assert index_state(tmp_path / "copy", tmp_path / "corpus") == ("ok", "")
+    report = sync(tmp_path / "corpus", tmp_path / "copy")
+    assert report.rebuilt_because is None and report.summary().endswith("5 unchanged")
+
+
 def test_a_garbled_segment_is_detected_and_rebuilt(library, capsys):
     _, index = library
     segment = whoosh_segment(index)

@@ -242,10 +242,15 @@ def index_state(index_dir: Path, corpus_dir: Path) -> tuple[str, str]:
 def _changed_in_place(recorded: dict[str, list[int]], current: dict[str, list[int]]) -> str | None:
     """A file the last sync left that is missing or changed, if the index is still the one
     it left (same table of contents). A newer table of contents means another process
-    committed since; that is an update, not damage."""
+    committed since; that is an update, not damage. Every file with its size but a new
+    time is a copy of the folder (`cp -r`), not damage: opening it checks the segments."""
     if not recorded or {n for n in recorded if _TOC.match(n)} != {n for n in current if _TOC.match(n)}:
         return None
-    return next((name for name, stamp in sorted(recorded.items()) if current.get(name) != stamp), None)
+    changed = [name for name, stamp in sorted(recorded.items()) if current.get(name) != stamp]
+    copied = set(current) >= set(recorded) and all(current[n][0] == recorded[n][0] for n in recorded)
+    if len(changed) == len(recorded) and copied:
+        return None  # every file has its size and a new time: the folder was copied (cp -r)
+    return changed[0] if changed else None
 
 
 class _OwnFilesStorage(FileStorage):  # type: ignore[misc]  # Whoosh has no type information
