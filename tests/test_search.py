@@ -259,3 +259,10 @@ def test_match_spans_mark_a_quoted_phrase_whole_and_leave_excluded_words_out():
     assert spans('"Minister of Foreign Affairs"') == ["Minister of Foreign Affairs"]  # a stop word inside
     assert spans("corridor NOT Lachin") == ["Corridor", "corridor", "Corridor"]
     assert spans('"Lachin Corridor" ANDNOT residents') == ["Lachin Corridor", "Lachin  Corridor"]
+
+
+@pytest.mark.parametrize("query", ["title:", "entity:", "date:", "said:", "source: reuters", "Title:"])
+def test_a_field_with_nothing_after_it_is_explained(seed_index, query):
+    # "date:" searched the word "date", "title:" nothing at all, with no word of why.
+    with pytest.raises(QueryError, match=r"needs something after it, as in \w+:"):
+        search(seed_index, query)

@@ -164,7 +164,26 @@ def clean_query(text: str) -> str:
         raise QueryError("empty query: type some words to search for")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long: {len(cleaned)} characters (the limit is {MAX_QUERY_CHARS})")
+    empty = _EMPTY_FIELD.search(cleaned)
+    if empty:
+        field = empty.group(1).casefold()
+        raise QueryError(f"{field}: needs something after it, as in {_FIELD_EXAMPLES.get(field, field + ':word')}")
     return cleaned
+
+
+_EMPTY_FIELD = re.compile(r"(?<![\w:])(title|body|source|date|entity|entities|said):(?=\s|$)", re.IGNORECASE)
+"""A field name with nothing after it: Whoosh would search the name as a word ("date:"
+found articles with "date"), or for nothing at all ("title:")."""
+
+_FIELD_EXAMPLES = {
+    "title": "title:corridor",
+    "body": "body:corridor",
+    "source": "source:reuters",
+    "date": "date:2023-05",
+    "entity": "entity:zakharova",
+    "entities": "entities:maria-zakharova",
+    "said": "said:zakharova",
+}
 
 
 def parse_query(text: str, schema: Schema | None = None) -> query.Query:
