@@ -88,6 +88,9 @@ def test_show_unknown_id_exits_2_with_close_matches(capsys, where):
         ["search"],
         ["show"],
         ["list", "--bogus"],
+        ["search", "title:"],
+        ["index", "--wait", "-5"],
+        ["index", "--wait", "nan"],
     ],
 )
 def test_bad_usage_exits_2_with_one_line(capsys, where, argv):

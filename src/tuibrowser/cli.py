@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[locations], help="bring the index up to date with the corpus")
     index.add_argument("--rebuild", action="store_true", help="re-derive every article from scratch")
     index.add_argument(
-        "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
+        "--wait",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for another indexer (default 10)",
     )
     index.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -150,7 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="files or folders (recursively)")
     importing.add_argument(
-        "--wait", type=float, default=10.0, metavar="SECONDS", help="how long to wait for another indexer (default 10)"
+        "--wait",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for another indexer (default 10)",
     )
     importing.add_argument("--json", action="store_true", help="print the per-file verdicts as JSON")
 
@@ -185,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="where the settings and the reading state live")
     config.add_argument("what", choices=["path"], help="path: print the settings file's location")
     return parser
+
+
+def _seconds(text: str) -> float:
+    """A wait in seconds: a finite number, 0 or more (0: do not wait)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return value
 
 
 def _positive_int(text: str) -> int:
