@@ -70,6 +70,7 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
     """How often to look for changes made by other processes (a directory listing and a stat)."""
 
     def compose(self) -> ComposeResult:
+        self._set_breakpoint(self.app.size.width)
         yield LocationBar(id="location")
         with Horizontal(id="main"):
             yield SearchPane(id="search-pane", search_as_you_type=self.settings.search_as_you_type)
@@ -78,6 +79,14 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
                 yield EntityView(id="entity-view")
             yield EntitySidebar(id="sidebar")
         yield KeyHints(id="key-hints")
+
+    def _set_breakpoint(self, width: int) -> None:
+        """The width's breakpoint class (-narrow, -wide, -widest), set before any widget is
+        styled. Textual sets it on the screen's first Resize, after the first styling and
+        layout, and the change restyles and lays out every widget again (~10 ms)."""
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        reached = [(at, name) for at, name in breakpoints if width >= at]
+        self.update_classes({name: (at, name) == max(reached) for at, name in breakpoints}, animate=False)
 
     def on_mount(self) -> None:
         self._set_view("search")
