@@ -73,7 +73,11 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
         self._set_breakpoint(self.app.size.width)
         yield LocationBar(id="location")
         with Horizontal(id="main"):
-            yield SearchPane(id="search-pane", search_as_you_type=self.settings.search_as_you_type)
+            yield SearchPane(
+                id="search-pane",
+                search_as_you_type=self.settings.search_as_you_type,
+                status=Status("Opening the index…", "busy"),
+            )
             with ContentSwitcher(id="center", initial="reader"):
                 yield ArticleReader(id="reader")
                 yield EntityView(id="entity-view")
@@ -91,7 +95,6 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
     def on_mount(self) -> None:
         self._set_view("search")
         self.query_one("#query", Input).focus()
-        self._status(Status("Opening the index…", "busy"))
         # After the first frame: the job imports Whoosh, which would compete for the GIL.
         self.call_after_refresh(self._start_job, "index", jobs.prepare_index, self.services, self)
         self.set_interval(self.POLL_SECONDS, self._poll)
