@@ -88,9 +88,10 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
         """The width's breakpoint class (-narrow, -wide, -widest), set before any widget is
         styled. Textual sets it on the screen's first Resize, after the first styling and
         layout, and the change restyles and lays out every widget again (~10 ms)."""
-        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
-        reached = [(at, name) for at, name in breakpoints if width >= at]
-        self.update_classes({name: (at, name) == max(reached) for at, name in breakpoints}, animate=False)
+        own = self.HORIZONTAL_BREAKPOINTS
+        breakpoints = (self.app.HORIZONTAL_BREAKPOINTS if own is None else own) or []
+        chosen = max(((at, name) for at, name in breakpoints if width >= at), default=None)  # as Textual chooses
+        self.update_classes({name: (at, name) == chosen for at, name in breakpoints}, animate=False)
 
     def on_mount(self) -> None:
         self._set_view("search")
