@@ -4,7 +4,9 @@ Cold start: each run is a fresh Python process that starts an app headless at 80
 reports the wall-clock moment of its first frame (process spawn to first frame; shutdown
 excluded); tuibrowser (over an up-to-date index) and a minimal
 Textual app (one Static) alternate, N times each, and the medians are printed side by
-side (target: tuibrowser within 1.3x of the minimal app).
+side (target: tuibrowser within 1.3x of the minimal app). `--before SRC` adds a third
+contestant to the rotation: the tuibrowser package under SRC (another checkout's `src`), to
+measure a change against the tree before it in one run.
 
 Typing: a headless tuibrowser app gets queries typed one key at a time (60 ms apart, a
 fast typist); the app records, for every search whose results reach the screen, the time
@@ -12,7 +14,7 @@ from the key's query change to the results painted. p50/p95 are printed (target:
 50 ms on the sample corpus). Stale searches, overtaken by a newer key, are discarded and
 not counted.
 
-Usage: python bench/bench_tui.py [--runs N] [--corpus DIR]
+Usage: python bench/bench_tui.py [--runs N] [--corpus DIR] [--before SRC]
 """
 
 from __future__ import annotations
@@ -79,7 +81,12 @@ QUERIES = [
 ]
 
 
-def cold_starts(corpus: Path, index: Path, state: Path, runs: int) -> dict[str, list[float]]:
+def cold_starts(
+    corpus: Path, index: Path, state: Path, runs: int, before: Path | None = None
+) -> dict[str, list[float]]:
+    """Seconds from spawn to first frame, `runs` fresh processes per contestant, taken in turn:
+    the minimal app, tuibrowser as imported here, and (with `before`) the tuibrowser under that
+    source folder."""
     times: dict[str, list[float]] = {"minimal": [], "tuibrowser": []}
     # Measured as installed: with our modules' bytecode cached, as Textual's is (an environment
     # with PYTHONDONTWRITEBYTECODE would otherwise compile tuibrowser's source on every start).
@@ -87,14 +94,21 @@ def cold_starts(corpus: Path, index: Path, state: Path, runs: int) -> dict[str, 
     env["TEXTUAL_ANIMATIONS"] = "none"
     import tuibrowser
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(tuibrowser.__file__).parent)], check=True)
+    envs = {"minimal": env, "tuibrowser": env}
+    packages = [Path(tuibrowser.__file__).parent]
+    if before is not None:
+        times["before"] = []
+        envs["before"] = {**env, "PYTHONPATH": str(before.resolve())}
+        packages.append(before / "tuibrowser")
+    for package in packages:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     for _ in range(runs):
         for kind in times:
             spawned = time.time()
             child = subprocess.run(
                 [sys.executable, "-c", CHILD, kind, str(corpus), str(index), str(state)],
                 check=True,
-                env=env,
+                env=envs[kind],
                 capture_output=True,
                 text=True,
             )
@@ -138,6 +152,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--before", type=Path, metavar="SRC", help="also time the tuibrowser under SRC, in turn")
     args = parser.parse_args()
     from tuibrowser.core.indexer import sync
 
@@ -146,11 +161,14 @@ def main() -> int:
         shutil.copytree(args.corpus, corpus)
         index, state = Path(tmp) / "index", Path(tmp) / "state.json"
         sync(corpus, index)
-        starts = cold_starts(corpus, index, state, args.runs)
+        starts = cold_starts(corpus, index, state, args.runs, args.before)
         minimal, ours = statistics.median(starts["minimal"]), statistics.median(starts["tuibrowser"])
         print(f"cold start to first frame (median of {args.runs}, fresh process each, headless 80x24)")
         print(f"  minimal Textual app   {minimal * 1000:7.0f} ms")
         print(f"  tuibrowser            {ours * 1000:7.0f} ms   ({ours / minimal:.2f}x; target <= 1.3x)")
+        if args.before is not None:
+            then = statistics.median(starts["before"])
+            print(f"  tuibrowser, --before  {then * 1000:7.0f} ms   ({then / minimal:.2f}x)   {args.before}")
         latencies = asyncio.run(typing_latency(corpus, index, state))
         print(f"keystroke to results painted, typing {len(QUERIES)} queries key by key ({len(latencies)} shown)")
         print(

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuibrowser import __version__
-from tuibrowser.core.entities.curation.ops import CurationError
 from tuibrowser.core.errors import (
     ArticleNotFound,
+    CurationError,
     EntityNotFound,
     IndexDamaged,
     IndexProblem,

@@ -45,6 +45,13 @@ class KnowledgeBaseError(ValueError):
     """entities.toml cannot be used; the message names the file and the problem."""
 
 
+class CurationError(ValueError):
+    """A change to entities.toml was refused and nothing was written; the message says why.
+
+    Here rather than in `entities.curation.ops` (which re-exports it), so the faces catch it
+    without defining the curation operations: the TUI's first frame does not need them."""
+
+
 class EntityNotFound(LookupError):
     """No entity has that id, name or alias; `close` lists names that look like it."""
 

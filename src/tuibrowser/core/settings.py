@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +68,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         settings.problems.append(f"cannot read {shown}: {printable(str(error))}; using defaults")
         text = ""
     if text.strip():
+        import tomllib  # only with a settings file to read (~1 ms of the TUI's start otherwise)
+
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

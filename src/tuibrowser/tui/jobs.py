@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from tuibrowser.core.entities.curation.ops import CurationError
-from tuibrowser.core.errors import IndexProblem, QueryError, SearchCancelled
+from tuibrowser.core.errors import CurationError, IndexProblem, QueryError, SearchCancelled
 from tuibrowser.core.user_state import StateStore, Watch
 from tuibrowser.tui.messages import (
     ArticleLoaded,

@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tuibrowser.core.entities.curation.ops import CurationError
+from tuibrowser.core.errors import CurationError
 from tuibrowser.core.services import Services
 from tuibrowser.tui.screens import QUIT_ANYWHERE
 from tuibrowser.tui.text import one_line, outside

@@ -37,8 +37,8 @@ class KeyHints(Static):
         self.refresh_hints()
 
     def refresh_hints(self) -> None:
-        if not self.is_attached:
-            return
+        if not self.is_attached or not self.size.width:
+            return  # not laid out yet (the focus set before the first frame): on_resize draws it
         self.update(self.render_hints(self.screen.focused, self.size.width - 2), layout=False)  # always one line
 
     def render_hints(self, focused: Widget | None, width: int) -> Text:

@@ -23,6 +23,9 @@ from tuibrowser.tui.messages import (
 )
 from tuibrowser.tui.text import Clamp, one_line
 
+_STATUS_CLASSES = {"error": "-error", "busy": "-busy"}
+"""The status line's class for each kind of status ("info" has none)."""
+
 NEAR_END = 5
 """The highlight this close to the end of the results asks for more, when there are more."""
 
@@ -122,15 +125,18 @@ class ResultsList(OptionList):
 class SearchPane(Vertical):
     """Typing posts SearchRequested; choosing a result posts ArticleRequested."""
 
-    def __init__(self, *, search_as_you_type: bool = True, id: str | None = None) -> None:
+    def __init__(self, *, search_as_you_type: bool = True, status: Status = Status(""), id: str | None = None) -> None:
         super().__init__(id=id)
         self.search_as_you_type = search_as_you_type
         self.listing: Listing | None = None
-        self._status_text = ""
+        self._status = status
+        """The first status line (composed with it: set after mounting, it restyled the line)."""
+        self._status_text = status.text
 
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder="Search  (F1 help, ^Q quit)", id="query", select_on_focus=False, compact=True)
-        yield Static("", id="search-status", markup=False)
+        first = self._status
+        yield Static(Text(first.text), id="search-status", markup=False, classes=_STATUS_CLASSES.get(first.kind, ""))
         yield ResultsList(id="results")
 
     @on(Input.Changed, "#query")
@@ -180,8 +186,8 @@ class SearchPane(Vertical):
         wraps = not width or cell_len(status.text) > width or cell_len(self._status_text) > width
         self._status_text = status.text
         line.update(Text(status.text), layout=wraps)
-        line.set_class(status.kind == "error", "-error")
-        line.set_class(status.kind == "busy", "-busy")
+        for kind, name in _STATUS_CLASSES.items():
+            line.set_class(status.kind == kind, name)
 
     def set_offer(self, suggestion: str | None) -> None:
         self.query_one("#query", QueryInput).offer = suggestion

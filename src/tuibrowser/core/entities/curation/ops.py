@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tuibrowser.core.errors import CurationError as CurationError  # its home; re-exported
+
 if TYPE_CHECKING:
     from tuibrowser.core.indexer import SyncReport
 
@@ -109,10 +111,6 @@ OP_NAMES: dict[type, str] = {
 
 
 # Errors. Each leaves entities.toml as it was; the message is one line, for a person.
-
-
-class CurationError(ValueError):
-    """The change was refused and nothing was written; the message says why."""
 
 
 class AliasConflict(CurationError):

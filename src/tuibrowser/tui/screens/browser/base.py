@@ -48,7 +48,8 @@ class BrowserBase(Screen[None]):
     history, the location bar, saving the reader's state."""
 
     def __init__(self, services: Services, settings: Settings, store: StateStore) -> None:
-        super().__init__()
+        # The first view's class from the start: added in on_mount, it restyled every widget.
+        super().__init__(classes="-view-search")
         self.services = services
         self.settings = settings
         self.store = store

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.widgets import ContentSwitcher, Input
 
-from tuibrowser.core.entities.curation import ops
 from tuibrowser.tui import jobs
 from tuibrowser.tui.messages import CurationDone, CurationProgress
 from tuibrowser.tui.screens.browser.base import BrowserBase
@@ -29,6 +28,7 @@ from tuibrowser.tui.widgets.entity_view import EntityView
 from tuibrowser.tui.widgets.reader import ArticleReader
 
 if TYPE_CHECKING:
+    from tuibrowser.core.entities.curation import ops
     from tuibrowser.core.entities.curation.ops import CurationResult
     from tuibrowser.core.entities.kb import Entity
     from tuibrowser.core.services import Services
@@ -70,6 +70,7 @@ class Curating(BrowserBase):
     # The changes.
 
     def action_curate_rename(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import TextPrompt
 
         entity = self._curation_target()
@@ -89,6 +90,7 @@ class Curating(BrowserBase):
         self.app.push_screen(prompt, renamed)
 
     def action_curate_alias(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import TextPrompt
 
         entity = self._curation_target()
@@ -108,6 +110,7 @@ class Curating(BrowserBase):
         self.app.push_screen(prompt, added)
 
     def action_curate_unalias(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import PickerScreen
 
         entity = self._curation_target()
@@ -126,6 +129,7 @@ class Curating(BrowserBase):
         self.app.push_screen(picker, chosen)
 
     def action_curate_retype(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import PickerScreen
 
         entity = self._curation_target()
@@ -140,6 +144,7 @@ class Curating(BrowserBase):
         self.app.push_screen(PickerScreen(f"Type of {entity.name}", choices, start=entity.type), chosen)
 
     def action_curate_split(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import PickerScreen
 
         entity = self._curation_target()
@@ -166,6 +171,7 @@ class Curating(BrowserBase):
         self.app.push_screen(picker, chosen)
 
     def action_curate_merge(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.dialogs import PickerScreen
 
         entity = self._curation_target()
@@ -188,11 +194,15 @@ class Curating(BrowserBase):
         self.app.push_screen(picker, chosen)
 
     def action_curate_hide(self) -> None:
+        from tuibrowser.core.entities.curation import ops
+
         entity = self._curation_target()
         if entity is not None:
             self._run_curation(ops.Hide(entity.id))
 
     def action_curate_promote(self) -> None:
+        from tuibrowser.core.entities.curation import ops
+
         # A curated entity is answered by the core ("already in entities.toml"), which reads
         # the file as it is now, not as this screen last saw it.
         entity = self._curation_target()
@@ -200,6 +210,7 @@ class Curating(BrowserBase):
             self._run_curation(ops.Promote(entity.id))
 
     def action_hidden_names(self) -> None:
+        from tuibrowser.core.entities.curation import ops
         from tuibrowser.tui.screens.hidden import HiddenScreen
 
         def chosen(name: str | None) -> None:

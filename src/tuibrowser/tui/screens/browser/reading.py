@@ -9,7 +9,6 @@ from textual import on
 from textual.widgets import ContentSwitcher
 
 from tuibrowser.core import trail
-from tuibrowser.core.citations import citation, paragraph_span, quote_span, sentence_span
 from tuibrowser.core.paths import data_dir
 from tuibrowser.core.trail import TrailEvent
 from tuibrowser.core.user_state import Visit
@@ -250,6 +249,8 @@ class Reading(BrowserBase):
 
     def _citation_text(self) -> tuple[str, str] | None:
         """Markdown for the current match's or mention's sentence, else the paragraph at the top."""
+        from tuibrowser.core.citations import citation, paragraph_span, quote_span, sentence_span
+
         if self.opened is None or self.view != "article" or not self.opened.article.paragraphs:
             return None
         text = self.opened.article.text

@@ -69,19 +69,32 @@ class MainScreen(Indexing, Searching, Reading, Entities, Curating):
     """How often to look for changes made by other processes (a directory listing and a stat)."""
 
     def compose(self) -> ComposeResult:
+        self._set_breakpoint(self.app.size.width)
         yield LocationBar(id="location")
         with Horizontal(id="main"):
-            yield SearchPane(id="search-pane", search_as_you_type=self.settings.search_as_you_type)
+            yield SearchPane(
+                id="search-pane",
+                search_as_you_type=self.settings.search_as_you_type,
+                status=Status("Opening the index…", "busy"),
+            )
             with ContentSwitcher(id="center", initial="reader"):
                 yield ArticleReader(id="reader")
                 yield EntityView(id="entity-view")
             yield EntitySidebar(id="sidebar")
         yield KeyHints(id="key-hints")
 
+    def _set_breakpoint(self, width: int) -> None:
+        """The width's breakpoint class (-narrow, -wide, -widest), set before any widget is
+        styled. Textual sets it on the screen's first Resize, after the first styling and
+        layout, and the change restyles and lays out every widget again (~10 ms)."""
+        own = self.HORIZONTAL_BREAKPOINTS
+        breakpoints = (self.app.HORIZONTAL_BREAKPOINTS if own is None else own) or []
+        chosen = max(((at, name) for at, name in breakpoints if width >= at), default=None)  # as Textual chooses
+        self.update_classes({name: (at, name) == chosen for at, name in breakpoints}, animate=False)
+
     def on_mount(self) -> None:
         self._set_view("search")
         self.query_one("#query", Input).focus()
-        self._status(Status("Opening the index…", "busy"))
         # After the first frame: the job imports Whoosh, which would compete for the GIL.
         self.call_after_refresh(self._start_job, "index", jobs.prepare_index, self.services, self)
         self.set_interval(self.POLL_SECONDS, self._poll)
