@@ -73,6 +73,7 @@ from tuibrowser.core.store import (
     write_lock,
     write_marker,
 )
+from tuibrowser.core.writers import Writer, commit_with, write_parallel
 
 if TYPE_CHECKING:
     from whoosh.codec.base import Segment
@@ -90,7 +91,7 @@ WRITER_MB = 768
 """Memory Whoosh's writer may use for sorting postings before it spills to disk."""
 
 PARALLEL_WRITE_FROM = 2000
-"""Documents from which the write is spread over the cores (see _Sync._writer)."""
+"""Fresh documents from which the write is spread over the cores (see core.writers)."""
 
 
 @dataclass
@@ -671,24 +672,42 @@ class _Sync:
         """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
         rewritten from what the index stored when their links, id or quotes changed."""
         progress = self.progress
-        writer = self._writer(len(fresh))
+        order = sorted(fresh)
+        total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
+        parallel = len(order) >= PARALLEL_WRITE_FROM and parallel_allowed()
         relinked = 0
+
+        def build(number: int) -> dict[str, Any]:
+            """The document of the number-th fresh article (in a worker process when parallel)."""
+            path = order[number]
+            article = fresh[path]
+            mentions = outcome.final[path]
+            quoted = documents.quotes_of(article.text, mentions, types)
+            return _document(article, items[path].id, mentions, items[path].added, quoted)
+
+        def shown(done: int) -> None:
+            if progress:
+                progress("indexing", done, total)
+
+        writer = Writer(self.ix, limitmb=WRITER_MB)
         try:
             for path in gone:
                 writer.delete_by_term("path", path)
-            total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
-            done = 0
-            empty = self.clear or self.ix.doc_count_all() == 0
-            for path in sorted(fresh):
-                article = fresh[path]
-                if not empty:
+            if not (self.clear or self.ix.doc_count_all() == 0):
+                for path in order:
                     writer.delete_by_term("path", path)
-                mentions = outcome.final[path]
-                quoted = documents.quotes_of(article.text, mentions, types)
-                writer.add_document(**_document(article, items[path].id, mentions, items[path].added, quoted))
-                done += 1
-                if progress and (done % 20 == 0 or done == total):
-                    progress("indexing", done, total)
+            segments = []
+            if parallel:
+                # Quotes, documents and postings on every core (see core.writers).
+                segments = write_parallel(
+                    self.ix, len(order), build, procs=workers(), limitmb=WRITER_MB, progress=shown
+                )
+            else:
+                for number in range(len(order)):
+                    writer.add_document(**build(number))
+                    if (number + 1) % 20 == 0 or number + 1 == total:
+                        shown(number + 1)
+            done = len(order)
             for path in sorted(set(rewrite) | set(moved) | recheck):
                 fields = stored_fields.get(path)
                 if fields is None:
@@ -708,25 +727,14 @@ class _Sync:
                     **documents.from_stored(fields, article_id, mentions, fields.get("added") or 0, quoted)
                 )
                 done += 1
-                if progress and (done % 20 == 0 or done == total):
-                    progress("indexing", done, total)
-            if self.clear:
-                # Rebuild: everything was re-derived; keep only the new segment.
-                writer.commit(mergetype=writing.CLEAR)
-            else:
-                writer.commit(mergetype=_merge_wasteful)
+                if done % 20 == 0 or done == total:
+                    shown(done)
+            # A rebuild re-derived everything: keep only the new segments.
+            commit_with(writer, segments, writing.CLEAR if self.clear else _merge_wasteful)
         except BaseException:
             _abandon(writer)
             raise
         self.report.relinked = relinked
-
-    def _writer(self, documents: int) -> IndexWriter:
-        """Whoosh's writer. A large batch is analysed and sorted by one sub-writer per core
-        (Whoosh's MpWriter), each writing a segment of its own (`multisegment`: no merge
-        pass); only from a process with one thread, since the sub-writers are forked."""
-        if documents >= PARALLEL_WRITE_FROM and parallel_allowed():
-            return self.ix.writer(procs=workers(), multisegment=True, limitmb=WRITER_MB)
-        return self.ix.writer(limitmb=WRITER_MB)
 
     def _write_marker(self, fingerprint: dict[str, str]) -> None:
         """Last: the corpus's fingerprint and Whoosh's files as this sync left them."""
