@@ -453,32 +453,11 @@ def test_rebuilding_the_index_after_imports_gives_the_same_articles(library, tmp
 # A large import extracts entities while reading (core.importer._read_all): the same result.
 
 
-def _bookkeeping(index_dir: Path) -> dict[str, list[tuple]]:
-    """The rows an import leaves in the bookkeeping, but the files' change times and arrivals."""
-    import sqlite3
-
-    conn = sqlite3.connect(index_dir / "tuibrowser-state.sqlite3")
-    try:
-        return {
-            table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall())
-            for table, columns in (
-                ("articles", "path, file, hash, slug, id, text_hash, url"),
-                ("extractions", "path, record"),
-                ("files", "path, size, hash, articles"),
-                ("discovered", "key, id, name, type, aliases, base"),
-                ("entities", "*"),
-                ("spellings", "*"),
-            )
-        }
-    finally:
-        conn.close()
-
-
 @needs_data
 def test_extracting_while_reading_gives_what_the_sync_extracts(tmp_path, monkeypatch):
     import tuibrowser.core.derive as derive
     import tuibrowser.core.importer as importer
-    from test_writers import _contents
+    from test_writers import _bookkeeping, _contents
 
     folder = tmp_path / "politics"
     folder.mkdir()

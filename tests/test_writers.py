@@ -7,6 +7,7 @@ corpus takes that path; how fast it is, is bench/bench_scale.py's business.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,25 @@ def _contents(index_dir: Path) -> dict[str, Any]:
     return {"stored": stored, "postings": postings, "lengths": lengths, "columns": columns}
 
 
+def _bookkeeping(index_dir: Path) -> dict[str, list[tuple]]:
+    """The rows an import leaves in the bookkeeping, but the files' change times and arrivals."""
+    conn = sqlite3.connect(index_dir / "tuibrowser-state.sqlite3")
+    try:
+        return {
+            table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall())
+            for table, columns in (
+                ("articles", "path, file, hash, slug, id, text_hash, url"),
+                ("extractions", "path, record"),
+                ("files", "path, size, hash, articles"),
+                ("discovered", "key, id, name, type, aliases, base"),
+                ("entities", "*"),
+                ("spellings", "*"),
+            )
+        }
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def in_workers(monkeypatch) -> list[int]:
     """Every batch written by worker processes; the list of how many documents each such write had."""
@@ -96,6 +116,7 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch):
     sync(corpus, tmp_path / "workers")
     assert calls == [65]
     assert _contents(tmp_path / "workers") == _contents(tmp_path / "one")
+    assert _bookkeeping(tmp_path / "workers") == _bookkeeping(tmp_path / "one")
 
 
 def _grow(corpus: Path) -> None:
@@ -118,6 +139,7 @@ def test_workers_update_what_one_process_updates(tmp_path, in_workers, monkeypat
     sync(one, tmp_path / "one")
     _grow(one)
     sync(one, tmp_path / "one")
+    assert _bookkeeping(tmp_path / "workers") == _bookkeeping(tmp_path / "one")
     workers, serial = _contents(tmp_path / "workers"), _contents(tmp_path / "one")
     for contents in (workers, serial):  # the added times are the files' (two copies of the corpus)
         for fields in contents["stored"].values():
@@ -130,7 +152,7 @@ def test_workers_update_what_one_process_updates(tmp_path, in_workers, monkeypat
 
 def test_a_failing_worker_leaves_the_index_as_it_was(corpus, index_dir, in_workers, monkeypatch):
     sync(corpus, index_dir)
-    before = _contents(index_dir)
+    before, kept = _contents(index_dir), _bookkeeping(index_dir)
     (corpus / "extra.txt").write_text("Extra story\n\nAbout zebras in the Caucasus.\n")
     (corpus / "extra-2.txt").write_text("Another story\n\nAbout giraffes in the Caucasus.\n")
     real = indexer._document
@@ -144,6 +166,7 @@ def test_a_failing_worker_leaves_the_index_as_it_was(corpus, index_dir, in_worke
     with pytest.raises(writers.WorkerFailed, match="no zebras"):
         sync(corpus, index_dir)
     assert _contents(index_dir) == before
+    assert _bookkeeping(index_dir) == kept  # its transaction, begun while the workers wrote, rolled back
     monkeypatch.setattr(indexer, "_document", real)
     report = sync(corpus, index_dir)
     assert report.added == 2

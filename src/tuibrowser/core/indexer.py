@@ -441,48 +441,48 @@ class _Sync:
             }
             retyped = outcome.retyped | (set(kb_change.retyped) if kb_change is not None else set())
             recheck = self._mentioning(stored_fields, retyped) - set(fresh) - set(rewrite) - set(gone)
-            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields)
+
+            def bookkeeping() -> None:
+                """The bookkeeping's rows, written while Whoosh's writers work (see `_write`)."""
+                if from_scratch:
+                    db.clear(RESOLUTION_TABLES + REGISTRY_TABLES)
+                if self.clear:
+                    db.clear(CORPUS_TABLES)
+                resolver.write()
+                update_registry(
+                    db,
+                    self.kb,
+                    kb_changed=kb_edited or from_scratch,
+                    before={} if from_scratch else outcome.before,
+                    after=outcome.discovered,
+                    previous={} if from_scratch else outcome.previous,
+                    final=outcome.final,
+                )
+                db.delete_in("files", "path", gone_files)
+                db.insert(
+                    "files",
+                    [(p, e.size, e.mtime_ns, e.hash, json.dumps(e.articles)) for p, e in (stamps | new_files).items()],
+                )
+                if given_up != old_given_up:
+                    db.clear(("skipped",))
+                    db.insert("skipped", [(p, g.size, g.mtime_ns, g.reason) for p, g in given_up.items()])
+                db.delete_in("articles", "path", gone)
+                kept = (items | moved).items()
+                db.insert("articles", [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in kept])
+                db.set_meta(
+                    "entities",
+                    {
+                        "rules": EXTRACTOR_VERSION,
+                        "kb_version": self.kb.version,
+                        "kb": snapshot(self.kb),
+                        "hidden": sorted(self.kb.hidden_keys),
+                    },
+                )
+
+            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields, bookkeeping)
         finally:
             stored_fields.close()
 
-        # The bookkeeping, in one transaction after Whoosh's commit.
-        with db.transaction():
-            if from_scratch:
-                db.clear(RESOLUTION_TABLES + REGISTRY_TABLES)
-            if self.clear:
-                db.clear(CORPUS_TABLES)
-            resolver.write()
-            update_registry(
-                db,
-                self.kb,
-                kb_changed=kb_edited or from_scratch,
-                before={} if from_scratch else outcome.before,
-                after=outcome.discovered,
-                previous={} if from_scratch else outcome.previous,
-                final=outcome.final,
-            )
-            db.delete_in("files", "path", gone_files)
-            db.insert(
-                "files",
-                [(p, e.size, e.mtime_ns, e.hash, json.dumps(e.articles)) for p, e in (stamps | new_files).items()],
-            )
-            if given_up != old_given_up:
-                db.clear(("skipped",))
-                db.insert("skipped", [(p, g.size, g.mtime_ns, g.reason) for p, g in given_up.items()])
-            db.delete_in("articles", "path", gone)
-            db.insert(
-                "articles",
-                [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in (items | moved).items()],
-            )
-            db.set_meta(
-                "entities",
-                {
-                    "rules": EXTRACTOR_VERSION,
-                    "kb_version": self.kb.version,
-                    "kb": snapshot(self.kb),
-                    "hidden": sorted(self.kb.hidden_keys),
-                },
-            )
         self._write_marker(fingerprint)
 
     def _compare(
@@ -668,9 +668,16 @@ class _Sync:
         outcome: Outcome,
         types: dict[str, str],
         stored_fields: _StoredFields,
+        bookkeeping: Callable[[], None],
     ) -> None:
         """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
-        rewritten from what the index stored when their links, id or quotes changed."""
+        rewritten from what the index stored when their links, id or quotes changed.
+
+        Then the bookkeeping's transaction, where `bookkeeping` writes its rows. For a large
+        batch, written by worker processes, the rows are written while the workers work
+        (this process would only wait for them), kept in memory until the commit (see
+        Bookkeeping.begin), and committed after Whoosh's commit, or rolled back if Whoosh's
+        fails: the order of the two commits is as before (core.bookkeeping)."""
         progress = self.progress
         order = sorted(fresh)
         total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
@@ -690,6 +697,7 @@ class _Sync:
                 progress("indexing", done, total)
 
         writer = Writer(self.ix, limitmb=WRITER_MB)
+        begun = False
         try:
             for path in gone:
                 writer.delete_by_term("path", path)
@@ -697,10 +705,23 @@ class _Sync:
                 for path in order:
                     writer.delete_by_term("path", path)
             segments = []
+
+            def meanwhile() -> None:
+                nonlocal begun
+                self.db.begin(hold_in_memory=parallel)
+                begun = True
+                bookkeeping()
+
             if parallel:
                 # Quotes, documents and postings on every core (see core.writers).
                 segments = write_parallel(
-                    self.ix, len(order), build, procs=workers(), limitmb=WRITER_MB, progress=shown
+                    self.ix,
+                    len(order),
+                    build,
+                    procs=workers(),
+                    limitmb=WRITER_MB,
+                    progress=shown,
+                    meanwhile=meanwhile,
                 )
             else:
                 for number in range(len(order)):
@@ -731,9 +752,14 @@ class _Sync:
                     shown(done)
             # A rebuild re-derived everything: keep only the new segments.
             commit_with(writer, segments, writing.CLEAR if self.clear else _merge_wasteful)
+            if not begun:
+                meanwhile()
         except BaseException:
             _abandon(writer)
+            if begun:
+                self.db.rollback()
             raise
+        self.db.commit()  # after Whoosh's
         self.report.relinked = relinked
 
     def _write_marker(self, fingerprint: dict[str, str]) -> None:

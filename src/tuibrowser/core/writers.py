@@ -81,6 +81,7 @@ def write_parallel(
     procs: int,
     limitmb: int,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Segment]:
     """Build documents 0..count-1 with `build(n)` in `procs` forked workers and write them
     into new segments, one per worker; returns the segments, for the caller's writer to
@@ -90,6 +91,8 @@ def write_parallel(
     Args:
         build: Called in the workers; what it needs must be in memory before the call.
         progress: Called in this process with the number of documents claimed so far.
+        meanwhile: Called in this process once the workers are started (work of its own
+            that would otherwise wait for theirs).
 
     Raises:
         OSError, WorkerFailed: see `_collect`; a worker's partial files are left for
@@ -129,6 +132,8 @@ def write_parallel(
     for worker in workers:
         worker.start()
     try:
+        if meanwhile is not None:
+            meanwhile()
         segments = _collect(workers, results, lambda: min(count, claimed.value * CHUNK), progress)
     finally:
         for worker in workers:
