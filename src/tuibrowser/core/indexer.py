@@ -578,10 +578,11 @@ class _Sync:
         """
         db = self.db
         old_items = {} if self.clear else _items(db, "path", old_articles)
-        arrivals = self._arrival_times({text_hash(a.text) for a in fresh.values()})
+        digests = {path: text_hash(article.text) for path, article in fresh.items()}
+        arrivals = self._arrival_times(set(digests.values()))
         items: dict[str, Item] = {}
         for path, article in fresh.items():
-            digest = text_hash(article.text)
+            digest = digests[path]
             file = self._file_of[path]
             items[path] = Item(
                 file,
