@@ -1,4 +1,5 @@
-"""The body's analyzer run as one loop when indexing gives Whoosh's chain's tokens exactly."""
+"""The body's analyzer run as one loop, and the formats that take its words without tokens,
+give exactly what Whoosh's own chain and formats give when indexing."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import CompositeAnalyzer
+from whoosh.formats import Frequency, Positions
 
 import tuibrowser.core.schema as schema
 from conftest import SAMPLE_CORPUS, SHARED_DATA
 from tuibrowser.core.indexer import sync
-from tuibrowser.core.schema import WordsAnalyzer, text_analyzer
+from tuibrowser.core.schema import FoldedCounts, WordPositions, WordsAnalyzer, spelling_analyzer, text_analyzer
+from tuibrowser.core.store import open_index
 
 BBC = SHARED_DATA / "bbc-news" / "bbc"
 
@@ -47,6 +50,12 @@ def _same(text):
     for kwargs in ({"positions": True, "boosts": True}, {"boosts": True}, {}):
         assert _tokens(fast, text, mode="index", **kwargs) == _tokens(chain, text, mode="index", **kwargs)
     assert _tokens(fast, text, mode="query") == _tokens(chain, text, mode="query")
+    for boost in (1.0, 2.0):  # the body's and the title's
+        ours = sorted(WordPositions(field_boost=boost).word_values(text, fast, mode="index"))
+        assert ours == sorted(Positions(field_boost=boost).word_values(text, chain, mode="index"))
+    spelling = spelling_analyzer()
+    ours = sorted(FoldedCounts().word_values(text, spelling, mode="index"))
+    assert ours == sorted(Frequency().word_values(text, spelling, mode="index"))
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -90,7 +99,7 @@ def test_another_chain_goes_the_ordinary_way():
     assert _tokens(analyzer, "Running dogs", mode="index") == [("running", None, 1.0), ("dogs", None, 1.0)]
 
 
-def test_an_index_made_with_the_one_loop_is_the_chains(tmp_path, monkeypatch):
+def test_an_index_made_with_the_one_loop_and_formats_is_whooshs(tmp_path, monkeypatch):
     from test_writers import _contents
 
     corpus = tmp_path / "corpus"
@@ -98,5 +107,8 @@ def test_an_index_made_with_the_one_loop_is_the_chains(tmp_path, monkeypatch):
     sync(corpus, tmp_path / "fast")
     monkeypatch.setattr(schema, "text_analyzer", _chain)
     monkeypatch.setattr(schema, "_WORDS", _chain())
+    monkeypatch.setattr(schema, "_formatted", lambda field, kind: field)  # Whoosh's own formats
     sync(corpus, tmp_path / "chain")
+    assert type(open_index(tmp_path / "chain").schema["body"].format) is Positions
+    assert type(open_index(tmp_path / "fast").schema["spell"].format) is FoldedCounts
     assert _contents(tmp_path / "fast") == _contents(tmp_path / "chain")
