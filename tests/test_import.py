@@ -448,3 +448,65 @@ def test_rebuilding_the_index_after_imports_gives_the_same_articles(library, tmp
     sync(corpus, index)
     assert [(a.id, a.title, a.path) for a in list_articles(index)] == before
     assert len(before) == 10
+
+
+# A large import extracts entities while reading (core.importer._read_all): the same result.
+
+
+@needs_data
+def test_extracting_while_reading_gives_what_the_sync_extracts(tmp_path, monkeypatch):
+    import tuibrowser.core.derive as derive
+    import tuibrowser.core.importer as importer
+    from test_writers import _bookkeeping, _contents
+
+    folder = tmp_path / "politics"
+    folder.mkdir()
+    for path in sorted((BBC / "politics").glob("*.txt"))[:70]:
+        shutil.copy(path, folder / path.name)
+    handed: list[bool] = []
+    real = derive.derive_file
+
+    def spied(corpus_dir, path, raw, extractor, parsed=None):
+        handed.append(parsed is not None and parsed[2] is not None)
+        return real(corpus_dir, path, raw, extractor, parsed)
+
+    monkeypatch.setattr(derive, "derive_file", spied)
+    results = {}
+    for name, parallel_from in (("readers", 64), ("sync", 10**9)):
+        monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(derive, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(derive, "parallel_allowed", lambda: True)
+        monkeypatch.setattr(importer, "parallel_allowed", lambda: True)
+        corpus = tmp_path / f"corpus-{name}"
+        shutil.copytree(SAMPLE_CORPUS, corpus)
+        sync(corpus, tmp_path / f"index-{name}")
+        handed.clear()
+        verdicts = import_paths([folder], corpus, tmp_path / f"index-{name}")
+        assert [v.status for v in verdicts] == ["imported"] * 70
+        assert handed == [name == "readers"] * 70
+        contents = _contents(tmp_path / f"index-{name}")
+        for fields in contents["stored"].values():
+            fields.pop("added")  # when each copy was written
+        contents["postings"] = {key: found for key, found in contents["postings"].items() if key[0] != "added"}
+        contents["columns"] = {key: value for key, value in contents["columns"].items() if key[0] != "added"}
+        results[name] = (contents, _bookkeeping(tmp_path / f"index-{name}"))
+    assert results["readers"] == results["sync"]
+
+
+def test_extraction_over_its_budget_is_left_to_the_sync(monkeypatch):
+    from tuibrowser.core import budget
+    from tuibrowser.core.corpus import parse_articles
+    from tuibrowser.core.derive import derive_file, extract_within_budget
+    from tuibrowser.core.entities.kb import load_kb
+    from tuibrowser.core.entities.pipeline import EntityExtractor
+
+    raw = b"Blair in Brussels\n\nTony Blair met EU ministers in Brussels on Monday.\n"
+    articles = parse_articles(raw, "in.txt")
+    extractor = EntityExtractor(load_kb(SAMPLE_CORPUS))
+    made = extract_within_budget(raw, articles, extractor)
+    assert made == [extractor.extract(a.text) for a in articles]
+    ticks = iter(range(0, 10**9, 1000))
+    monkeypatch.setattr(budget, "_now", lambda: float(next(ticks)))  # every look at the clock: 1000 s later
+    assert extract_within_budget(raw, articles, extractor) is None
+    derived = derive_file(SAMPLE_CORPUS, "imports/in.txt", raw, extractor, ("in.txt", articles, None))
+    assert derived.error is not None and "took longer" in derived.error  # the sync says why

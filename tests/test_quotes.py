@@ -37,6 +37,11 @@ def attributed(quotes: list[Quote]) -> list[tuple[str, str | None, str | None]]:
     return [(" ".join(q.text.split()[:4]), q.speaker, q.cue) for q in quotes]
 
 
+def test_text_without_quotation_marks_has_no_quotes_whoever_speaks():
+    text = "Charles Clarke said the plan would work. He told reporters it was fair, adding that it was cheap."
+    assert find_quotes(text, spans(text, ("charles-clarke", "person", "Charles Clarke"))) == []
+
+
 # The attribution patterns ------------------------------------------------------------------
 
 

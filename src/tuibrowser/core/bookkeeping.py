@@ -147,13 +147,36 @@ class Bookkeeping:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes of one sync: committed together, or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.begin()
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.rollback()
             raise
+        self.commit()
+
+    def begin(self, *, hold_in_memory: bool = False) -> None:
+        """Start the writes of one sync (`transaction`, for a caller whose commit depends on
+        work that goes on after the writes: then `commit`, or `rollback` if that work fails).
+
+        Args:
+            hold_in_memory: Keep the changed pages in memory until the commit, rather than
+                spilling them into the file when the cache is full, which takes the lock that
+                keeps readers out; for a transaction that stays open a while (readers are
+                then kept out only by the commit, as with a short one).
+        """
+        if hold_in_memory:
+            self.conn.execute("PRAGMA cache_spill = OFF")
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
         self.conn.execute("COMMIT")
+        self.conn.execute("PRAGMA cache_spill = ON")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self.conn.execute("PRAGMA cache_spill = ON")
 
     def clear(self, tables: Iterable[str]) -> None:
         for table in tables:

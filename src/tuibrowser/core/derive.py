@@ -40,20 +40,25 @@ class Derived:
     """The file could not be read at all (may work next time, so it is not remembered)."""
 
 
-Parsed = tuple[str, list[Article]]
-"""(the name a file was parsed under, its articles): an import's parse, handed to the sync."""
+Parsed = tuple[str, list[Article], list[Extraction] | None]
+"""(the name a file was parsed under, its articles, and their extractions when already
+made): an import's work on a file, handed to the sync (see `extract_within_budget`)."""
 
 
 def derive_file(
     corpus_dir: Path, path: str, raw: bytes | None, extractor: EntityExtractor, parsed: Parsed | None = None
 ) -> Derived:
-    """Parse one file (unless `parsed` already holds it) and extract its articles' entities,
-    within the file's time budget."""
+    """Parse one file (unless `parsed` already holds it) and extract its articles' entities
+    (unless `parsed` holds them too), within the file's time budget."""
     try:
         raw = raw if raw is not None else read_raw(corpus_dir, path)
         with budget.time_budget(budget.seconds_for(len(raw))):
             articles = _moved(parsed, path) if parsed is not None else parse_articles(raw, path)
-            extracted = {article.path: extractor.extract(article.text) for article in articles}
+            known = parsed[2] if parsed is not None else None
+            if known is not None:
+                extracted = {article.path: extraction for article, extraction in zip(articles, known, strict=True)}
+            else:
+                extracted = {article.path: extractor.extract(article.text) for article in articles}
     except ArticleUnreadable as error:
         return Derived(path, error=str(error), unreadable=True)
     except ArticleError as error:
@@ -66,10 +71,20 @@ def derive_file(
 def _moved(parsed: Parsed, path: str) -> list[Article]:
     """Articles parsed under another name (the input's), as the corpus file `path` gives them:
     parsing depends on the bytes and the suffix only, not on the name."""
-    name, articles = parsed
+    name, articles, _ = parsed
     return [
         replace(a, path=path + a.path[len(name) :], id=base_slug(a.title, path + a.path[len(name) :])) for a in articles
     ]
+
+
+def extract_within_budget(raw: bytes, articles: list[Article], extractor: EntityExtractor) -> list[Extraction] | None:
+    """The articles' extractions, as `derive_file` would make them for the file `raw`, or
+    None when the file's budget runs out (the sync then tries again, and says why)."""
+    try:
+        with budget.time_budget(budget.seconds_for(len(raw))):
+            return [extractor.extract(article.text) for article in articles]
+    except budget.OverBudget:
+        return None
 
 
 # Worker processes.
@@ -123,13 +138,23 @@ def derive_all(
     """Derive every file, in worker processes when the batch is large; results in any order."""
     parsed = parsed or {}
     batch = [(path, raw, parsed.get(content_hash(raw)) if raw is not None and parsed else None) for path, raw in files]
+    finished = 0
+    # Files whose extractions an import made already: only their articles' names change.
+    extracted = [item for item in batch if item[2] is not None and item[2][2] is not None]
+    batch = [item for item in batch if item[2] is None or item[2][2] is None]
+    for path, raw, known in extracted:
+        finished += 1
+        yield derive_file(corpus_dir, path, raw, extractor, known)
+        if done:
+            done(finished)
     size = sum(len(raw) for _, raw, _ in batch if raw is not None)
     count = workers()
     if not parallel_allowed() or (len(batch) < PARALLEL_FROM and size < PARALLEL_FROM * 1024 * 1024):
-        for number, (path, raw, known) in enumerate(batch, start=1):
+        for path, raw, known in batch:
+            finished += 1
             yield derive_file(corpus_dir, path, raw, extractor, known)
             if done:
-                done(number)
+                done(finished)
         return
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -140,7 +165,6 @@ def derive_all(
     ) as pool:
         pending = set()
         queue = iter(batch)
-        finished = 0
         for item in queue:
             pending.add(pool.submit(_derive_in_worker, *item))
             if len(pending) >= count * 4:

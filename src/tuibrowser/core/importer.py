@@ -37,8 +37,17 @@ from tuibrowser.core.corpus import (
     parse_articles,
     resolve_link,
 )
-from tuibrowser.core.derive import PARALLEL_FROM, parallel_allowed, pool_context, workers
+from tuibrowser.core.derive import (
+    PARALLEL_FROM,
+    Parsed,
+    extract_within_budget,
+    parallel_allowed,
+    pool_context,
+    workers,
+)
 from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
+from tuibrowser.core.entities.pipeline import EntityExtractor
+from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import sync_locked, text_hash
@@ -193,7 +202,7 @@ def import_paths(
             batch = _Batch(corpus_dir, db)
             verdicts: list[Verdict] = []
             found = list(expand(inputs))
-            read = _read_all([path for _, path, rejection, _ in found if path is not None and not rejection])
+            read = _read_all([path for _, path, rejection, _ in found if path is not None and not rejection], kb)
             for done, (shown, path, rejection, relative) in enumerate(found, start=1):
                 if rejection or path is None:
                     verdicts.append(Verdict(shown, "rejected", reason=rejection))
@@ -220,6 +229,8 @@ class _Input:
     raw: bytes = b""
     articles: list[Article] = field(default_factory=list)
     rejection: str | None = None
+    extractions: list[Extraction] | None = None
+    """The articles' entity extractions, when read in a worker process (see `_read_all`)."""
 
 
 def _read_input(path: Path) -> _Input:
@@ -239,15 +250,42 @@ def _read_input(path: Path) -> _Input:
         return _Input(rejection=str(error))
 
 
-def _read_all(paths: list[Path]) -> dict[Path, _Input]:
-    """Every input read and parsed; in worker processes, one per core, for a large batch
-    (parsing and cleaning is most of an import's work before indexing)."""
+def _read_all(paths: list[Path], kb: KnowledgeBase) -> dict[Path, _Input]:
+    """Every input read and parsed; in worker processes, one per core, for a large batch,
+    which also extract the articles' entities while they hold them (so the sync does not
+    send every article to another pool and back; an input found to be a duplicate wastes
+    its extraction). Parsing, cleaning and extraction are most of the work before indexing."""
     if not parallel_allowed() or len(paths) < PARALLEL_FROM:
         return {path: _read_input(path) for path in paths}
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers(), mp_context=pool_context()) as pool:
-        return dict(zip(paths, pool.map(_read_input, paths, chunksize=16), strict=True))
+    # Largest first, so one big file (a CSV of thousands of rows) does not run alone at the end.
+    order = sorted(paths, key=_size, reverse=True)
+    with ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,)) as pool:
+        return dict(zip(order, pool.map(_read_and_extract, order), strict=True))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # _read_input says why
+
+
+_extractor: EntityExtractor | None = None
+"""A reading worker's extractor (see `_read_all`)."""
+
+
+def _start_reader(kb: KnowledgeBase) -> None:
+    global _extractor
+    _extractor = EntityExtractor(kb)
+
+
+def _read_and_extract(path: Path) -> _Input:
+    read = _read_input(path)
+    if read.rejection is None and _extractor is not None:
+        read.extractions = extract_within_budget(read.raw, read.articles, _extractor)
+    return read
 
 
 def _index_copies(
@@ -312,9 +350,9 @@ class _Batch:
         self.target_of = {source: target for target, source in self.origins.items()}
         self.aside: dict[str, Path] = {}
         """target -> where its previous version was kept, for a copy replaced in this batch."""
-        self.parsed: dict[str, tuple[str, list[Article]]] = {}
-        """content hash -> (name parsed under, articles) of the copies, so the indexer does
-        not parse them again."""
+        self.parsed: dict[str, Parsed] = {}
+        """content hash -> (name parsed under, articles, extractions or None) of the copies,
+        so the indexer does not parse them (or extract their entities) again."""
 
     # What the index already holds, asked row by row.
 
@@ -378,7 +416,7 @@ class _Batch:
         self.by_text.update({t: "" for t in texts})
         if url:
             self.by_url[url] = target
-        self.parsed[digest] = (path.name, parsed)
+        self.parsed[digest] = (path.name, parsed, read.extractions)
         return Verdict(shown, status, target=target)
 
     def target_for(self, relative: str) -> str:

@@ -73,6 +73,7 @@ from tuibrowser.core.store import (
     write_lock,
     write_marker,
 )
+from tuibrowser.core.writers import Writer, commit_with, write_parallel
 
 if TYPE_CHECKING:
     from whoosh.codec.base import Segment
@@ -90,7 +91,7 @@ WRITER_MB = 768
 """Memory Whoosh's writer may use for sorting postings before it spills to disk."""
 
 PARALLEL_WRITE_FROM = 2000
-"""Documents from which the write is spread over the cores (see _Sync._writer)."""
+"""Fresh documents from which the write is spread over the cores (see core.writers)."""
 
 
 @dataclass
@@ -440,48 +441,48 @@ class _Sync:
             }
             retyped = outcome.retyped | (set(kb_change.retyped) if kb_change is not None else set())
             recheck = self._mentioning(stored_fields, retyped) - set(fresh) - set(rewrite) - set(gone)
-            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields)
+
+            def bookkeeping() -> None:
+                """The bookkeeping's rows, written while Whoosh's writers work (see `_write`)."""
+                if from_scratch:
+                    db.clear(RESOLUTION_TABLES + REGISTRY_TABLES)
+                if self.clear:
+                    db.clear(CORPUS_TABLES)
+                resolver.write()
+                update_registry(
+                    db,
+                    self.kb,
+                    kb_changed=kb_edited or from_scratch,
+                    before={} if from_scratch else outcome.before,
+                    after=outcome.discovered,
+                    previous={} if from_scratch else outcome.previous,
+                    final=outcome.final,
+                )
+                db.delete_in("files", "path", gone_files)
+                db.insert(
+                    "files",
+                    [(p, e.size, e.mtime_ns, e.hash, json.dumps(e.articles)) for p, e in (stamps | new_files).items()],
+                )
+                if given_up != old_given_up:
+                    db.clear(("skipped",))
+                    db.insert("skipped", [(p, g.size, g.mtime_ns, g.reason) for p, g in given_up.items()])
+                db.delete_in("articles", "path", gone)
+                kept = (items | moved).items()
+                db.insert("articles", [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in kept])
+                db.set_meta(
+                    "entities",
+                    {
+                        "rules": EXTRACTOR_VERSION,
+                        "kb_version": self.kb.version,
+                        "kb": snapshot(self.kb),
+                        "hidden": sorted(self.kb.hidden_keys),
+                    },
+                )
+
+            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields, bookkeeping)
         finally:
             stored_fields.close()
 
-        # The bookkeeping, in one transaction after Whoosh's commit.
-        with db.transaction():
-            if from_scratch:
-                db.clear(RESOLUTION_TABLES + REGISTRY_TABLES)
-            if self.clear:
-                db.clear(CORPUS_TABLES)
-            resolver.write()
-            update_registry(
-                db,
-                self.kb,
-                kb_changed=kb_edited or from_scratch,
-                before={} if from_scratch else outcome.before,
-                after=outcome.discovered,
-                previous={} if from_scratch else outcome.previous,
-                final=outcome.final,
-            )
-            db.delete_in("files", "path", gone_files)
-            db.insert(
-                "files",
-                [(p, e.size, e.mtime_ns, e.hash, json.dumps(e.articles)) for p, e in (stamps | new_files).items()],
-            )
-            if given_up != old_given_up:
-                db.clear(("skipped",))
-                db.insert("skipped", [(p, g.size, g.mtime_ns, g.reason) for p, g in given_up.items()])
-            db.delete_in("articles", "path", gone)
-            db.insert(
-                "articles",
-                [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in (items | moved).items()],
-            )
-            db.set_meta(
-                "entities",
-                {
-                    "rules": EXTRACTOR_VERSION,
-                    "kb_version": self.kb.version,
-                    "kb": snapshot(self.kb),
-                    "hidden": sorted(self.kb.hidden_keys),
-                },
-            )
         self._write_marker(fingerprint)
 
     def _compare(
@@ -577,10 +578,11 @@ class _Sync:
         """
         db = self.db
         old_items = {} if self.clear else _items(db, "path", old_articles)
-        arrivals = self._arrival_times({text_hash(a.text) for a in fresh.values()})
+        digests = {path: text_hash(article.text) for path, article in fresh.items()}
+        arrivals = self._arrival_times(set(digests.values()))
         items: dict[str, Item] = {}
         for path, article in fresh.items():
-            digest = text_hash(article.text)
+            digest = digests[path]
             file = self._file_of[path]
             items[path] = Item(
                 file,
@@ -667,28 +669,67 @@ class _Sync:
         outcome: Outcome,
         types: dict[str, str],
         stored_fields: _StoredFields,
+        bookkeeping: Callable[[], None],
     ) -> None:
         """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
-        rewritten from what the index stored when their links, id or quotes changed."""
+        rewritten from what the index stored when their links, id or quotes changed.
+
+        Then the bookkeeping's transaction, where `bookkeeping` writes its rows. For a large
+        batch, written by worker processes, the rows are written while the workers work
+        (this process would only wait for them), kept in memory until the commit (see
+        Bookkeeping.begin), and committed after Whoosh's commit, or rolled back if Whoosh's
+        fails: the order of the two commits is as before (core.bookkeeping)."""
         progress = self.progress
-        writer = self._writer(len(fresh))
+        order = sorted(fresh)
+        total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
+        parallel = len(order) >= PARALLEL_WRITE_FROM and parallel_allowed()
         relinked = 0
+
+        def build(number: int) -> dict[str, Any]:
+            """The document of the number-th fresh article (in a worker process when parallel)."""
+            path = order[number]
+            article = fresh[path]
+            mentions = outcome.final[path]
+            quoted = documents.quotes_of(article.text, mentions, types)
+            return _document(article, items[path].id, mentions, items[path].added, quoted)
+
+        def shown(done: int) -> None:
+            if progress:
+                progress("indexing", done, total)
+
+        writer = Writer(self.ix, limitmb=WRITER_MB)
+        begun = False
         try:
             for path in gone:
                 writer.delete_by_term("path", path)
-            total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
-            done = 0
-            empty = self.clear or self.ix.doc_count_all() == 0
-            for path in sorted(fresh):
-                article = fresh[path]
-                if not empty:
+            if not (self.clear or self.ix.doc_count_all() == 0):
+                for path in order:
                     writer.delete_by_term("path", path)
-                mentions = outcome.final[path]
-                quoted = documents.quotes_of(article.text, mentions, types)
-                writer.add_document(**_document(article, items[path].id, mentions, items[path].added, quoted))
-                done += 1
-                if progress and (done % 20 == 0 or done == total):
-                    progress("indexing", done, total)
+            segments = []
+
+            def meanwhile() -> None:
+                nonlocal begun
+                self.db.begin(hold_in_memory=parallel)
+                begun = True
+                bookkeeping()
+
+            if parallel:
+                # Quotes, documents and postings on every core (see core.writers).
+                segments = write_parallel(
+                    self.ix,
+                    len(order),
+                    build,
+                    procs=workers(),
+                    limitmb=WRITER_MB,
+                    progress=shown,
+                    meanwhile=meanwhile,
+                )
+            else:
+                for number in range(len(order)):
+                    writer.add_document(**build(number))
+                    if (number + 1) % 20 == 0 or number + 1 == total:
+                        shown(number + 1)
+            done = len(order)
             for path in sorted(set(rewrite) | set(moved) | recheck):
                 fields = stored_fields.get(path)
                 if fields is None:
@@ -708,25 +749,19 @@ class _Sync:
                     **documents.from_stored(fields, article_id, mentions, fields.get("added") or 0, quoted)
                 )
                 done += 1
-                if progress and (done % 20 == 0 or done == total):
-                    progress("indexing", done, total)
-            if self.clear:
-                # Rebuild: everything was re-derived; keep only the new segment.
-                writer.commit(mergetype=writing.CLEAR)
-            else:
-                writer.commit(mergetype=_merge_wasteful)
+                if done % 20 == 0 or done == total:
+                    shown(done)
+            # A rebuild re-derived everything: keep only the new segments.
+            commit_with(writer, segments, writing.CLEAR if self.clear else _merge_wasteful)
+            if not begun:
+                meanwhile()
         except BaseException:
             _abandon(writer)
+            if begun:
+                self.db.rollback()
             raise
+        self.db.commit()  # after Whoosh's
         self.report.relinked = relinked
-
-    def _writer(self, documents: int) -> IndexWriter:
-        """Whoosh's writer. A large batch is analysed and sorted by one sub-writer per core
-        (Whoosh's MpWriter), each writing a segment of its own (`multisegment`: no merge
-        pass); only from a process with one thread, since the sub-writers are forked."""
-        if documents >= PARALLEL_WRITE_FROM and parallel_allowed():
-            return self.ix.writer(procs=workers(), multisegment=True, limitmb=WRITER_MB)
-        return self.ix.writer(limitmb=WRITER_MB)
 
     def _write_marker(self, fingerprint: dict[str, str]) -> None:
         """Last: the corpus's fingerprint and Whoosh's files as this sync left them."""

@@ -88,6 +88,8 @@ def find_quotes(text: str, speakers: Sequence[Speaker]) -> list[Quote]:
             are left out: the outer name is the one a sentence's grammar attaches to.
     """
     pieces = _quoted_pieces(text)
+    if not pieces:
+        return []  # most articles: no need to read who speaks where (tokens, sentences)
     return _Attributor(text, outermost(speakers), pieces).quotes()
 
 

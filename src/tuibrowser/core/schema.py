@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
+    CompositeAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -15,7 +18,9 @@ from whoosh.analysis import (
     Tokenizer,
 )
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Format, Frequency, Positions
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 from tuibrowser.core.entities.text import folded_words
 from tuibrowser.core.entities.text import tokenize as entity_tokens
@@ -36,13 +41,148 @@ of one 19 MiB word would otherwise put a 19 MiB term in the index and the spelli
 
 def text_analyzer() -> Analyzer:
     """Words, lower-cased, accents folded (Shushi == Shūshi), stop words dropped, stemmed."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(maxsize=MAX_TOKEN_CHARS)
-        | StemFilter()
+    return WordsAnalyzer(
+        RegexTokenizer(),
+        LowercaseFilter(),
+        CharsetFilter(accent_map),
+        StopFilter(maxsize=MAX_TOKEN_CHARS),
+        StemFilter(),
     )
+
+
+class WordsAnalyzer(CompositeAnalyzer):  # type: ignore[misc]
+    """Whoosh's chain of a tokenizer and four filters, run as one loop when indexing.
+
+    Whoosh passes each token through a generator per filter, and the body is the largest
+    field: at 29,000 articles the chain was a fifth of the cost of writing the index. When
+    a document is indexed (mode "index", no character offsets, stop words removed), the
+    same steps run here in one loop, with the chain's own settings and a plain cache of
+    stems; every other use (queries, highlighting) goes through the chain. The tokens are
+    the same (tests/test_schema.py compares the two on real and generated text).
+    """
+
+    _FAST_KWARGS = frozenset({"mode", "positions", "boosts"})
+
+    def __init__(self, *composables: Any) -> None:
+        super().__init__(*composables)
+        self._prepare()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"items": self.items}  # the stem cache stays out of the index's schema
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self._stems: dict[str, str] = {}
+        items = self.items
+        kinds = (RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, StemFilter)
+        self._fast = (
+            len(items) == len(kinds)
+            and all(type(item) is kind for item, kind in zip(items, kinds, strict=True))
+            and not items[0].gaps
+        )
+        if not self._fast:
+            return
+        charmap = items[2].charmap
+        # After lower-casing, ASCII text is left alone by the accent map (it maps only
+        # capitals and letters to themselves): then the whole text is lower-cased at once.
+        self._ascii_unmapped = all(chr(c).translate(charmap) == chr(c) for c in range(128) if chr(c) == chr(c).lower())
+        stem = items[4]
+        if stem.lang:
+            from whoosh.lang import stemmer_for_language
+
+            self._stemfn = stemmer_for_language(stem.lang)
+        else:
+            self._stemfn = stem.stemfn
+
+    def __call__(self, value: Any, no_morph: bool = False, **kwargs: Any) -> Iterator[Token]:
+        if (
+            self._fast
+            and not no_morph
+            and kwargs.get("mode") == "index"
+            and kwargs.keys() <= self._FAST_KWARGS
+            and isinstance(value, str)
+        ):
+            return self._index_tokens(value, bool(kwargs.get("positions")), kwargs)
+        chain: Iterator[Token] = super().__call__(value, no_morph=no_morph, **kwargs)
+        return chain
+
+    def fast_for(self, kwargs: dict[str, Any]) -> bool:
+        """Whether a call with these arguments is one the one loop answers (indexing)."""
+        return bool(self._fast) and kwargs.get("mode") == "index" and kwargs.keys() <= self._FAST_KWARGS
+
+    def index_words(self, value: str) -> list[tuple[str, int]]:
+        """(term, position) of every word kept, as the chain gives them when indexing."""
+        tokenizer, _, charset, stop, stemmer = self.items
+        charmap, stops, low, high, renumber = charset.charmap, stop.stops, stop.min, stop.max, stop.renumber
+        ignore, stems, stemfn = stemmer.ignore, self._stems, self._stemfn
+        if len(stems) > 200_000:
+            stems.clear()
+        if self._ascii_unmapped and value.isascii():
+            words = [m.group(0) for m in tokenizer.expression.finditer(value.lower())]
+        else:
+            words = [m.group(0).lower().translate(charmap) for m in tokenizer.expression.finditer(value)]
+        kept: list[tuple[str, int]] = []
+        pos = -1
+        for number, text in enumerate(words):
+            if len(text) < low or (high is not None and len(text) > high) or text in stops:
+                continue
+            # The tokenizer numbers every word; the stop filter renumbers the kept ones from
+            # the first kept word's number.
+            pos = number if pos < 0 or not renumber else pos + 1
+            if text not in ignore:
+                stemmed = stems.get(text)
+                if stemmed is None:
+                    stemmed = stems[text] = stemfn(text)
+                text = stemmed
+            kept.append((text, pos))
+        return kept
+
+    def _index_tokens(self, value: str, positions: bool, kwargs: dict[str, Any]) -> Iterator[Token]:
+        token = Token(**kwargs)
+        token.boost, token.stopped = 1.0, False
+        for text, pos in self.index_words(value):
+            token.text = text
+            if positions:
+                token.pos = pos
+            yield token
+
+
+class WordPositions(Positions):  # type: ignore[misc]
+    """Whoosh's Positions format (title, body), taking a WordsAnalyzer's words without
+    tokens when indexing: the same postings, one loop fewer per word."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if not (isinstance(analyzer, WordsAnalyzer) and isinstance(value, str) and analyzer.fast_for(kwargs)):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = {}
+        for text, pos in analyzer.index_words(value):
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+        boost = self.field_boost
+        for text, found in poses.items():
+            # Whoosh sums each token's boost (always 1.0 here) into the weight.
+            yield text, len(found), float(len(found)) * boost, self.encode(found)
+
+
+class FoldedCounts(Frequency):  # type: ignore[misc]
+    """Whoosh's Frequency format (spell), counting FoldedWords' words in one pass when
+    indexing: the same postings."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if not (type(analyzer) is FoldedWords and isinstance(value, str) and kwargs.keys() <= {"mode"}):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        counts = Counter(word for word in folded_words(value) if len(word) <= MAX_TOKEN_CHARS)
+        boost = self.field_boost
+        for word, count in counts.items():
+            yield word, count, float(count) * boost, pack_uint(count)
 
 
 class FoldedWords(Tokenizer):  # type: ignore[misc]
@@ -82,14 +222,19 @@ class SpeakerTokenizer(Tokenizer):  # type: ignore[misc]
     """
 
     def __call__(self, value: str, **kwargs: object) -> Iterator[Token]:
-        words = text_analyzer()
+        words = _WORDS
+        mode = "index" if kwargs.get("mode") == "index" else ""
         for line in value.split("\n"):
             speaker, _, quoted = line.partition("\t")
             if not speaker:
                 continue
             yield Token(text=speaker, boost=1.0)
-            for token in words(quoted):
+            for token in words(quoted, mode=mode):
                 yield Token(text=f"{speaker}:{token.text}", boost=1.0)
+
+
+_WORDS = text_analyzer()
+"""One analyzer for every speaker's words (its stem cache is kept between documents)."""
 
 
 def said_value(quotes: Iterable[tuple[str | None, str]]) -> str:
@@ -99,7 +244,7 @@ def said_value(quotes: Iterable[tuple[str | None, str]]) -> str:
 
 def said_terms(speaker: str, words: str) -> list[str]:
     """The `said` terms a query's words become for one speaker (analysed as the body is)."""
-    return [f"{speaker}:{token.text}" for token in text_analyzer()(words)]
+    return [f"{speaker}:{token.text}" for token in _WORDS(words)]
 
 
 def build_schema() -> Schema:
@@ -113,9 +258,9 @@ def build_schema() -> Schema:
         path=ID(stored=True, unique=True),
         id=ID(stored=True, sortable=True),
         slug=ID(stored=True),
-        title=TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=text_analyzer()),
-        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        title=_formatted(TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST), WordPositions),
+        body=_formatted(TEXT(analyzer=text_analyzer()), WordPositions),
+        spell=_formatted(TEXT(analyzer=spelling_analyzer(), phrase=False), FoldedCounts),
         text=STORED,
         date=DATETIME(sortable=True),
         date_iso=STORED,
@@ -131,3 +276,11 @@ def build_schema() -> Schema:
         quotes=STORED,
         said=TEXT(analyzer=SpeakerTokenizer(), phrase=False),
     )
+
+
+def _formatted(field: TEXT, kind: type[Format]) -> TEXT:
+    """`field` with its format replaced by `kind` (a subclass of the format it had)."""
+    current = field.format
+    assert isinstance(current, Format) and type(current) in kind.__bases__
+    field.format = kind(field_boost=current.field_boost)
+    return field

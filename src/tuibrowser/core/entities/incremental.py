@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from tuibrowser.core.bookkeeping import Bookkeeping
@@ -151,6 +152,8 @@ class Resolver:
         """Start from nothing (a rebuild, new rules): what is kept is neither read nor kept;
         the caller clears the tables before `write`."""
         self._writes: list[_Write] = []
+        self._plan: Callable[[], None] | None = None
+        """Makes `_writes` from the last `apply` (see there)."""
 
     # Reading what is kept.
 
@@ -330,7 +333,10 @@ class Resolver:
         for path in removed:
             outcome.previous[path] = old[path].final
 
-        self._plan_writes(
+        # The rows are made in `write` (their JSON is a fifth of the work here), so a caller
+        # can let them be made while it waits for something else (the indexer's writers).
+        self._plan = partial(
+            self._plan_writes,
             old, removed, current, inferred, keyed, merged, outcome, titled_delta, titled, pair_delta, pairs,
             tallies, parts, before, discovered, common_delta, common, merges,
         )  # fmt: skip
@@ -469,6 +475,9 @@ class Resolver:
 
     def write(self) -> None:
         """Put the planned rows into the bookkeeping (inside the caller's transaction)."""
+        if self._plan is not None:
+            self._plan()
+            self._plan = None
         db = self.db
         for planned in self._writes:
             if planned[0] == "delete_pairs":
