@@ -18,6 +18,7 @@ from tuibrowser.core.entities.kb import Entity, KnowledgeBase, KnowledgeBaseErro
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import EntityNotFound, EntityRecord, Registry, read_registry
 from tuibrowser.core.entities.resolve import _display_name, resolve
+from tuibrowser.core.entities.timeline import entity_timeline
 from tuibrowser.core.entities.views import article_entities, concordance, related_entities
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.library import get_article, list_articles
@@ -857,3 +858,19 @@ def test_initials_and_middle_initials_do_not_split_a_person():
     lone = {m.entity_id for m in found.mentions["lone"]}
     assert lone == {people["George W Bush"].id}  # the Bush written far more often than the others
     assert "GMT" not in {e.name for e in found.discovered}  # "PM" after a time is no title
+
+
+def test_a_timeline_counts_an_undated_article_as_undated_whatever_segment_holds_it(tmp_path):
+    # The first sync holds one undated article (its segment has no date column); Whoosh's
+    # whole-index column reader read its date from the next segment: "the year 18".
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(SAMPLE_CORPUS / "entities.toml", corpus)
+    (corpus / "undated.txt").write_text("Undated note\n\nMaria Zakharova said nothing new about Baku.\n")
+    sync(corpus, index)
+    for path in SAMPLE_CORPUS.glob("*.txt"):
+        shutil.copy(path, corpus)
+    sync(corpus, index)
+    timeline = entity_timeline(index, "maria-zakharova", by="year")
+    assert (timeline.undated_articles, timeline.first, timeline.last) == (1, "2023-06-23", "2023-06-23")
+    assert [(p.label, p.articles) for p in timeline.periods] == [("2023", 1)]

@@ -14,9 +14,12 @@ counted apart, never put into a period.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tuibrowser.core.columns import numbers
 
 if TYPE_CHECKING:
     from tuibrowser.core.searchers import IndexView
@@ -125,7 +128,16 @@ def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Date
         searcher = view.searcher
         reader = searcher.reader()
         span = view.cache.get("date-span")
-        dates = reader.column_reader("date", translate=False)
+        dates = view.cache.get("dates")
+        if dates is None:
+            # Every document's date, segment by segment. Not Whoosh's column_reader over the
+            # whole index: it leaves out the segments with no date column (only undated
+            # articles in them) and then reads their documents from the wrong segment
+            # (whoosh-reloaded 2.7.5, reading.py MultiReader.column_reader; no upstream issue
+            # found). An undated first article took a date of the year 18.
+            dates = view.cache["dates"] = array("Q")
+            for segment, _offset in reader.leaf_readers():
+                dates.extend(numbers(segment, "date", _MISSING))
         if span is None:
             # The corpus's first and last dates: one pass over the column, kept with the view.
             raw = [value for value in (dates[n] for n in reader.all_doc_ids()) if value != _MISSING]
