@@ -874,3 +874,14 @@ def test_a_timeline_counts_an_undated_article_as_undated_whatever_segment_holds_
     timeline = entity_timeline(index, "maria-zakharova", by="year")
     assert (timeline.undated_articles, timeline.first, timeline.last) == (1, "2023-06-23", "2023-06-23")
     assert [(p.label, p.articles) for p in timeline.periods] == [("2023", 1)]
+
+
+def test_a_word_that_opens_the_sentence_before_a_title_is_not_part_of_the_name():
+    # Reuters-21578 sentences ("Using President Reagan", a month at a sentence start).
+    found = kinds_of(
+        {
+            "a": "The deficit would shrink. Using President Reagan's more optimistic assumptions the gap closes.",
+            "b": "The duties were raised. March President Reagan announced the sanctions in a statement.",
+        }
+    )
+    assert found == {"Reagan": "person"}

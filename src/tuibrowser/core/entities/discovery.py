@@ -380,6 +380,18 @@ def _read_run(
     lo, hi = run[0], run[-1]  # the name is tokens[lo..hi], trimmed below
     starts_sentence = _initial(text, tokens, lo)
     evidence, strong = "", False
+    # "Using President Reagan ...", "March President Reagan ...": a word capitalised only
+    # because it opens the sentence, then a capitalised title: the word is no part of a name.
+    if (
+        starts_sentence
+        and lo + 1 < hi
+        and tokens[lo + 1].folded in PERSON_TITLES
+        and tokens[lo].folded not in PERSON_TITLES | ORG_WORDS | ORG_HEADS
+        and not is_given_name(tokens[lo].text)
+        and not place_kind(tokens[lo].text)
+        and not is_acronym(tokens[lo].text)
+    ):
+        lo += 1
 
     def ends_org() -> bool:
         """Ends in an organisation word, or has one right before its first "of"/"for":
