@@ -684,6 +684,7 @@ def _tally_to_json(tally: Tally) -> str:
         [+tally.forms, +tally.votes, +tally.strong, tally.mentions, tally.noninitial, tally.multi, +tally.gazetteer],
         ensure_ascii=False,
         separators=(",", ":"),
+        sort_keys=True,  # the same bytes whatever order the counts were made in: derived data rebuilds identically
     )
 
 
