@@ -205,26 +205,26 @@ class _Pass:
                 self.out.append(_move(x, y))
         self.skipped = []
         char, style, link = cell
+        self.dress(style, link)
+        self.out.append(char)
+        self.out_at = (x + 1, y)
+
+    def dress(self, style: str, link: str) -> None:
+        """Bring the terminal's hyperlink and style to these, writing only what differs
+        (a style is written whole, after a reset: SGR parameters add up)."""
         if link != self.out_link:
             self.out.append(link or _LINK_CLOSE)
             self.out_link = link
         if style != self.out_style:
             self.out.append(f"\x1b[0;{style}m" if style else "\x1b[0m")
             self.out_style = style
-        self.out.append(char)
-        self.out_at = (x + 1, y)
 
     def write_as_is(self, text: str) -> None:
         """Write a run with wide or zero-width characters whole, and forget its row."""
         assert self.x is not None
         if self.out_at != (self.x, self.y):
             self.out.append(_move(self.x, self.y))
-        if self.link != self.out_link:
-            self.out.append(self.link or _LINK_CLOSE)
-            self.out_link = self.link
-        if self.style != self.out_style:
-            self.out.append(f"\x1b[0;{self.style}m" if self.style else "\x1b[0m")
-            self.out_style = self.style
+        self.dress(self.style, self.link)
         self.out.append(text)
         self.rows.pop(self.y, None)
         self.x = None  # where the terminal put the cursor depends on its idea of the widths
@@ -233,12 +233,7 @@ class _Pass:
         self.skipped.clear()
 
     def forget_text(self, text: str) -> None:
-        if self.link != self.out_link:
-            self.out.append(self.link or _LINK_CLOSE)
-            self.out_link = self.link
-        if self.style != self.out_style:
-            self.out.append(f"\x1b[0;{self.style}m" if self.style else "\x1b[0m")
-            self.out_style = self.style
+        self.dress(self.style, self.link)
         self.out.append(text)
         if self.lost_row is not None:
             self.rows.pop(self.lost_row, None)  # somewhere on that row, after a wide character
