@@ -355,6 +355,29 @@ async def test_a_bad_query_is_explained_inline_and_the_previous_results_stay(mak
         assert "Lachin Corridor Talks" in screen_text(app)  # Bayramov's results are still listed
 
 
+async def test_a_search_with_no_results_clears_the_article_shown_beside_the_list(make_app):
+    """On a wide terminal the highlighted hit is shown beside the list; once a search finds
+    nothing, the text of a hit from the search before must not stay there as if it matched."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await new_search(app, pilot, "Zakharova")
+        await pilot.press("down")  # into the results: the hit is shown beside them
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert "Zakharova" in reader_text(app)
+        await new_search(app, pilot, "qqzzxx")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert "0 results for qqzzxx" in status(app)
+        assert "Zakharova" not in screen_text(app)
+        assert "No article matches" in reader_text(app)
+        await new_search(app, pilot, "Bayramov")  # a search that finds something shows it again
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert "Bayramov" in reader_text(app) and "No article matches" not in reader_text(app)
+
+
 async def test_enter_after_a_refused_query_opens_what_is_listed_and_nothing_later(make_app):
     """Enter on the results left from before a refused query opens the highlighted one; it
     is never kept to fire later, when another query's results arrive (a new user, typing a

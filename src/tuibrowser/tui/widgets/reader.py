@@ -30,6 +30,9 @@ from tuibrowser.core.services import OpenedArticle
 MEASURE = 80
 """Longest line of body text, in cells: a comfortable reading width on a wide terminal."""
 
+EMPTY_NOTE = "Choose an article to read it here."
+NO_MATCH_NOTE = "No article matches this search."
+
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
@@ -172,13 +175,22 @@ class ArticleReader(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._top_hint: int | None = None
         """The offset the top line was asked to show (see top_offset)."""
+        self._empty_note = EMPTY_NOTE
 
     # State, pushed down by the screen.
 
-    def show(self, opened: OpenedArticle | None, *, cursor: Cursor | None = None, top: int | None = None) -> None:
+    def show(
+        self,
+        opened: OpenedArticle | None,
+        *,
+        cursor: Cursor | None = None,
+        top: int | None = None,
+        empty: str = EMPTY_NOTE,
+    ) -> None:
         """Display an article: at the cursor (centred), at `top` (a line offset put at the
-        top, when coming back to it), or from its beginning."""
+        top, when coming back to it), or from its beginning; with none, the `empty` note."""
         self.opened = opened
+        self._empty_note = empty
         self.cursor = cursor
         self._top_hint = None
         self._laid_out_width = -1
@@ -305,7 +317,7 @@ class ArticleReader(ScrollView, can_focus=True):
 
     def _build_lines(self, width: int) -> list[_Line]:
         if self.opened is None:
-            return [_Line("Choose an article to read it here.", -1, "empty")]
+            return [_Line(self._empty_note, -1, "empty")]
         article = self.opened.article
         lines: list[_Line] = []
         title = article.title or "(untitled)"

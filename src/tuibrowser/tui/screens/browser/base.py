@@ -535,6 +535,9 @@ class BrowserBase(Screen[None]):
     def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
         raise NotImplementedError
 
+    def _clear_preview(self) -> None:
+        raise NotImplementedError
+
     def open_entity(
         self,
         entity_id: str,

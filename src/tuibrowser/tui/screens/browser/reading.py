@@ -21,7 +21,7 @@ from tuibrowser.tui.messages import (
 )
 from tuibrowser.tui.screens.browser.base import BrowserBase
 from tuibrowser.tui.widgets.entity_sidebar import EntitySidebar
-from tuibrowser.tui.widgets.reader import ArticleReader, Cursor
+from tuibrowser.tui.widgets.reader import NO_MATCH_NOTE, ArticleReader, Cursor
 from tuibrowser.tui.widgets.search_pane import SearchPane
 
 if TYPE_CHECKING:
@@ -90,6 +90,15 @@ class Reading(BrowserBase):
         self._preview_timer = None
         if self.view == "search" and (self.opened is None or self.opened.article.id != article_id):
             self.open_article(article_id, preview=True)
+
+    def _clear_preview(self) -> None:
+        """No hit to show beside the list: nothing is open, and the reader says why."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        self._next_serial("article")  # an article on its way is no longer wanted
+        self.opened, self.cursor = None, None
+        self.query_one(ArticleReader).show(None, empty=NO_MATCH_NOTE)
 
     @on(ArticleLoaded)
     async def _article_loaded(self, event: ArticleLoaded) -> None:

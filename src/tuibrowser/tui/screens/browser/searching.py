@@ -213,6 +213,10 @@ class Searching(BrowserBase):
     def _show_listing(self, listing: Listing, highlight: str | int | None = None) -> None:
         self.listing = listing
         self.query_one(SearchPane).show_listing(listing, highlight)
+        if not listing.items and self.view == "search" and not self.has_class("-narrow"):
+            # Wide: the reader beside the list shows the highlighted hit; with no hit, the
+            # text of one from an earlier search must not stay there as if it matched.
+            self._clear_preview()
         self._update_location()
 
     def _refresh_listing_marks(self) -> None:
