@@ -13,6 +13,7 @@ import shutil
 import threading
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from conftest import SAMPLE_CORPUS, SHARED_DATA
@@ -238,6 +239,25 @@ async def test_m_past_the_last_mention_opens_the_next_article_at_the_mention(mak
         await settle(app, pilot)
         assert location(app).endswith("mention 7/7 of Vladimir Putin")
         assert reader.is_visible(app.main.cursor.start) and "Putin" in reader_text(app)
+
+
+async def test_quick_m_presses_across_articles_are_all_taken(make_app):
+    """A held `m` (or quick presses) while the next article loads: every press is a step,
+    taken from where the jump lands, none lost."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "prospects settlement")
+        await choose_entity(app, pilot, "Vladimir Putin")
+        await pilot.press("r", "G")  # the reader, at the end: past the last mention
+        for _ in range(3):  # three presses as fast as a terminal sends them (pilot.press waits between keys)
+            app.post_message(events.Key("m", "m"))
+        await settle(app, pilot)
+        reader = app.query_one(ArticleReader)
+        assert reader.opened.article.date == "2023-05-29"
+        assert "mention 3/" in location(app) and "of Vladimir Putin" in location(app)
+        assert reader.is_visible(app.main.cursor.start) and "Putin" in reader_text(app)
+        await pilot.press("M")  # an ordinary step back, at once
+        assert "mention 2/" in location(app)
 
 
 async def test_the_entity_view_opens_on_a_mention_and_enter_opens_it_deep_in_its_article(make_app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -159,6 +160,7 @@ class Reading(BrowserBase):
         if not event.restore:
             self._record(Visit("article", article_id, max(event.anchor, 0)), remember=False)
         self._update_location()
+        self._take_steps_ahead(article_id)
 
     def _move_cursor(self, cursor: Cursor) -> None:
         self.cursor = cursor
@@ -229,11 +231,19 @@ class Reading(BrowserBase):
         if self.selected_entity is None:
             self.notify("Select an entity first: e lists this article's entities.", timeout=3)
             return
+        ahead = self._steps_ahead
+        if ahead is not None and ahead.wanted(self.selected_entity, forward):
+            # The next article is on its way: the press counts from where it will land (a
+            # held key or quick presses are not lost while it loads).
+            ahead.extra += 1
+            return
+        self._steps_ahead = None
         span = self._step(self._mentions(), forward)
         if span is not None:
             self._move_cursor(Cursor("mention", *span))
             return
         # Past the last (or before the first) mention here: on into the next article.
+        self._steps_ahead = _StepsAhead(self.selected_entity, forward)
         serial = self._next_serial("next")
         self._start_job(
             "next",
@@ -251,10 +261,27 @@ class Reading(BrowserBase):
         if not self._current("next", event.serial) or event.entity_id != self.selected_entity:
             return
         if event.article_id is None:
+            self._steps_ahead = None
             where = "last" if event.forward else "first"
             self.notify(f"This is the {where} article that mentions {self._entity_name(event.entity_id)}.", timeout=3)
             return
+        if self._steps_ahead is not None:
+            self._steps_ahead.article_id = event.article_id
         self.open_article(event.article_id, event.anchor)
+
+    _steps_ahead: _StepsAhead | None = None
+    """Mention steps pressed while the next article was found and loaded."""
+
+    def _take_steps_ahead(self, article_id: str) -> None:
+        """The article a mention step went on to is shown: make the presses made meanwhile."""
+        ahead, self._steps_ahead = self._steps_ahead, None
+        if ahead is None or ahead.article_id != article_id or ahead.entity_id != self.selected_entity:
+            return
+        for done in range(ahead.extra):
+            self._mention(ahead.forward)
+            if self._steps_ahead is not None:  # on into yet another article: the rest go with it
+                self._steps_ahead.extra += ahead.extra - done - 1
+                return
 
     def _citation_text(self) -> tuple[str, str] | None:
         """Markdown for the current match's or mention's sentence, else the paragraph at the top."""
@@ -315,3 +342,25 @@ class Reading(BrowserBase):
 
 def _read_event(kind: str, article: Article, text: str | None = None) -> TrailEvent:
     return TrailEvent(trail.now(), kind, article.id, article.title, article.source, article.date, article.url, text)
+
+
+class _StepsAhead:
+    """A mention step gone on into another article, and the presses made until it is shown."""
+
+    __slots__ = ("article_id", "entity_id", "extra", "forward", "since")
+
+    PATIENCE = 3.0
+    """Seconds after which a step still not shown is forgotten (its load failed or was
+    overtaken), so later presses act at once again."""
+
+    def __init__(self, entity_id: str, forward: bool) -> None:
+        self.entity_id = entity_id
+        self.forward = forward
+        self.extra = 0
+        self.article_id: str | None = None
+        self.since = time.monotonic()
+
+    def wanted(self, entity_id: str, forward: bool) -> bool:
+        """Whether a press of this step, for this entity, joins the steps on their way."""
+        fresh = time.monotonic() - self.since < self.PATIENCE
+        return fresh and self.entity_id == entity_id and self.forward == forward
