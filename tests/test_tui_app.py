@@ -241,6 +241,21 @@ async def test_m_past_the_last_mention_opens_the_next_article_at_the_mention(mak
         assert reader.is_visible(app.main.cursor.start) and "Putin" in reader_text(app)
 
 
+async def test_on_a_tiny_terminal_the_sidebar_still_lists_the_entities(make_app):
+    """At 40x10 the timeline and the related entities left the entity list no line at all;
+    on short terminals they give way, and the list shows names."""
+    app = make_app()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "Maria Zakharova" in "\n".join(widget_lines(app.query_one("#entity-list")))
+        assert "Maria Zakharova" in screen_text(app)
+        await pilot.resize_terminal(80, 24)  # tall again: the timeline is back
+        await settle(app, pilot)
+        assert "peak" in screen_text(app) and "Maria Zakharova" in screen_text(app)
+
+
 async def test_quick_m_presses_across_articles_are_all_taken(make_app):
     """A held `m` (or quick presses) while the next article loads: every press is a step,
     taken from where the jump lands, none lost."""

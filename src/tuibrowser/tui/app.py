@@ -97,6 +97,9 @@ class TuiBrowserApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-widest")]
     """Narrow: one pane at a time. Wide: results beside the reader, or the reader beside the
     entities. Widest: all three."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
+    """Short (under 18 lines): the sidebar keeps its lists and drops the timeline and the
+    related entities, which otherwise left the entity list no line at all."""
 
     BINDINGS = [
         # Priority: works in the query box too, where letters type.

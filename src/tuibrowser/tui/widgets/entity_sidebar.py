@@ -116,8 +116,8 @@ class EntitySidebar(DeferredPane):
         yield Static(Text(""), id="entity-detail-title", classes="pane-title")
         yield TimelineView(interactive=False, label_width=0, id="sidebar-timeline")
         yield SidebarList(id="entity-articles")
-        yield Static(Text("Related (overlap)"), classes="pane-title")
-        yield SidebarList(id="entity-related")
+        yield Static(Text("Related (overlap)"), classes="pane-title -related")
+        yield SidebarList(id="entity-related", classes="-related")
 
     # State, pushed down by the screen.
 

@@ -45,6 +45,9 @@ class TimelineView(Widget, can_focus=True):
         height: auto;
         padding: 0 1;
     }
+    TimelineView.-empty {
+        display: none;
+    }
     TimelineView:focus {
         background-tint: $foreground 5%;
     }
@@ -102,7 +105,9 @@ class TimelineView(Widget, can_focus=True):
         self.line = line
         self.pinned = pinned if pinned is not None and line is not None and _same_scale(pinned, line) else None
         self.chosen = chosen
-        self.display = line is not None
+        # A class, not `display`: an inline style would overrule the app's CSS, which hides
+        # the sidebar's timeline on short terminals.
+        self.set_class(line is None, "-empty")
         if not same:
             self.range_anchor = None
             self.cursor = None

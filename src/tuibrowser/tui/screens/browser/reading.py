@@ -89,7 +89,11 @@ class Reading(BrowserBase):
 
     def _preview(self, article_id: str) -> None:
         self._preview_timer = None
-        if self.view == "search" and (self.opened is None or self.opened.article.id != article_id):
+        opened = self.opened
+        if self.view == "search" and (
+            opened is None or opened.article.id != article_id or opened.query != self.query_text
+        ):
+            # Also the same article under a longer query: its matches are the new query's.
             self.open_article(article_id, preview=True)
 
     def _clear_preview(self) -> None:
