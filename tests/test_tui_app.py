@@ -256,6 +256,25 @@ async def test_on_a_tiny_terminal_the_sidebar_still_lists_the_entities(make_app)
         assert "peak" in screen_text(app) and "Maria Zakharova" in screen_text(app)
 
 
+async def test_a_dialog_opens_clear_of_the_toasts_raised_before_it(make_app):
+    """At 80x24 a toast sat over a dialog's lower lines; opening a dialog dismisses them."""
+    app = make_app()
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        await pilot.press("N")  # from the first match back to the last: a toast says so
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        assert "Wrapped to the last match." in screen_text(app)
+        await pilot.press("B")  # bookmarks and history
+        await settle(app, pilot)
+        assert isinstance(app.screen, PlacesScreen)
+        assert "Wrapped" not in screen_text(app) and "Zakharova" in screen_text(app)
+        await pilot.press("escape", "n")  # back in the reader, toasts show again: match 6 to 1 wraps
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        assert "Wrapped to the first match." in screen_text(app)
+
+
 async def test_quick_m_presses_across_articles_are_all_taken(make_app):
     """A held `m` (or quick presses) while the next article loads: every press is a step,
     taken from where the jump lands, none lost."""

@@ -18,18 +18,18 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tuibrowser.tui.screens import Dialog
 from tuibrowser.tui.text import one_line, outside
 
 SHOWN_CHOICES = 200
 """Choices listed at once; typing narrows the rest down (an archive has thousands of entities)."""
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(Dialog[str | None]):
     """Asks for one line (a new name, an alias); an empty answer is refused in place."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -89,7 +89,7 @@ class ChoiceList(OptionList):
     """The choices that match what is typed; Enter chooses."""
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(Dialog[str | None]):
     """A list of choices, filtered by fuzzy matching as you type (the command palette's
     matcher), best first; Enter takes the highlighted one."""
 

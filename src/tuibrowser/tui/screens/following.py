@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -26,7 +25,7 @@ from textual.worker import get_current_worker
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, now_ms
 from tuibrowser.core.watch import News
-from tuibrowser.tui.screens import QUIT_ANYWHERE
+from tuibrowser.tui.screens import QUIT_ANYWHERE, Dialog
 from tuibrowser.tui.text import one_line, outside, plural
 
 
@@ -67,7 +66,7 @@ class NewList(OptionList):
     ]
 
 
-class FollowingScreen(ModalScreen[str | None]):
+class FollowingScreen(Dialog[str | None]):
     """Dismissed with the id of the article chosen, or None."""
 
     BINDINGS = [Binding("escape,q,W", "dismiss_none", "Close", id="following.close"), QUIT_ANYWHERE]

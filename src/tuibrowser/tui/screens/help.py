@@ -12,10 +12,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tuibrowser.tui.screens import QUIT_ANYWHERE
+from tuibrowser.tui.screens import QUIT_ANYWHERE, Dialog
 
 Row = tuple[str, str, str]
 """(where, keys, what it does)."""
@@ -37,7 +36,7 @@ def bindings_table(rows: list[Row]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A scrollable table of the active bindings; Escape, F1, q or ? closes it."""
 
     BINDINGS = [

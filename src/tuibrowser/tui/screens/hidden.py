@@ -16,14 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tuibrowser.core.errors import CurationError
 from tuibrowser.core.services import Services
-from tuibrowser.tui.screens import QUIT_ANYWHERE
+from tuibrowser.tui.screens import QUIT_ANYWHERE, Dialog
 from tuibrowser.tui.text import one_line, outside
 
 
@@ -54,7 +53,7 @@ class HiddenList(OptionList):
     ]
 
 
-class HiddenScreen(ModalScreen[str | None]):
+class HiddenScreen(Dialog[str | None]):
     """Dismissed with the name to unhide, or None."""
 
     BINDINGS = [Binding("escape,q,U", "dismiss_none", "Close", id="hidden.close"), QUIT_ANYWHERE]

@@ -10,18 +10,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from tuibrowser.core.importer import Verdict
 from tuibrowser.core.services import Services
+from tuibrowser.tui.screens import Dialog
 from tuibrowser.tui.text import outside
 
 STATUS_STYLE = {"imported": "bold", "updated": "bold", "duplicate": "dim", "rejected": "bold reverse"}
 
 
-class ImportScreen(ModalScreen[int]):
+class ImportScreen(Dialog[int]):
     """Asks for files or folders, imports them in a worker, reports each verdict.
 
     Dismissed with the number of articles imported or updated, so the app can refresh.

@@ -17,14 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tuibrowser.core.services import Services
 from tuibrowser.core.user_state import StateStore, Visit
-from tuibrowser.tui.screens import QUIT_ANYWHERE
+from tuibrowser.tui.screens import QUIT_ANYWHERE, Dialog
 from tuibrowser.tui.text import one_line, outside
 
 KIND_LABELS = {"article": "article", "entity": "entity", "search": "search"}
@@ -69,7 +68,7 @@ class PlacesList(OptionList):
     ]
 
 
-class PlacesScreen(ModalScreen[Visit | None]):
+class PlacesScreen(Dialog[Visit | None]):
     """Dismissed with the place chosen, or None."""
 
     BINDINGS = [Binding("escape,q,B", "dismiss_none", "Close", id="places.close"), QUIT_ANYWHERE]
