@@ -885,3 +885,23 @@ def test_a_word_that_opens_the_sentence_before_a_title_is_not_part_of_the_name()
         }
     )
     assert found == {"Reagan": "person"}
+
+
+def test_a_month_before_a_title_and_a_lone_word_after_and_are_not_part_of_a_name():
+    # Reuters-21578 sentences: "In March President Reagan", "Reagan and Republicans",
+    # "the Reagan Administration and Congress" were each read as one entity.
+    texts = {
+        "a": "In March President Reagan said the talks were over.",
+        "b": "The clash between Reagan and Republicans in the Senate grew.",
+        "c": "A deal between President Reagan and Treasury officials was near.",
+        "d": "Critics of the Reagan Administration and Congress said so.",
+    }
+    names = {c.name for text in texts.values() for c in find_candidates(text, [], frozenset())}
+    assert {"Reagan", "Reagan Administration"} <= names
+    assert not any(" and " in name or name.startswith(("March", "of ")) for name in names), names
+    # ... while "and" inside a body's name, before two words or after a head, stays
+    kept = kinds_of({"a": "The Securities and Exchange Commission and the Department of Trade and Industry met."})
+    assert kept == {
+        "Securities and Exchange Commission": "organization",
+        "Department of Trade and Industry": "organization",
+    }

@@ -357,7 +357,10 @@ def _split_coordination(tokens: list[Token], run: list[int]) -> list[list[int]]:
         for k, i in enumerate(run)
         if k > 0
     )
-    if not bodies_joined and (last in ORG_WORDS or head):
+    # "Reagan and Republicans", "the Administration and Congress": one word after the last
+    # "and" is a name of its own, not the end of a body's ("Securities and Exchange Commission").
+    lone_last = len(run) - 1 - ands[-1] == 1
+    if not bodies_joined and ((last in ORG_WORDS and not lone_last) or head):
         return [run]
     parts: list[list[int]] = []
     start = 0
@@ -412,7 +415,15 @@ def _read_run(
     # ("The" always: "The Tories" are the Tories).
     while lo <= hi and (
         tokens[lo].folded in _NEVER_FIRST
-        or (tokens[lo].folded in MONTHS_AND_DAYS and tokens[lo].folded not in ("may", "march") and lo < hi)
+        # "In March President Reagan": a month or day before a title is the date, even May.
+        or (
+            tokens[lo].folded in MONTHS_AND_DAYS
+            and lo < hi
+            and (tokens[lo].folded not in ("may", "march") or tokens[lo + 1].folded in PERSON_TITLES)
+        )
+        # "Critics of the Reagan Administration": once the opening word is gone, a name
+        # does not begin with the connector that followed it.
+        or (lo < hi and lo > run[0] and tokens[lo].folded in ("of", "for", "and"))
         or (
             tokens[lo].folded in COMMON_WORDS
             and (starts_sentence or not ends_org())  # "But TV" at a sentence start; "New Line Cinema" inside
