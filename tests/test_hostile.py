@@ -172,6 +172,40 @@ def test_a_file_of_one_huge_word_is_imported_and_the_corpus_stays_usable(tmp_pat
     assert listed.returncode == 0 and "QQQQQQQQ" in listed.stdout  # a title cut from the word
 
 
+def test_walls_of_capitalised_words_are_imported_in_linear_time(tmp_path, library):
+    """Found by a tester: 1,000 capitalised words (7 KB) took 35 s and 1.5 GB to import,
+    3,000 more than 6 GB (every run of words inside a long "name" was keyed and stored);
+    the open app and every later command hung on the copy left in the corpus."""
+    words = [f"{a}{b}{c}".capitalize() for a in "bcdfgklmnprstvz" for b in "aeiou" for c in "rstnlkm"]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "wall.txt").write_text("A wall\n\n" + " ".join(words * 3) + "\n\nTalks resumed in Oslo.\n")
+    (folder / "lists.txt").write_text(
+        "Lists\n\n" + " ".join(f"{a} {b} of {c} and {d} for {e} {f} said." for a, b, c, d, e, f in _sixes(words * 6))
+    )
+    imported = run_cli_bounded(library, "import", str(folder))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.count("imported  ") == 2
+    found = run_cli_bounded(library, "search", "Oslo")
+    assert found.returncode == 0 and "A wall" in found.stdout
+
+
+def _sixes(items: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(items[i : i + 6]) for i in range(0, len(items) - 5, 6)]
+
+
+def test_names_and_the_runs_inside_them_are_bounded():
+    from tuibrowser.core.entities.discovery import MAX_NAME_TOKENS
+    from tuibrowser.core.entities.resolve import MAX_INNER_WORDS, _inner_spans
+
+    name = " ".join(f"Word{chr(97 + i)}" for i in range(MAX_NAME_TOKENS))
+    assert len(_inner_spans(name)) < MAX_NAME_TOKENS * MAX_INNER_WORDS
+    wall = " ".join(f"Word{chr(97 + i)}" for i in range(MAX_NAME_TOKENS + 1))
+    from tuibrowser.core.entities.discovery import find_candidates
+
+    assert find_candidates(f"They met {wall} on Monday.", [], frozenset()) == []
+
+
 ADVERSARIAL_TEXTS = {
     "one long word": "Q" * 2**20,
     "one long word with an @ at the end": "a" * 2**20 + "@",

@@ -379,9 +379,15 @@ def _inner_spans(name: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(
         (tokens[i].start, tokens[j].end, _key(name[tokens[i].start : tokens[j].end]))
         for i in range(len(tokens))
-        for j in range(len(tokens) - 1, i - 1, -1)
+        for j in range(min(len(tokens) - 1, i + MAX_INNER_WORDS - 1), i - 1, -1)
         if (i, j) != (0, len(tokens) - 1)
     )
+
+
+MAX_INNER_WORDS = 6
+"""Longest run of words looked up inside a longer name: the names found inside others are
+short ("Lachin Corridor" in "blockade of the Lachin Corridor"), and the count of runs, each
+keyed, grows with the square of a name's length."""
 
 
 # Merging spellings of one thing: per article, facts; corpus-wide, a target per key.
