@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_CORPUS
+from conftest import SAMPLE_CORPUS, SHARED_DATA
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -196,3 +196,25 @@ def test_writing_only_changed_cells_shows_what_textual_draws(tmp_path):
     finally:
         for term in terminals:
             term.close()
+
+
+def test_ctrl_q_during_an_import_gives_the_shell_back_at_once(terminal, tmp_path):
+    """Found by a tester: Ctrl+Q while the import dialog worked left a blank terminal until
+    the import ended (Python waits for the job's thread); with a hostile file, for ever."""
+    bbc = SHARED_DATA / "bbc-news" / "bbc"
+    if not bbc.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    incoming = tmp_path / "incoming"
+    shutil.copytree(bbc, incoming)  # 2,225 articles: an import that takes a while
+    terminal.wait_for("newest first")
+    terminal.keys("C-p")
+    terminal.wait_for("Import files")
+    terminal.keys("Import files", "Enter")
+    terminal.wait_for("Import")
+    terminal.keys(str(incoming), "Enter")
+    terminal.wait_for("indexing…", timeout=120)  # the files are read: the index is being written
+    started = time.monotonic()
+    terminal.keys("C-q")
+    screen = terminal.wait_for("EXITED:0", timeout=10)
+    assert time.monotonic() - started < 10
+    assert "left while an import or index update was running" in screen

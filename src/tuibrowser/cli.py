@@ -354,13 +354,48 @@ def _run_tui(services: Services) -> int:
     """Launch the TUI; Textual is imported only here, so the other commands stay fast."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the interactive browser needs a terminal; for scripts use list, search, show or entity")
+    import asyncio
+
     from tuibrowser.core.settings import load_settings
     from tuibrowser.core.user_state import StateStore, state_path
     from tuibrowser.tui.app import create_app
 
     store = StateStore.open(state_path(services.locations.corpus))
-    create_app(services, load_settings(), store).run()
+    # A loop of our own: `asyncio.run` (what App.run uses without one) waits on its way out
+    # for every thread of the loop's executor, which is where the slow jobs run.
+    loop = asyncio.new_event_loop()
+    create_app(services, load_settings(), store).run(loop=loop)
+    _leave_running_work()
+    loop.close()
     return EXIT_OK
+
+
+def _leave_running_work(grace: float = 0.5) -> None:
+    """Quit means quit, even during an import or a rebuild.
+
+    The browser's slow jobs run in threads, which Python cannot stop; on exit the
+    interpreter waits for them (concurrent.futures' exit hook joins its executors' threads),
+    which left a blank terminal for as long as an import still had to run. The reading
+    state is already saved when the app returns; every file the jobs write is written whole
+    and renamed into place, and the index commits atomically, so the process may end here:
+    what was copied but not yet indexed is indexed at the next start.
+    """
+    import threading
+    import time
+
+    deadline = time.monotonic() + grace
+    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    for thread in busy:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in busy):
+        print(
+            "tuibrowser: left while an import or index update was running; "
+            "the index is brought up to date at the next start.",
+            file=sys.stderr,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
 
 
 def _ensure_index(services: Services) -> None:
