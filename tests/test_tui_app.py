@@ -249,8 +249,8 @@ async def test_on_a_tiny_terminal_the_sidebar_still_lists_the_entities(make_app)
         await open_first_result(app, pilot, "Zakharova")
         await pilot.press("e")
         await settle(app, pilot)
-        assert "Maria Zakharova" in "\n".join(widget_lines(app.query_one("#entity-list")))
-        assert "Maria Zakharova" in screen_text(app)
+        assert "Maria Zakhar" in "\n".join(widget_lines(app.query_one("#entity-list")))
+        assert "Unblock" in screen_text(app)  # the reader keeps room beside the panel
         await pilot.resize_terminal(80, 24)  # tall again: the timeline is back
         await settle(app, pilot)
         assert "peak" in screen_text(app) and "Maria Zakharova" in screen_text(app)
@@ -273,6 +273,49 @@ async def test_a_dialog_opens_clear_of_the_toasts_raised_before_it(make_app):
         await settle(app, pilot)
         await pilot.pause(0.2)
         assert "Wrapped to the first match." in screen_text(app)
+
+
+async def test_a_new_query_starts_at_its_first_hit(make_app):
+    """Found by a tester: after moving down the results, a new query kept the highlight on
+    the article it had, far down the new list (Enter then opened the 3rd hit, not the best)."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await new_search(app, pilot, "Lachin")
+        await pilot.press("enter", "down", "down")
+        await settle(app, pilot)
+        assert location(app).endswith("› 3/5")
+        await pilot.press("slash")
+        app.query_one("#query", Input).value = "Lachin Corridor"  # pasted: the same five hits, ranked anew
+        await settle(app, pilot)
+        await pilot.press("enter")  # into the results
+        await settle(app, pilot)
+        assert location(app).endswith("› 1/5")
+
+
+async def test_an_enter_typed_ahead_is_forgotten_when_the_results_come_too_late(make_app, monkeypatch):
+    """Found by a tester: Enter pressed while the index was rebuilt opened a hit of that
+    query minutes later, one the reader never saw (and the trail said it was read)."""
+    from tuibrowser.tui.screens.browser import searching
+
+    slow_search = jobs.run_search
+
+    def late(*args, **kwargs):
+        threading.Event().wait(0.6)  # the results wait (for a rebuild, say)
+        slow_search(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_search", late)
+    for patience, opened in ((3.0, True), (0.2, False)):
+        monkeypatch.setattr(searching, "OPEN_PENDING_FOR", patience)
+        app = make_app()
+        async with app.run_test(size=NARROW) as pilot:
+            await settle(app, pilot)
+            await pilot.press(*"Zakharova", "enter", "enter")  # typed ahead of the results
+            await pilot.pause(1.0)
+            await settle(app, pilot)
+            assert ("match 1/6" in location(app)) is opened
+            assert ("Russia on Wednesday called on Baku" in screen_text(app)) is opened
+            if not opened:
+                assert "1 result for Zakharova" in status(app) and app.main.view == "search"
 
 
 async def test_quick_m_presses_across_articles_are_all_taken(make_app):

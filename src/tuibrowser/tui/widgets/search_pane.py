@@ -193,11 +193,18 @@ class SearchPane(Vertical):
         self.query_one("#query", QueryInput).offer = suggestion
 
     def show_listing(self, listing: Listing, highlight: str | int | None = None) -> None:
-        """Fill the list; keep the highlighted article if it is still there (or `highlight`)."""
+        """Fill the list; highlight `highlight`, else the article highlighted before if the
+        list is the same search's (read marks, more hits), else the first: a new query starts
+        at its best hit, wherever the last one was left."""
         results = self.query_one("#results", ResultsList)
         previous = self.listing
         current_id = None
-        if results.highlighted is not None and previous and results.highlighted < len(previous.items):
+        if (
+            results.highlighted is not None
+            and previous
+            and previous.query == listing.query
+            and results.highlighted < len(previous.items)
+        ):
             current_id = previous.items[results.highlighted].id
         self.listing = listing
         if previous is not None and previous.items and listing.items[: len(previous.items)] == previous.items:

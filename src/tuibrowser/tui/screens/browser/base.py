@@ -87,8 +87,8 @@ class BrowserBase(Screen[None]):
         self.last_citation: str | None = None
         self._submitted: str | None = None
         """A query submitted with Enter whose results have not taken the focus yet."""
-        self._open_when_ready: tuple[str, int] | None = None
-        """(query, row): a result row chosen before that query's results arrived, opened
+        self._open_when_ready: tuple[str, int, float] | None = None
+        """(query, row, when): a result row chosen before that query's results arrived, opened
         when they do, and only then (another query's results never open it)."""
         self._failed_query: str | None = None
         self._carried: dict[int, list[Carried]] = {}

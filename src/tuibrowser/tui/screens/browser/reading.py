@@ -45,7 +45,8 @@ class Reading(BrowserBase):
             if self._listing_is_stale() and self._failed_query != self.query_text:
                 # Enter came before the results of what was just typed: open the hit at this
                 # row when they arrive, not an article from the old list.
-                self._open_when_ready = (self.query_text, self.query_one(SearchPane).highlighted_index())
+                row = self.query_one(SearchPane).highlighted_index()
+                self._open_when_ready = (self.query_text, row, time.monotonic())
                 return
             if self._listing_is_stale() and self.listing is not None:
                 # After a refused query the list shows the search before it: what is chosen

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 SEARCHING_AFTER = 0.3
 """Seconds a search may take before the status line says it is still searching."""
 
+OPEN_PENDING_FOR = 3.0
+"""Seconds an Enter typed before its query's results arrived is kept. Later, it opened
+an article minutes after the reader had pressed it (the results waited for a rebuild of
+the index), and one they had never seen."""
+
 
 class Searching(BrowserBase):
     """Search as you type: one search at a time, the newest query wins, results shown."""
@@ -44,7 +49,7 @@ class Searching(BrowserBase):
             # A second Enter before the focus reached the results (keys typed ahead, as in
             # "query⏎⏎"): it was meant for the results list, so open the first hit.
             self._submitted = None
-            self._open_when_ready = (event.query, 0)
+            self._open_when_ready = (event.query, 0, time.monotonic())
             if not self._listing_is_stale():
                 self._open_pending()
             return
@@ -197,6 +202,8 @@ class Searching(BrowserBase):
         pending, self._open_when_ready = self._open_when_ready, None
         if pending is None or self.listing is None or self.listing.query != pending[0]:
             return
+        if time.monotonic() - pending[2] > OPEN_PENDING_FOR:
+            return  # the results came too late (an index built meanwhile): the reader has moved on
         if self.listing.items and self.view == "search":
             item = self.listing.items[min(pending[1], len(self.listing.items) - 1)]
             self._commit_search()
