@@ -14,8 +14,9 @@ Case rules, from how news writes names:
 - an alias that starts in lower case ("ethnic Armenians") matches in any case.
 
 A person's surname on its own ("Blair", the last word of "Tony Blair") is not linked right
-after another given name ("William Blair and Co", "Cherie Blair"): that is someone else of the
-same name, and discovery is left to find them.
+after another given name ("William Blair and Co", "Cherie Blair"), nor, when it is also a
+given name, right before another name ("Blair Pickerell"): that is someone else, and
+discovery is left to find them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from itertools import pairwise
 
 from tuibrowser.core import budget
 from tuibrowser.core.entities.gazetteer import is_given_name
+from tuibrowser.core.entities.lexicon import COMMON_WORDS, MONTHS_AND_DAYS, ORG_HEADS, ORG_WORDS
 from tuibrowser.core.entities.text import Token, canonical_gap, is_acronym, strip_accents, tokenize
 
 
@@ -163,6 +165,26 @@ def _after_another_given_name(alias: _Alias, text: str, tokens: list[Token], i: 
     )
 
 
+def _before_another_surname(alias: _Alias, text: str, tokens: list[Token], i: int) -> bool:
+    """Whether the surname at tokens[i], itself a given name, opens someone else's full name:
+    "general manager Blair Pickerell" is not Tony Blair. A capitalised common word, a day or
+    a month or an organisation's word after it ("Blair Government", "Reagan Monday") does
+    not count."""
+    if i + 1 >= len(tokens) or not is_given_name(tokens[i].text):
+        return False
+    after = tokens[i + 1]
+    return (
+        text[tokens[i].end : after.start] == " "
+        and after.text[:1].isupper()
+        and not is_acronym(after.text)
+        and after.folded not in alias.own_words
+        and after.folded not in COMMON_WORDS
+        and after.folded not in MONTHS_AND_DAYS
+        and after.folded not in ORG_WORDS
+        and after.folded not in ORG_HEADS
+    )
+
+
 def _variant(a: str, b: str) -> bool:
     """Two spellings of one given name: transliterations ("Mariya"/"Maria", "Sergei"/"Sergey")
     and short forms that end the long one ("Tony"/"Antony")."""
@@ -177,7 +199,9 @@ def _accepts(alias: _Alias, text: str, tokens: list[Token], i: int) -> bool:
     window = tokens[i : i + len(alias.tokens)]
     if alias.capital_start and not window[0].text.lstrip("#")[:1].isupper():
         return False
-    if alias.own_words and _after_another_given_name(alias, text, tokens, i):
+    if alias.own_words and (
+        _after_another_given_name(alias, text, tokens, i) or _before_another_surname(alias, text, tokens, i)
+    ):
         return False
     for written, token in zip(alias.tokens, window, strict=True):
         if is_acronym(written) and strip_accents(token.text) != written:

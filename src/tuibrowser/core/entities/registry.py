@@ -76,15 +76,28 @@ class Registry:
 
 def best_for(spelling: str, records: list[EntityRecord]) -> EntityRecord:
     """Which of the entities spelled `spelling` (a _key) a lookup means: a curated one before
-    a discovered one, one whose id or name it is before one whose alias it is, then the most
-    written about ("Reagan" alone is Ronald Reagan, not his son Michael, at archive scale)."""
+    a discovered one; then one whose id or name it is before one whose alias it is, unless
+    that one is written about OWN_NAME_OUTWEIGHED times as much; then the most written about
+    ("Reagan" alone is Ronald Reagan, not his son Michael, at archive scale; "volcker" is
+    Paul Volcker in 104 articles, not a stray "Volcker" of 6)."""
+    curated = [r for r in records if not r.entity.discovered]
+    pool = curated or records
 
-    def rank(record: EntityRecord) -> tuple[bool, bool, int, int]:
-        entity = record.entity
-        own = spelling in (_key(entity.id), _key(entity.name))
-        return (entity.discovered, not own, -record.articles, -record.mentions)
+    def weight(record: EntityRecord) -> tuple[int, int]:
+        return record.articles, record.mentions
 
-    return min(records, key=rank)
+    most = max(pool, key=weight)
+    own = [r for r in pool if spelling in (_key(r.entity.id), _key(r.entity.name))]
+    if own:
+        named = max(own, key=weight)
+        if most.articles < OWN_NAME_OUTWEIGHED * max(named.articles, 1):
+            return named
+    return most
+
+
+OWN_NAME_OUTWEIGHED = 3
+"""How many times as many articles another entity needs to win a look-up of a name that is
+an entity's own (the dominance resolve.py asks of a surname's bearer)."""
 
 
 def _close(query: str, records: Iterable[EntityRecord]) -> list[str]:
