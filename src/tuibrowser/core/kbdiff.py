@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from whoosh import query
 
+from tuibrowser.core.entities.discovery import lone_word_matters
 from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.text import tokenize
 from tuibrowser.core.schema import MAX_TOKEN_CHARS
@@ -77,5 +78,6 @@ def affected_query(change: KbChange) -> query.Query | None:
     for word in sorted(change.words):
         if len(word) > MAX_TOKEN_CHARS:
             return None
-        clauses.append(query.Term("spell", word))
+        if lone_word_matters(word):  # "a" of "Paul A. Volcker" would bring in every article
+            clauses.append(query.Term("spell", word))
     return query.Or(clauses) if clauses else query.NullQuery

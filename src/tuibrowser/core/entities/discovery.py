@@ -477,7 +477,7 @@ def _read_run(
         return None
     words = tokens[lo : hi + 1]
     folded = [w.folded for w in words]
-    if all(f in DEMONYMS or f in COMMON_WORDS or f in MONTHS_AND_DAYS or f in PERSON_TITLES for f in folded) and not (
+    if all(_never_a_name(f) for f in folded) and not (
         len(words) == 1 and folded[0] in PLACE_ACRONYMS and is_acronym(words[0].text)
     ):
         return None  # ("US" in capitals is the country, not "us")
@@ -558,6 +558,17 @@ def _read_run(
     short = defined.group(1) if defined and _initials_match(defined.group(1), words) else ""
     honorific = title if len(words) == 1 and title in HONORIFICS else ""
     return Candidate(start, end, name, evidence, strong, initial_only, gazetteer, short, honorific)
+
+
+def _never_a_name(folded: str) -> bool:
+    """A word that is no name alone, nor with others of its kind ("The", "Russian", "March")."""
+    return folded in DEMONYMS or folded in COMMON_WORDS or folded in MONTHS_AND_DAYS or folded in PERSON_TITLES
+
+
+def lone_word_matters(folded: str) -> bool:
+    """Whether discovery could take this word alone for a name, and so whether its being part
+    of a known alias (which makes discovery ignore it alone) can change an article's names."""
+    return folded in PLACE_ACRONYMS or not _never_a_name(folded)
 
 
 def _initials_match(acronym: str, words: list[Token]) -> bool:
