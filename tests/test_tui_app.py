@@ -319,6 +319,25 @@ async def test_an_enter_typed_ahead_is_forgotten_when_the_results_come_too_late(
                 assert "1 result for Zakharova" in status(app) and app.main.view == "search"
 
 
+async def test_back_to_an_article_names_the_search_it_was_opened_from(make_app):
+    """Found by a tester: going back to an article opened from an earlier search named (and
+    marked the matches of) the search in the box instead."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_result(app, pilot, "Zakharova")
+        assert location(app).startswith(" search “Zakharova” (1) › Russia Urges Baku")
+        await open_first_result(app, pilot, "Munich Security Conference")  # "/" from the reader
+        assert location(app).startswith(" search “Munich Security")
+        for _ in range(4):  # back, through the searches, to the first article
+            await pilot.press("left_square_bracket")
+            await settle(app, pilot)
+            if "Russia Urges Baku" in location(app):
+                break
+        assert "Russia Urges Baku" in location(app)
+        assert location(app).startswith(" search “Zakharova”"), location(app)
+        assert location(app).endswith("› 6 matches")  # Zakharova's, not Munich's
+
+
 async def test_quick_m_presses_across_articles_are_all_taken(make_app):
     """A held `m` (or quick presses) while the next article loads: every press is a step,
     taken from where the jump lands, none lost."""
@@ -1051,6 +1070,9 @@ async def test_following_counts_what_an_import_brought_while_the_app_was_open(ma
         await settle(app, pilot)
         assert "New for Maria Zakharova: 1 article, newest first" in screen_text(app)
         assert "Zakharova speaks again" in screen_text(app)
+        # Seen: the row and the bar behind the dialog say so at once (they kept "1 new").
+        assert "0 new  Maria Zakharova  (entity)" in screen_text(app)
+        assert "new (W)" not in location(app)
         await pilot.press("enter")  # open it
         await settle(app, pilot)
         assert not isinstance(app.screen, FollowingScreen)

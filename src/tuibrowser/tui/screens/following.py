@@ -116,10 +116,7 @@ class FollowingScreen(Dialog[str | None]):
             )
             return
         for number, item in enumerate(self.found):
-            line = Text(f"{len(item.articles):>4} new  ", style="bold" if item.articles else "dim")
-            line.append(outside(item.watch.label))
-            line.append(f"  ({item.watch.kind})", style="dim")
-            watches.add_option(Option(one_line(line), id=str(number)))
+            watches.add_option(Option(_watch_line(item, len(item.articles)), id=str(number)))
         watches.highlighted = min(highlighted or 0, len(self.found) - 1)
 
     @on(OptionList.OptionSelected, "#watches")
@@ -146,6 +143,7 @@ class FollowingScreen(Dialog[str | None]):
             listing.focus()
         # Seen now: up to the moment they were counted, so nothing that came after is lost.
         self.store.mark_seen(item.watch.kind, item.watch.target, self.counted_at)
+        self.query_one(WatchList).replace_option_prompt(event.option.id, _watch_line(item, 0))
         self.changed()
 
     @on(OptionList.OptionSelected, "#new-articles")
@@ -165,3 +163,11 @@ class FollowingScreen(Dialog[str | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+def _watch_line(item: News, new: int) -> Text:
+    """A row of the watch list: how many articles are new (0 once seen), then what is followed."""
+    line = Text(f"{new:>4} new  ", style="bold" if new else "dim")
+    line.append(outside(item.watch.label))
+    line.append(f"  ({item.watch.kind})", style="dim")
+    return one_line(line)

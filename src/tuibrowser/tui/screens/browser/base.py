@@ -240,9 +240,19 @@ class BrowserBase(Screen[None]):
             self._search_now()
             self.query_one("#results", OptionList).focus()
         elif visit.kind == "article":
-            self.open_article(visit.target, visit.anchor, restore=True)
+            self.open_article(visit.target, visit.anchor, restore=True, query=self._search_before())
         else:
             self.open_entity(visit.target, visit.anchor, restore=True)
+
+    def _search_before(self) -> str:
+        """The query of the last search visited before the current place in the history: the
+        one an article there was opened from (its matches and its location bar), not the one
+        the box holds now."""
+        history = self.store.history
+        for visit in reversed(history.entries[: max(history.position, 0)]):
+            if visit.kind == "search":
+                return visit.target
+        return ""
 
     def action_back(self) -> None:
         self._remember_position()
@@ -407,7 +417,11 @@ class BrowserBase(Screen[None]):
             if article_id is not None:
                 self.open_article(article_id)
 
-        self.app.push_screen(FollowingScreen(self.services, self.store, self._state_changed), chosen)
+        def seen() -> None:  # saved at once, and the bar behind the dialog counts again
+            self._state_changed()
+            self._count_news()
+
+        self.app.push_screen(FollowingScreen(self.services, self.store, seen), chosen)
 
     def _count_news(self) -> None:
         """How many new articles the watches have, for the location bar (a job)."""
@@ -532,7 +546,15 @@ class BrowserBase(Screen[None]):
     def _refresh_listing_marks(self) -> None:
         raise NotImplementedError
 
-    def open_article(self, article_id: str, anchor: int = -1, *, restore: bool = False, preview: bool = False) -> None:
+    def open_article(
+        self,
+        article_id: str,
+        anchor: int = -1,
+        *,
+        restore: bool = False,
+        preview: bool = False,
+        query: str | None = None,
+    ) -> None:
         raise NotImplementedError
 
     def _clear_preview(self) -> None:
