@@ -1,0 +1,81 @@
+"""Where imported files came from: `imports/.origins.jsonl`, in the corpus, in import order.
+
+One JSON line per copy an import makes, appended before the copy is written:
+
+    {"target": "imports/a-b.txt", "source": "a b.txt", "path": "/home/me/in/a b.txt"}
+
+`target` is the copy, relative to the corpus folder; `source` the input's name as given
+(with its folder's layout when a folder was imported); `path` the input's resolved absolute
+path, which is what makes two inputs the same: an import replaces ("updates") a copy only
+for the same `path`. A copy updated from another file (a single article with the same
+URL) gets a line of its own naming that file, so importing it again finds the copy.
+
+Records written before `path` was kept say only the name. Such a record keeps its target's
+name taken but never makes another file an update of it: a name says nothing about which
+folder the file was in, and taking one for the other replaced articles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IMPORTS_DIR = "imports"
+ORIGINS_NAME = ".origins.jsonl"
+ORIGINS_PATH = f"{IMPORTS_DIR}/{ORIGINS_NAME}"
+"""Relative to the corpus folder."""
+
+
+@dataclass
+class Origins:
+    """What the origins file says, read once."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    """target -> the input name of its first record."""
+    targets: dict[str, str] = field(default_factory=dict)
+    """input path (resolved, absolute) -> the target its latest record names."""
+
+
+def read_origins(corpus_dir: Path) -> Origins:
+    """The origins file of `corpus_dir`; lines that cannot be read are passed over (a line
+    cut by a killed import), and a file that cannot be read reads as empty."""
+    origins = Origins()
+    try:
+        lines = (corpus_dir / ORIGINS_PATH).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except OSError:
+        return origins
+    for line in lines:
+        try:
+            record = json.loads(line)
+            target, source = record["target"], record["source"]
+        except (ValueError, TypeError, KeyError):
+            continue
+        path = record.get("path")
+        if not isinstance(target, str) or not isinstance(source, str):
+            continue
+        origins.names.setdefault(target, source)
+        if isinstance(path, str):
+            origins.targets[path] = target
+    return origins
+
+
+def append_origin(corpus_dir: Path, target: str, source: str, path: str) -> None:
+    """One line, written before the copy is: a killed import leaves at most a claim on a
+    name it never wrote, which is harmless. A line left unfinished by a killed import is
+    ended first, so it never swallows this one. (Not flushed here: an import flushes the
+    whole batch once.)"""
+    file = corpus_dir / ORIGINS_PATH
+    file.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"target": target, "source": source, "path": path}, ensure_ascii=True) + "\n"
+    with file.open("ab") as out:
+        if out.tell() > 0 and not _ends_with_newline(file):
+            out.write(b"\n")
+        out.write(line.encode("ascii"))
+
+
+def _ends_with_newline(file: Path) -> bool:
+    with file.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
