@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -400,7 +401,7 @@ class _Batch:
         try:
             source = _source_of(path)
             target, status = self.target_for(relative, source), "imported"
-            same_url = self._file_with_url(url) if url else None
+            same_url = self._file_with_url(url) if url and names_a_page(url) else None
             if (self.corpus_dir / target).exists():
                 status = "updated"  # the same file, a newer version
             elif same_url is not None:
@@ -492,6 +493,14 @@ def _source_of(path: Path) -> str:
         return str(path.resolve())
     except (OSError, RuntimeError):
         return str(path.absolute())
+
+
+def names_a_page(url: str) -> bool:
+    """Whether `url` can stand for one article: an address with a path or a query, not a
+    site's home page (some pages give their site's address as their own, and two articles
+    of one site must not be taken for versions of each other)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc and (parts.path.strip("/") or parts.query))
 
 
 def _one_line(error: Exception) -> str:
