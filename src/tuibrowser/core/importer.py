@@ -424,7 +424,8 @@ class _Batch:
         replace each other. A name an origin record claims, or a file holds, is taken.
 
         A file whose earlier copy is gone from the corpus comes in again as new, under a
-        new name, as a file new to the corpus does."""
+        new name: it then comes last in import order (see `corpus.assign_ids`), as a file
+        new to the corpus does, and takes no article's id."""
         before = self.origins.targets.get(source)
         if before is not None and (self.corpus_dir / before).exists():
             return before

@@ -22,6 +22,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ from tuibrowser.core.entities.pipeline import EXTRACTOR_VERSION, EntityExtractor
 from tuibrowser.core.entities.registry import update_registry
 from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.kbdiff import KbChange, affected_query, compare, snapshot
+from tuibrowser.core.origins import import_order
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     IndexLocked,
@@ -573,8 +575,9 @@ class _Sync:
     ) -> tuple[dict[str, Item], dict[str, Item]]:
         """Items for the fresh articles, and the unchanged articles whose id moved.
 
-        Ids depend on the articles sharing a slug (the first by path keeps the bare slug), so
-        only the groups of slugs that gained or lost an article are looked at again.
+        Ids depend on the articles sharing a slug (the first to come into the corpus keeps
+        the bare slug: `corpus.assign_ids`), so only the groups of slugs that gained or lost
+        an article are looked at again.
         """
         db = self.db
         old_items = {} if self.clear else _items(db, "path", old_articles)
@@ -596,13 +599,23 @@ class _Sync:
         slugs = {item.slug for item in items.values()} | {old_items[p].slug for p in gone if p in old_items}
         neighbours = {} if self.clear else _items(db, "slug", slugs)
         neighbours = {p: i for p, i in neighbours.items() if p not in old_articles}
-        ids = assign_ids([*((p, i.slug) for p, i in neighbours.items()), *((p, i.slug) for p, i in items.items())])
+        group = neighbours | items
+        ranks = self._import_ranks(group)
+        ids = assign_ids((p, i.slug, ranks.get(i.file)) for p, i in group.items())
         for path, item in items.items():
             item.id = ids[path]
         moved = {p: replace(i, id=ids[p]) for p, i in neighbours.items() if i.id != ids[p]}
         return items, moved
 
     # Helpers.
+
+    def _import_ranks(self, group: dict[str, Item]) -> dict[str, int]:
+        """file -> its place in import order, read from the corpus only when two of these
+        articles share a slug (the order decides which keeps it)."""
+        slugs = Counter(item.slug for item in group.values())
+        if not any(count > 1 for count in slugs.values()):
+            return {}
+        return import_order(self.corpus_dir)
 
     def _arrival_times(self, digests: set[str]) -> dict[str, int]:
         found = {d: self.arrivals[d] for d in digests if d in self.arrivals}

@@ -13,6 +13,9 @@ URL) gets a line of its own naming that file, so importing it again finds the co
 Records written before `path` was kept say only the name. Such a record keeps its target's
 name taken but never makes another file an update of it: a name says nothing about which
 folder the file was in, and taking one for the other replaced articles.
+
+The file is part of the corpus, so the index reads it too: articles sharing a title are
+told apart by the order of their files' first lines here (see `corpus.assign_ids`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ class Origins:
     """target -> the input name of its first record."""
     targets: dict[str, str] = field(default_factory=dict)
     """input path (resolved, absolute) -> the target its latest record names."""
+    order: dict[str, int] = field(default_factory=dict)
+    """target -> the place of its first record among all records, for targets whose first
+    record names a path: written by an import that records paths, so after every file put
+    into the corpus by hand or imported earlier (see `corpus.assign_ids`)."""
 
 
 def read_origins(corpus_dir: Path) -> Origins:
@@ -46,7 +53,7 @@ def read_origins(corpus_dir: Path) -> Origins:
         lines = (corpus_dir / ORIGINS_PATH).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
     except OSError:
         return origins
-    for line in lines:
+    for number, line in enumerate(lines):
         try:
             record = json.loads(line)
             target, source = record["target"], record["source"]
@@ -55,10 +62,18 @@ def read_origins(corpus_dir: Path) -> Origins:
         path = record.get("path")
         if not isinstance(target, str) or not isinstance(source, str):
             continue
-        origins.names.setdefault(target, source)
+        if target not in origins.names:
+            origins.names[target] = source
+            if isinstance(path, str):
+                origins.order[target] = number
         if isinstance(path, str):
             origins.targets[path] = target
     return origins
+
+
+def import_order(corpus_dir: Path) -> dict[str, int]:
+    """target -> its place in import order, for files imported with their path recorded."""
+    return read_origins(corpus_dir).order
 
 
 def append_origin(corpus_dir: Path, target: str, source: str, path: str) -> None:
