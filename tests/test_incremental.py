@@ -372,3 +372,30 @@ def test_ids_of_a_corpus_imported_by_an_earlier_version_stay_as_they_were(tmp_pa
     assert verdict.ids[0].startswith("talks-in-rome-")
     sync(corpus, index, rebuild=True)
     assert _ids(index) == after
+
+
+def test_import_order_edited_by_hand_gives_the_ids_a_rebuild_gives(tmp_path, monkeypatch):
+    """imports/.origins.jsonl is part of the corpus: a sync after an edit of it gives the
+    ids a rebuild gives (imports only add lines, which moves no id)."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    sync(corpus, index)
+    for folder in ("b", "a"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a b.txt").write_text(_same_title(f"from folder {folder}."))
+        import_paths([tmp_path / folder / "a b.txt"], corpus, index)
+    origins = corpus / "imports" / ".origins.jsonl"
+    lines = origins.read_text().splitlines(keepends=True)
+    origins.write_text("".join(reversed(lines)))  # the other one came first, now
+    sync(corpus, index)
+    incremental = _ids(index)
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == incremental
+    origins.unlink()
+    sync(corpus, index)
+    incremental = _ids(index)
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == incremental
+    # Once the index has seen the order, a sync with nothing new does nothing.
+    monkeypatch.setattr(Resolver, "apply", lambda *args, **kwargs: pytest.fail("resolution was redone"))
+    sync(corpus, index)

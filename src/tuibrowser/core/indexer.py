@@ -58,7 +58,7 @@ from tuibrowser.core.entities.pipeline import EXTRACTOR_VERSION, EntityExtractor
 from tuibrowser.core.entities.registry import update_registry
 from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.kbdiff import KbChange, affected_query, compare, snapshot
-from tuibrowser.core.origins import import_order
+from tuibrowser.core.origins import import_order, order_state
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     IndexLocked,
@@ -383,6 +383,8 @@ class _Sync:
         self.arrivals = arrivals or {}
         self.parsed = parsed
         self.extractor = EntityExtractor(kb)
+        self.order_state: dict[str, Any] = {}
+        """The import order's state as read by this sync (core.origins.order_state)."""
 
     # The steps.
 
@@ -409,6 +411,7 @@ class _Sync:
 
         # Entities: what the changed articles, and a changed knowledge base or rules, change.
         stored = None if self.clear else db.meta("entities")
+        stored_order = None if self.clear else db.meta("origins")
         rules_changed = stored is not None and stored.get("rules") != EXTRACTOR_VERSION
         kb_edited = stored is None or stored.get("kb_version") != self.kb.version
         kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
@@ -430,7 +433,15 @@ class _Sync:
                 changes.update(
                     self._extract_again(stored_fields, resolver, rules_changed, kb_change, skip=set(changes))
                 )
-            nothing = not (changes or moved or kb_edited or stamps or gone_files or given_up != old_given_up)
+            nothing = not (
+                changes
+                or moved
+                or kb_edited
+                or stamps
+                or gone_files
+                or given_up != old_given_up
+                or (stored_order != self.order_state)
+            )
             if nothing and not from_scratch:
                 self._write_marker(fingerprint)  # a no-op: no article was read, nothing is written
                 return
@@ -471,6 +482,7 @@ class _Sync:
                 db.delete_in("articles", "path", gone)
                 kept = (items | moved).items()
                 db.insert("articles", [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in kept])
+                db.set_meta("origins", self.order_state)
                 db.set_meta(
                     "entities",
                     {
@@ -597,6 +609,13 @@ class _Sync:
                 arrivals.get(digest) or _arrival(self.corpus_dir / file),
             )
         slugs = {item.slug for item in items.values()} | {old_items[p].slug for p in gone if p in old_items}
+        self.order_state, reordered = order_state(self.corpus_dir, None if self.clear else db.meta("origins"))
+        if reordered and not self.clear:
+            # imports/.origins.jsonl was edited by hand (or this index kept no state of it):
+            # every group of articles sharing a slug is ordered again, as a rebuild would.
+            slugs |= {
+                slug for (slug,) in db.conn.execute("SELECT slug FROM articles GROUP BY slug HAVING COUNT(*) > 1")
+            }
         neighbours = {} if self.clear else _items(db, "slug", slugs)
         neighbours = {p: i for p, i in neighbours.items() if p not in old_articles}
         group = neighbours | items

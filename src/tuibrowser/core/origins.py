@@ -20,10 +20,12 @@ told apart by the order of their files' first lines here (see `corpus.assign_ids
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 IMPORTS_DIR = "imports"
 ORIGINS_NAME = ".origins.jsonl"
@@ -74,6 +76,39 @@ def read_origins(corpus_dir: Path) -> Origins:
 def import_order(corpus_dir: Path) -> dict[str, int]:
     """target -> its place in import order, for files imported with their path recorded."""
     return read_origins(corpus_dir).order
+
+
+def order_state(corpus_dir: Path, before: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+    """The origins file's state for the index to keep, and whether the import order of the
+    files recorded by `before` (the state kept last time) may have changed since.
+
+    Imports only add lines at the end, which changes no earlier file's place; an edit by
+    hand (a line removed, the file deleted) may. The file is read only when its size or
+    mtime moved.
+
+    Returns:
+        (state, reordered); `before` None (an index that kept no state) counts as reordered.
+    """
+    file = corpus_dir / ORIGINS_PATH
+    try:
+        info = file.stat()
+    except OSError:
+        return {}, before is None or before != {}
+    stamp = {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+    if before is not None and all(before.get(key) == value for key, value in stamp.items()):
+        return before, False
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return {}, True
+    now = {**stamp, "size": len(data), "digest": hashlib.sha256(data).hexdigest()}
+    if before is None:
+        return now, True
+    size = before.get("size", 0)
+    appended = isinstance(size, int) and (
+        size == 0 or (len(data) >= size and hashlib.sha256(data[:size]).hexdigest() == before.get("digest"))
+    )
+    return now, not appended
 
 
 def append_origin(corpus_dir: Path, target: str, source: str, path: str) -> None:
