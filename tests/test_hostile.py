@@ -426,6 +426,72 @@ def test_names_that_slug_alike_never_replace_each_other(tmp_path, library, capsy
     assert "Story 1 of the collision set" in titles and "Story 0 of the collision set" in titles
 
 
+def test_files_of_one_name_from_two_folders_are_two_articles(tmp_path, library, capsys):
+    """Issue 13: d2/report.txt was reported "updated" and replaced d1/report.txt (the origin
+    record held only the base name); only the same file is ever an update."""
+    corpus, index = library
+    for folder, title in (("d1", "Budget talks in Lagos"), ("d2", "Floods hit Dhaka")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_bytes(article(title))
+    _, out, err = run(capsys, library, "import", str(tmp_path / "d1" / "report.txt"), "--json")
+    (first,) = json.loads(out)
+    _, out, err = run(capsys, library, "import", str(tmp_path / "d2" / "report.txt"), "--json")
+    (second,) = json.loads(out)
+    assert (first["status"], second["status"]) == ("imported", "imported"), err
+    assert first["ids"] != second["ids"]
+    for word in ("Lagos", "Dhaka"):
+        assert len(search(index, word).hits) == 1, word
+    assert not (corpus / ".superseded").exists()
+
+    # The same file again, changed: that is an update, of its own copy only.
+    (tmp_path / "d1" / "report.txt").write_bytes(
+        article("Budget talks in Lagos") + b"\n\nTalks resume after the holiday of Eid."
+    )
+    _, out, err = run(capsys, library, "import", str(tmp_path / "d1" / "report.txt"), "--json")
+    (third,) = json.loads(out)
+    assert (third["status"], third["ids"]) == ("updated", first["ids"])
+    assert len(search(index, "Lagos").hits) == 1 and len(search(index, "Eid").hits) == 1
+    assert len(search(index, "Dhaka").hits) == 1
+    # Through a symlink it is still the same file.
+    (tmp_path / "link.txt").symlink_to(tmp_path / "d2" / "report.txt")
+    (tmp_path / "d2" / "report.txt").write_bytes(article("Floods hit Dhaka") + b"\n\nThe Buriganga is still rising.")
+    _, out, err = run(capsys, library, "import", str(tmp_path / "link.txt"), "--json")
+    (fourth,) = json.loads(out)
+    assert (fourth["status"], fourth["ids"]) == ("updated", second["ids"])
+    assert len(search(index, "Dhaka").hits) == 1 and len(search(index, "Buriganga").hits) == 1
+    assert len(list((corpus / ".superseded").iterdir())) == 2
+
+
+def test_an_origin_recorded_by_name_only_never_replaces_another_file(tmp_path, library, capsys):
+    """Older versions recorded only an input's base name: such a record keeps its name
+    taken but says nothing about which file it was, so nothing replaces it but its URL."""
+    corpus, index = library
+    (corpus / "imports").mkdir()
+    (corpus / "imports" / "a-b.txt").write_bytes(article("Talks in Rome"))
+    line = json.dumps({"target": "imports/a-b.txt", "source": "a b.txt"}) + "\n"
+    (corpus / "imports" / ".origins.jsonl").write_text(line)
+    assert run(capsys, library, "index")[0] == 0
+    (tmp_path / "hostile2").mkdir()
+    (tmp_path / "hostile2" / "a b.txt").write_bytes(article("Strike in Rome"))
+    _, out, err = run(capsys, library, "import", str(tmp_path / "hostile2" / "a b.txt"), "--json")
+    (verdict,) = json.loads(out)
+    assert verdict["status"] == "imported", err
+    assert (corpus / "imports" / "a-b.txt").read_bytes() == article("Talks in Rome")
+    assert sorted(h.title for h in search(index, "Rome").hits) == ["Strike in Rome", "Talks in Rome"]
+
+
+def test_an_origin_line_cut_by_a_killed_import_does_not_swallow_the_next(tmp_path, library, capsys):
+    corpus = library[0]
+    (corpus / "imports").mkdir()
+    (corpus / "imports" / ".origins.jsonl").write_text('{"target": "imports/gone.txt", "sou')
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d1" / "report.txt").write_bytes(article("Budget talks in Lagos"))
+    assert run(capsys, library, "import", str(tmp_path / "d1" / "report.txt"))[0] == 0
+    (tmp_path / "d1" / "report.txt").write_bytes(article("Budget talks in Lagos") + b"\n\nAfter the holiday of Eid.")
+    _, out, _ = run(capsys, library, "import", str(tmp_path / "d1" / "report.txt"), "--json")
+    assert json.loads(out)[0]["status"] == "updated"
+
+
 # 7. An import that loses the lock to a rebuild.
 
 

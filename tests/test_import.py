@@ -266,6 +266,16 @@ def test_newer_version_updates_instead_of_adding(library, tmp_path):
     assert any("coming to the coast" in k for k in kept) and any("at noon" in k for k in kept)
 
 
+def test_a_site_address_makes_no_two_articles_versions_of_each_other(library, tmp_path):
+    """The same-URL rule is for an article's address; pages that give their site's home
+    page as their own are different articles."""
+    for name, title in (("one.md", "Harbour reopens"), ("two.md", "Mayor resigns")):
+        (tmp_path / name).write_text(f"---\ntitle: {title}\nurl: https://ex.org/\n---\n{title}, the council said.\n")
+    assert [one(library, tmp_path / name).status for name in ("one.md", "two.md")] == ["imported", "imported"]
+    titles = {a.title for a in list_articles(library[1])}
+    assert {"Harbour reopens", "Mayor resigns"} <= titles
+
+
 # Bad input: a clear verdict, and the corpus and index unchanged.
 
 

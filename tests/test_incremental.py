@@ -22,6 +22,7 @@ from tuibrowser.core.entities.kb import Entity, KnowledgeBase, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.registry import read_registry
 from tuibrowser.core.entities.resolve import MergeFacts, merge_facts, resolve, usable
+from tuibrowser.core.importer import import_paths
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.search import search
 from tuibrowser.core.store import open_index
@@ -284,6 +285,7 @@ def dying(self):
     real(self)
     os.kill(os.getpid(), signal.SIGKILL)  # after Whoosh's commit, inside the bookkeeping's transaction
 incremental.Resolver.write = dying
+from tuibrowser.core.importer import import_paths
 from tuibrowser.core.indexer import sync
 sync(Path(sys.argv[1]), Path(sys.argv[2]))
 """
@@ -301,3 +303,102 @@ def test_a_sync_killed_between_whoosh_and_the_bookkeeping_is_finished_by_the_nex
     report = sync(corpus, index_dir)
     assert report.rebuilt_because is None and report.added == 3
     _same_as_a_rebuild(corpus, index_dir, tmp_path)
+
+
+# Ids: an article keeps its id when another with its title comes in.
+
+
+def _same_title(text: str) -> str:
+    return f"Talks in Rome\n\nTalks in Rome: {text}\n\nForeign ministers met on Tuesday, officials said.\n"
+
+
+def _ids(index: Path) -> dict[str, str]:
+    """path -> id of every article indexed."""
+    db = Bookkeeping.open(index, readonly=True)
+    try:
+        return dict(db.conn.execute("SELECT path, id FROM articles").fetchall())
+    finally:
+        db.close()
+
+
+def test_an_article_keeps_its_id_when_one_with_its_title_is_imported(tmp_path):
+    """Issue 13: importing a second "Talks in Rome" gave the newcomer the bare id and the
+    first a suffix, so bookmarks, read marks and citations pointed at the wrong article.
+    An incremental sync and a rebuild from the corpus must both keep the first one's id."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    # Put in by hand, at a path sorting after imports/: it was there first.
+    (corpus / "zz-by-hand.txt").write_text(_same_title("the first, put in by hand."))
+    sync(corpus, index)
+    assert _ids(index)["zz-by-hand.txt"] == "talks-in-rome"
+    before = _ids(index)
+    for number, folder in enumerate(("hostile", "hostile2", "hostile3")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a b.txt").write_text(_same_title(f"import number {number}."))
+        (verdict,) = import_paths([tmp_path / folder / "a b.txt"], corpus, index)
+        assert verdict.status == "imported"
+        after = _ids(index)
+        assert {path: after[path] for path in before} == before  # nobody's id moved
+        assert after[verdict.target or ""] == verdict.ids[0] != "talks-in-rome"
+        before = after
+    incremental = before
+    assert len(set(incremental.values())) == len(incremental)
+
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == incremental
+    shutil.rmtree(index)
+    sync(corpus, index)
+    assert _ids(index) == incremental
+
+
+def test_ids_of_a_corpus_imported_by_an_earlier_version_stay_as_they_were(tmp_path):
+    """Origin records without a path (earlier versions) give no import order: those files
+    keep the ids they had (the first by path keeps the bare slug); later imports come after."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    (corpus / "imports").mkdir()
+    (corpus / "imports" / "a-b.txt").write_text(_same_title("imported first."))
+    (corpus / "imports" / "a-b-0c5a1e2f.txt").write_text(_same_title("imported second."))
+    (corpus / "imports" / ".origins.jsonl").write_text(
+        '{"target": "imports/a-b.txt", "source": "a b.txt"}\n'
+        '{"target": "imports/a-b-0c5a1e2f.txt", "source": "a_b.txt"}\n'
+    )
+    sync(corpus, index)
+    ids = _ids(index)
+    assert ids["imports/a-b-0c5a1e2f.txt"] == "talks-in-rome"  # as before: the first by path
+    assert ids["imports/a-b.txt"].startswith("talks-in-rome-")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "a b.txt").write_text(_same_title("imported by this version."))
+    (verdict,) = import_paths([tmp_path / "new" / "a b.txt"], corpus, index)
+    after = _ids(index)
+    assert {path: after[path] for path in ids} == ids
+    assert verdict.ids[0].startswith("talks-in-rome-")
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == after
+
+
+def test_import_order_edited_by_hand_gives_the_ids_a_rebuild_gives(tmp_path, monkeypatch):
+    """imports/.origins.jsonl is part of the corpus: a sync after an edit of it gives the
+    ids a rebuild gives (imports only add lines, which moves no id)."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    sync(corpus, index)
+    for folder in ("b", "a"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a b.txt").write_text(_same_title(f"from folder {folder}."))
+        import_paths([tmp_path / folder / "a b.txt"], corpus, index)
+    origins = corpus / "imports" / ".origins.jsonl"
+    lines = origins.read_text().splitlines(keepends=True)
+    origins.write_text("".join(reversed(lines)))  # the other one came first, now
+    sync(corpus, index)
+    incremental = _ids(index)
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == incremental
+    origins.unlink()
+    sync(corpus, index)
+    incremental = _ids(index)
+    sync(corpus, index, rebuild=True)
+    assert _ids(index) == incremental
+    # Once the index has seen the order, a sync with nothing new does nothing.
+    monkeypatch.setattr(Resolver, "apply", lambda *args, **kwargs: pytest.fail("resolution was redone"))
+    sync(corpus, index)

@@ -246,25 +246,31 @@ def normalize_date(value: str | None) -> str | None:
         return None
 
 
-def assign_ids(slugs_by_path: Iterable[tuple[str, str]]) -> dict[str, str]:
+def assign_ids(articles: Iterable[tuple[str, str, int | None]]) -> dict[str, str]:
     """Give every article a unique id that depends only on the corpus, not on build order.
 
-    Articles sharing a slug are ordered by path; the first keeps the bare slug and each
-    other gets a suffix from a hash of its path, so ids survive rebuilds and re-orderings.
+    Articles sharing a slug are put in the order they came into the corpus, as far as the
+    corpus says: first the files put there by hand (and those imported before imports
+    recorded their inputs' paths), by path, as ids were always given; then the imported
+    ones, in import order (core.origins). The first keeps the bare slug and each other gets
+    a suffix from a hash of its path, so an article that comes in later never takes an id
+    from one already there, and ids survive rebuilds and re-orderings.
 
     Args:
-        slugs_by_path: (path, base slug) pairs.
+        articles: (path, base slug, import rank) triples: the rank is the place of the
+            article's file in import order (`origins.import_order`), None for a file with
+            no rank there.
 
     Returns:
         path -> id.
     """
-    groups: dict[str, list[str]] = defaultdict(list)
-    for path, slug in slugs_by_path:
-        groups[slug].append(path)
+    groups: dict[str, list[tuple[tuple[int, int, str], str]]] = defaultdict(list)
+    for path, slug, rank in articles:
+        groups[slug].append(((0, 0, path) if rank is None else (1, rank, path), path))
     ids: dict[str, str] = {}
-    for slug, paths in groups.items():
-        first, *others = sorted(paths)
+    for slug, members in groups.items():
+        (_, first), *others = sorted(members)
         ids[first] = slug
-        for path in others:
+        for _, path in others:
             ids[path] = f"{slug}-{hashlib.sha1(path.encode()).hexdigest()[:6]}"
     return ids

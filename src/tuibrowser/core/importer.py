@@ -3,8 +3,9 @@
 Every input ends as imported, updated, duplicate or rejected (with a reason); one bad file
 never stops the batch. Originals are copied byte for byte into `corpus/imports/` (each
 file written atomically, with the original's permissions) under names that never collide:
-`imports/.origins.jsonl` records which input each copy came from, so a copy is replaced
-("updated") only by a newer version of the same input. A replaced file is first copied to
+`imports/.origins.jsonl` records which file each copy came from (core.origins), so a copy
+is replaced ("updated") only by a newer version of the same file, or of the same article
+(a single-article file with the same URL). A replaced file is first copied to
 `corpus/.superseded/`, so nothing is ever lost. The index is then brought up to date by
 the ordinary incremental sync, so imported articles get the same cleaning, entity linking
 and discovery as the rest; the index's lock is held throughout, so no other indexer comes
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -51,10 +53,10 @@ from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.fileio import write_bytes_atomic
 from tuibrowser.core.formats import kind_of
 from tuibrowser.core.indexer import sync_locked, text_hash
+from tuibrowser.core.origins import IMPORTS_DIR, append_origin, read_origins
 from tuibrowser.core.store import DEFAULT_LOCK_TIMEOUT, IndexProblem, write_lock
 from tuibrowser.core.walk import MAX_DEPTH, walk
 
-IMPORTS_DIR = "imports"
 SUPERSEDED_DIR = ".superseded"
 
 ImportProgress = Callable[[int, int, str], None]
@@ -328,14 +330,10 @@ def remove_stale_copies(corpus_dir: Path) -> None:
                 Path(folder, name).unlink(missing_ok=True)
 
 
-ORIGINS_NAME = ".origins.jsonl"
-"""In `imports/`: which input name each imported file came from, one JSON line per copy."""
-
-
 class _Batch:
     """What the corpus already holds, updated as files are examined: the copies' hashes and
-    texts (duplicates), URLs (new versions of one article), and where each imported name
-    came from (so "updated" is said only of the same source)."""
+    texts (duplicates), URLs (new versions of one article), and which file each copy came
+    from (so "updated" is said only of the same file)."""
 
     def __init__(self, corpus_dir: Path, db: Bookkeeping):
         self.corpus_dir = corpus_dir
@@ -345,9 +343,7 @@ class _Batch:
         self.by_text: dict[str, str] = {}
         """Texts of this batch's copies: text hash -> "" (their ids are not known yet)."""
         self.by_url: dict[str, str] = {}
-        self.origins = _read_origins(corpus_dir / IMPORTS_DIR / ORIGINS_NAME)
-        """target -> the input name it was imported from."""
-        self.target_of = {source: target for target, source in self.origins.items()}
+        self.origins = read_origins(corpus_dir)
         self.aside: dict[str, Path] = {}
         """target -> where its previous version was kept, for a copy replaced in this batch."""
         self.parsed: dict[str, Parsed] = {}
@@ -403,13 +399,14 @@ class _Batch:
 
         url = parsed[0].url if len(parsed) == 1 else None
         try:
-            target, status = self.target_for(relative), "imported"
-            same_url = self._file_with_url(url) if url else None
+            source = _source_of(path)
+            target, status = self.target_for(relative, source), "imported"
+            same_url = self._file_with_url(url) if url and names_a_page(url) else None
             if (self.corpus_dir / target).exists():
-                status = "updated"  # the same source, a newer version
+                status = "updated"  # the same file, a newer version
             elif same_url is not None:
                 target, status = same_url, "updated"  # the same article (same URL), a newer version
-            self._copy(target, relative, raw, read.mode, replacing=status == "updated")
+            self._copy(target, relative, source, raw, read.mode, replacing=status == "updated")
         except OSError as error:
             return Verdict(shown, "rejected", reason=f"cannot copy into the corpus: {error.strerror or error}")
         self.by_hash[digest] = target
@@ -419,16 +416,22 @@ class _Batch:
         self.parsed[digest] = (path.name, parsed, read.extractions)
         return Verdict(shown, status, target=target)
 
-    def target_for(self, relative: str) -> str:
-        """The corpus path for input `relative`: the one it was imported to before, else its
-        safe name, else (a name another input already has) the safe name with a hash of
-        `relative`, so "a b.txt", "a-b.txt", "a_b.txt", "Case.txt" and "case.txt" never
-        replace each other. A file imported before origins were recorded counts as taken."""
-        if relative in self.target_of:
-            return self.target_of[relative]
+    def target_for(self, relative: str, source: str) -> str:
+        """The corpus path for the input file `source` (named `relative`): the copy made of
+        the same file before, if it is still there; else its safe name, else (a name another
+        input has, or had) the safe name with a hash of `source`, so "a b.txt", "a-b.txt",
+        "a_b.txt", "Case.txt" and "case.txt", or d1/report.txt and d2/report.txt, never
+        replace each other. A name an origin record claims, or a file holds, is taken.
+
+        A file whose earlier copy is gone from the corpus comes in again as new, under a
+        new name: it then comes last in import order (see `corpus.assign_ids`), as a file
+        new to the corpus does, and takes no article's id."""
+        before = self.origins.targets.get(source)
+        if before is not None and (self.corpus_dir / before).exists():
+            return before
         target = f"{IMPORTS_DIR}/{safe_name(relative)}"
         stem, suffix = target[: -len(Path(target).suffix) or None], Path(target).suffix
-        digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape")).hexdigest()
+        digest = hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()
         for length in (0, 8, 16, 64):
             candidate = f"{stem}-{digest[:length]}{suffix}" if length else target
             if not self._taken(candidate):
@@ -436,14 +439,18 @@ class _Batch:
         raise OSError(f"no free name for {relative}")  # 64 hex digits of SHA-256 taken: never
 
     def _taken(self, target: str) -> bool:
-        return target in self.origins or (self.corpus_dir / target).exists()
+        return target in self.origins.names or (self.corpus_dir / target).exists()
 
-    def _copy(self, target: str, relative: str, raw: bytes, mode: int, *, replacing: bool) -> None:
-        """Record where the copy comes from, keep the version it replaces, then write it."""
-        if target not in self.origins:
-            self.origins[target] = relative
-            self.target_of[relative] = target
-            _append_origin(self.corpus_dir / IMPORTS_DIR / ORIGINS_NAME, target, relative)
+    def _copy(self, target: str, relative: str, source: str, raw: bytes, mode: int, *, replacing: bool) -> None:
+        """Record where the copy comes from, keep the version it replaces, then write it.
+
+        A copy updated from another file (the same URL) gets a record naming that file too,
+        so importing it again finds this copy."""
+        if self.origins.targets.get(source) != target:
+            if target not in self.origins.names:
+                self.origins.names[target] = relative
+            self.origins.targets[source] = target
+            append_origin(self.corpus_dir, target, relative, source)
         if replacing:
             self.aside[target] = _keep_old_version(self.corpus_dir, target)
         # The original's permissions, readable by its owner (so the indexer can read it).
@@ -480,31 +487,21 @@ def _keep_old_version(corpus_dir: Path, relative: str) -> Path:
     return aside
 
 
-def _read_origins(path: Path) -> dict[str, str]:
-    """target -> source from the origins file; lines that cannot be read are passed over."""
-    origins: dict[str, str] = {}
+def _source_of(path: Path) -> str:
+    """What makes two inputs the same file: the resolved absolute path (a symlink counts as
+    the file it leads to; `expand` has refused loops and links leading outside)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return origins
-    for line in lines:
-        try:
-            record = json.loads(line)
-            target, source = record["target"], record["source"]
-        except (ValueError, TypeError, KeyError):
-            continue  # a line cut by a killed import
-        if isinstance(target, str) and isinstance(source, str):
-            origins.setdefault(target, source)
-    return origins
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
 
 
-def _append_origin(path: Path, target: str, source: str) -> None:
-    """One line per copy, written before the copy is: a killed import leaves at most a claim
-    on a name it never wrote, which is harmless. (Flushed with the batch: see _write_atomic.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({"target": target, "source": source}, ensure_ascii=True) + "\n"
-    with path.open("a", encoding="utf-8") as out:
-        out.write(line)
+def names_a_page(url: str) -> bool:
+    """Whether `url` can stand for one article: an address with a path or a query, not a
+    site's home page (some pages give their site's address as their own, and two articles
+    of one site must not be taken for versions of each other)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc and (parts.path.strip("/") or parts.query))
 
 
 def _one_line(error: Exception) -> str:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ from tuibrowser.core.entities.pipeline import EXTRACTOR_VERSION, EntityExtractor
 from tuibrowser.core.entities.registry import update_registry
 from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.kbdiff import KbChange, affected_query, compare, snapshot
+from tuibrowser.core.origins import import_order, order_state
 from tuibrowser.core.store import (
     DEFAULT_LOCK_TIMEOUT,
     IndexLocked,
@@ -381,6 +383,8 @@ class _Sync:
         self.arrivals = arrivals or {}
         self.parsed = parsed
         self.extractor = EntityExtractor(kb)
+        self.order_state: dict[str, Any] = {}
+        """The import order's state as read by this sync (core.origins.order_state)."""
 
     # The steps.
 
@@ -407,6 +411,7 @@ class _Sync:
 
         # Entities: what the changed articles, and a changed knowledge base or rules, change.
         stored = None if self.clear else db.meta("entities")
+        stored_order = None if self.clear else db.meta("origins")
         rules_changed = stored is not None and stored.get("rules") != EXTRACTOR_VERSION
         kb_edited = stored is None or stored.get("kb_version") != self.kb.version
         kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
@@ -428,7 +433,15 @@ class _Sync:
                 changes.update(
                     self._extract_again(stored_fields, resolver, rules_changed, kb_change, skip=set(changes))
                 )
-            nothing = not (changes or moved or kb_edited or stamps or gone_files or given_up != old_given_up)
+            nothing = not (
+                changes
+                or moved
+                or kb_edited
+                or stamps
+                or gone_files
+                or given_up != old_given_up
+                or (stored_order != self.order_state)
+            )
             if nothing and not from_scratch:
                 self._write_marker(fingerprint)  # a no-op: no article was read, nothing is written
                 return
@@ -469,6 +482,7 @@ class _Sync:
                 db.delete_in("articles", "path", gone)
                 kept = (items | moved).items()
                 db.insert("articles", [(p, i.file, i.hash, i.slug, i.id, i.text_hash, i.url, i.added) for p, i in kept])
+                db.set_meta("origins", self.order_state)
                 db.set_meta(
                     "entities",
                     {
@@ -573,8 +587,9 @@ class _Sync:
     ) -> tuple[dict[str, Item], dict[str, Item]]:
         """Items for the fresh articles, and the unchanged articles whose id moved.
 
-        Ids depend on the articles sharing a slug (the first by path keeps the bare slug), so
-        only the groups of slugs that gained or lost an article are looked at again.
+        Ids depend on the articles sharing a slug (the first to come into the corpus keeps
+        the bare slug: `corpus.assign_ids`), so only the groups of slugs that gained or lost
+        an article are looked at again.
         """
         db = self.db
         old_items = {} if self.clear else _items(db, "path", old_articles)
@@ -594,15 +609,32 @@ class _Sync:
                 arrivals.get(digest) or _arrival(self.corpus_dir / file),
             )
         slugs = {item.slug for item in items.values()} | {old_items[p].slug for p in gone if p in old_items}
+        self.order_state, reordered = order_state(self.corpus_dir, None if self.clear else db.meta("origins"))
+        if reordered and not self.clear:
+            # imports/.origins.jsonl was edited by hand (or this index kept no state of it):
+            # every group of articles sharing a slug is ordered again, as a rebuild would.
+            slugs |= {
+                slug for (slug,) in db.conn.execute("SELECT slug FROM articles GROUP BY slug HAVING COUNT(*) > 1")
+            }
         neighbours = {} if self.clear else _items(db, "slug", slugs)
         neighbours = {p: i for p, i in neighbours.items() if p not in old_articles}
-        ids = assign_ids([*((p, i.slug) for p, i in neighbours.items()), *((p, i.slug) for p, i in items.items())])
+        group = neighbours | items
+        ranks = self._import_ranks(group)
+        ids = assign_ids((p, i.slug, ranks.get(i.file)) for p, i in group.items())
         for path, item in items.items():
             item.id = ids[path]
         moved = {p: replace(i, id=ids[p]) for p, i in neighbours.items() if i.id != ids[p]}
         return items, moved
 
     # Helpers.
+
+    def _import_ranks(self, group: dict[str, Item]) -> dict[str, int]:
+        """file -> its place in import order, read from the corpus only when two of these
+        articles share a slug (the order decides which keeps it)."""
+        slugs = Counter(item.slug for item in group.values())
+        if not any(count > 1 for count in slugs.values()):
+            return {}
+        return import_order(self.corpus_dir)
 
     def _arrival_times(self, digests: set[str]) -> dict[str, int]:
         found = {d: self.arrivals[d] for d in digests if d in self.arrivals}
