@@ -17,7 +17,7 @@ from tuibrowser.core import budget
 from tuibrowser.core.dates import is_time_line, parse_date
 from tuibrowser.core.sanitize import strip_unsafe
 
-CLEANER_VERSION = "5"
+CLEANER_VERSION = "6"
 """Bump whenever a rule changes, so the indexer re-derives every article."""
 
 HEAD_ZONE = 8
@@ -301,23 +301,70 @@ def split_paragraphs(text: str) -> list[str]:
     block_lines = [[line for line in block.split("\n") if line] for block in blocks]
     wrapped = _looks_hard_wrapped(block_lines)
     paragraphs: list[str] = []
-    for lines in block_lines:
-        if wrapped:
-            paragraphs.append(" ".join(lines))
-        else:
+    if wrapped:
+        width = max(len(line) for lines in block_lines for line in lines)
+        for lines in block_lines:
+            for part in _indented_paragraphs(lines):
+                paragraphs.extend(" ".join(line.strip() for line in run) for run in _unwrapped(part, width))
+    else:
+        for lines in block_lines:
             paragraphs.extend(lines)
     return paragraphs
 
 
+def _unwrapped(lines: list[str], width: int) -> list[list[str]]:
+    """Runs of wrapped lines to join. A short line that stops mid-sentence before a capital
+    was not cut by the wrap: a headline or a heading on its own line ("BOWNE AND CO SPLITS
+    STOCK" above the story)."""
+    runs: list[list[str]] = [[]]
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        runs[-1].append(line)
+        if (
+            following
+            and len(line) < 0.6 * width
+            and not _SENTENCE_END.search(line)
+            and following.lstrip()[:1].isupper()
+        ):
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _indented_paragraphs(lines: list[str]) -> list[list[str]]:
+    """Wrapped lines, cut where a line is indented and its neighbours are not: newswire
+    (Reuters) marks a new paragraph that way, with no blank line before it."""
+    indented = [line[:1] in (" ", "\t") for line in lines]
+    if all(indented) or not any(indented[1:]):
+        return [lines]
+    parts: list[list[str]] = []
+    for line, starts in zip(lines, indented, strict=True):
+        if starts or not parts:
+            parts.append([])
+        parts[-1].append(line)
+    return parts
+
+
 def _looks_hard_wrapped(block_lines: list[list[str]]) -> bool:
     inner = [line for lines in block_lines for line in lines[:-1]]
-    if len(inner) < 3:
+    if not inner:
         return False
     longest = max(len(line) for lines in block_lines for line in lines)
+    if not 40 <= longest <= 100:
+        return False
     unfinished = sum(1 for line in inner if not _SENTENCE_END.search(line))
     # Wrapped lines run close to the wrap width; a stack of short chrome lines does not.
     near_width = sum(1 for line in inner if len(line) >= 0.6 * longest)
-    return 40 <= longest <= 100 and unfinished >= 0.6 * len(inner) and near_width >= 0.7 * len(inner)
+    if len(inner) >= 3 and unfinished >= 0.6 * len(inner) and near_width >= 0.7 * len(inner):
+        return True
+    # A sentence that goes on in lower case on the next line was cut by the wrap: short
+    # newswire items, whose few lines vary in length and whose paragraphs are a sentence
+    # or two, show it where the widths cannot (one paragraph per line never does).
+    nexts = [following for lines in block_lines for following in lines[1:]]
+    cut = sum(
+        1
+        for line, following in zip(inner, nexts, strict=True)
+        if not _SENTENCE_END.search(line) and following.lstrip()[:1].islower()
+    )
+    return (cut >= 2 and cut >= 0.3 * len(inner)) or cut == len(inner)
 
 
 def _take_header_lines(text: str, meta: dict[str, str]) -> str:
