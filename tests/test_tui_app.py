@@ -908,6 +908,30 @@ async def test_import_from_the_command_palette_with_progress_and_verdicts(make_a
         assert "Lighthouse restored" in screen_text(app)  # the listing was refreshed
 
 
+async def test_import_dialog_expands_a_pattern_as_a_shell_would(make_app, tmp_path):
+    """Found by a tester: "~/feeds/*.txt" was rejected as "no such file" (no shell reads
+    what is typed in the dialog)."""
+    from tuibrowser.tui.screens.import_dialog import ImportScreen
+
+    drop = tmp_path / "drop folder"
+    drop.mkdir()
+    (drop / "one.txt").write_text("Lighthouse restored\n\nThe old lighthouse was restored by volunteers.")
+    (drop / "two.txt").write_text("Harbour dredged\n\nThe harbour was dredged for the first time in years.")
+    (drop / "bad.json").write_text("{nope")
+    app = make_app(indexed_copy(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        app.action_import()
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#import-paths", Input).value = f'"{drop}"/*.txt "{drop}"/*.nothing'
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "2 imported, 0 updated, 0 duplicate, 1 rejected" in text  # the pattern matching nothing is named
+        assert "*.nothing" in text and "bad.json" not in text
+
+
 # Timelines.
 
 

@@ -347,7 +347,7 @@ def _print_verdicts(verdicts: list[Verdict], as_json: bool) -> None:
     counts = {
         status: sum(v.status == status for v in verdicts) for status in ("imported", "updated", "duplicate", "rejected")
     }
-    print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    print(", ".join(f"{n:,} {status}" for status, n in counts.items()))
 
 
 def _run_tui(services: Services) -> int:

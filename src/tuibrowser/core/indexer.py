@@ -112,9 +112,9 @@ class SyncReport:
     """Unchanged articles rewritten because their entity links changed (new KB, new names)."""
 
     def summary(self) -> str:
-        text = f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged"
+        text = f"{self.added:,} added, {self.updated:,} updated, {self.removed:,} removed, {self.unchanged:,} unchanged"
         if self.skipped:
-            text += f", {len(self.skipped)} skipped"
+            text += f", {len(self.skipped):,} skipped"
         return text
 
     @property

@@ -54,7 +54,9 @@ def bound(parsed: query.Query, reader: IndexReader, deadline: Deadline | None = 
         if isinstance(q, query.Every):
             return query.Every(boost=q.boost)  # every article: no term is read
         if isinstance(q, query.FuzzyTerm) and q.maxdist > (allowed := edits_for(q.text)):
-            why = f"at most {MAX_EDITS} edits" if allowed == MAX_EDITS else f"{len(q.text)} letters: {allowed}"
+            letters = "1 letter" if len(q.text) == 1 else f"{len(q.text)} letters"
+            edits = "no edit" if allowed == 0 else "1 edit" if allowed == 1 else f"{allowed} edits"
+            why = f"at most {MAX_EDITS} edits" if allowed == MAX_EDITS else f"{letters}: {edits}"
             notes.append(f"{q.text}~{q.maxdist:g} was read as {q.text}~{allowed} ({why})")
             q = query.FuzzyTerm(q.fieldname, q.text, q.boost, allowed, q.prefixlength, q.constantscore)
         if isinstance(q, query.MultiTerm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import shlex
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class ImportScreen(Dialog[int]):
         if self.running:
             return
         try:
-            paths = [Path(p).expanduser() for p in shlex.split(event.value)]
+            paths = [path for word in shlex.split(event.value) for path in _expanded(word)]
         except ValueError as error:
             self._status(f"Cannot read the paths: {error}")
             return
@@ -112,6 +113,7 @@ class ImportScreen(Dialog[int]):
                 lines.append(f"  ({outside(detail)})", style="dim")
             lines.append("\n")
         self.query_one("#import-verdict-lines", Static).update(lines)
+        self.query_one("#import-verdicts", VerticalScroll).focus()  # arrows, Page Down and End scroll them
 
     def _status(self, message: str) -> None:
         self.query_one("#import-status", Static).update(Text(message))
@@ -119,3 +121,20 @@ class ImportScreen(Dialog[int]):
     def action_close(self) -> None:
         if not self.running:
             self.dismiss(self.imported)
+            return
+        self.notify(
+            "The import goes on; Escape closes this when it is done. Ctrl+Q quits now "
+            "(what is copied so far is indexed at the next start).",
+            timeout=5,
+        )
+
+
+def _expanded(word: str) -> list[Path]:
+    """A typed path, "~" expanded; a pattern ("~/feeds/*.xml") is expanded as a shell would
+    (no shell reads what is typed here), and kept as typed when nothing matches, so the
+    import says so."""
+    path = Path(word).expanduser()
+    if path.exists() or not any(c in word for c in "*?["):
+        return [path]
+    matches = sorted(glob.glob(str(path)))
+    return [Path(m) for m in matches] or [path]
