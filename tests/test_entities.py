@@ -915,3 +915,15 @@ def test_a_month_before_a_title_and_a_lone_word_after_and_are_not_part_of_a_name
         "Securities and Exchange Commission": "organization",
         "Department of Trade and Industry": "organization",
     }
+
+
+def test_a_lone_word_is_the_surname_of_the_only_person_so_named_only_if_it_looks_like_one():
+    # Reuters-21578: a run "George Shultz China" (person) took every lone "China" of the
+    # archive as his surname: a person in 405 articles.
+    from tuibrowser.core.entities.resolve import bearer
+
+    assert bearer({"george shultz china": 3}, person=False) is None
+    assert bearer({"george shultz china": 3}, person=True) == "george shultz china"  # "Mr China" said so
+    assert bearer({"michael reagan": 2}, person=False) == "michael reagan"  # the only Reagan: as before
+    assert bearer({"caribbean community": 2}, person=False) is None  # no given name: not a person's surname
+    assert bearer({"caribbean community": 2}, person=True) == "caribbean community"

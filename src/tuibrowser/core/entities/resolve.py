@@ -252,7 +252,7 @@ def bearer(fulls: Mapping[str, int], person: bool = True) -> str | None:
     Args:
         fulls: full name -> how often it occurs with person evidence, corpus-wide.
         person: whether the lone word is known to be a person's (not "Europe" beside
-            "Lycos Europe").
+            "Lycos Europe"); a lone word that names a country or a big city needs it.
     """
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     for full, n in fulls.items():
@@ -260,6 +260,15 @@ def bearer(fulls: Mapping[str, int], person: bool = True) -> str | None:
             groups[_without_middle_initials(full)][full] += n
     if not groups:
         return None
+    if not person:
+        words = next(iter(groups)).split()
+        if place_kind(words[-1]) == PLACE or not is_given_name(words[0]):
+            # Nothing says the lone word is a person's, so the one full name must look like
+            # a person's: a country or a big city alone is the place ("George Shultz China",
+            # a run across a headline, took every lone "China" of an archive), and a name
+            # that opens with no given name ("Caribbean Community", "Oper Net") took every
+            # lone "Community" and "Net".
+            return None
     totals = sorted(((sum(members.values()), group) for group, members in groups.items()), reverse=True)
     top, group = totals[0]
     rest = sum(n for n, _ in totals[1:])
