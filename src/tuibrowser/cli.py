@@ -365,8 +365,8 @@ def _run_tui(services: Services) -> int:
     # for every thread of the loop's executor, which is where the slow jobs run.
     loop = asyncio.new_event_loop()
     create_app(services, load_settings(), store).run(loop=loop)
+    loop.close()  # its executor's idle threads end; a busy one runs on (see below)
     _leave_running_work()
-    loop.close()
     return EXIT_OK
 
 
