@@ -927,3 +927,26 @@ def test_a_lone_word_is_the_surname_of_the_only_person_so_named_only_if_it_looks
     assert bearer({"michael reagan": 2}, person=False) == "michael reagan"  # the only Reagan: as before
     assert bearer({"caribbean community": 2}, person=False) is None  # no given name: not a person's surname
     assert bearer({"caribbean community": 2}, person=True) == "caribbean community"
+
+
+def test_one_article_dated_far_from_the_rest_does_not_flatten_every_timeline(tmp_path):
+    """Found by a tester: one 2023 article imported into a 1987 archive made every timeline
+    a bar of years. Outliers (at most 1% at each end) are counted as earlier or later."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(SAMPLE_CORPUS / "entities.toml", corpus)
+    for day in range(120):  # four months of 1987, every article naming Baku
+        date = dt.date(1987, 3, 1) + dt.timedelta(days=day)
+        (corpus / f"a{day:03}.txt").write_text(
+            f"Talks {day}\n{date.isoformat()}\n\nOfficials in Baku met on day {day}.\n"
+        )
+    (corpus / "late.txt").write_text("Talks again\n2023-06-23\n\nOfficials in Baku met once more.\n")
+    sync(corpus, index)
+    timeline = entity_timeline(index, "baku")
+    assert timeline.by == "month" and timeline.periods[0].label == "1987-03"
+    assert timeline.periods[-1].label == "1987-06" and sum(p.articles for p in timeline.periods) == 120
+    assert timeline.later == (1, 1) and timeline.earlier == (0, 0)
+    assert (timeline.first, timeline.last) == ("1987-03-01", "2023-06-23")  # the outlier still counts there
+    windowed = entity_timeline(index, "baku", start=dt.date(2023, 1, 1))  # asked for: shown, not outlying
+    assert [(p.label, p.articles) for p in windowed.periods if p.articles] == [("2023-06", 1)]
+    assert windowed.later == (0, 0)

@@ -555,7 +555,7 @@ def _print_entities(services: Services, as_json: bool) -> None:
 def _print_entity(
     services: Services, name: str, as_json: bool, *, by: str | None, first: str | None, last: str | None
 ) -> None:
-    from tuibrowser.core.entities.timeline import date_window, spark
+    from tuibrowser.core.entities.timeline import date_window, outlying_notes, spark
 
     try:
         window = date_window(first, last) if first or last else None
@@ -585,6 +585,7 @@ def _print_entity(
             notes.append(f"peak {timeline.peak.label} ({_count(timeline.peak.articles, 'article')})")
         if timeline.undated_articles:
             notes.append(f"{timeline.undated_articles} undated")
+        notes += outlying_notes(timeline)
         print("  " + " · ".join(notes))
     if page.window is not None:
         print(f"\nFrom {page.window[0] or 'the start'} to {page.window[1] or 'the end'}:")

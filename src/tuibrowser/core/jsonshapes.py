@@ -124,6 +124,9 @@ def entity_page_json(page: EntityPage) -> JSON:
     data["timeline"] = [{"period": p.label, "articles": p.articles, "mentions": p.mentions} for p in timeline.periods]
     data["timeline_by"] = timeline.by
     data["undated"] = {"articles": timeline.undated_articles, "mentions": timeline.undated_mentions}
+    # Dated far outside the corpus's other dates, so outside the periods (see timeline.py).
+    data["earlier"] = {"articles": timeline.earlier[0], "mentions": timeline.earlier[1]}
+    data["later"] = {"articles": timeline.later[0], "mentions": timeline.later[1]}
     return data
 
 

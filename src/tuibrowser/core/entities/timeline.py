@@ -6,9 +6,11 @@ one `entities` term per mention); the sortable `date` column gives each article'
 So a timeline costs the same whether the entity is in ten articles or ten thousand of a
 30,000-article archive.
 
-Periods always cover the whole corpus's date range (or the window asked for), zeros
-included, so two entities' timelines line up on the same scale. Undated articles are
-counted apart, never put into a period.
+Periods cover the corpus's date range (or the window asked for), zeros included, so two
+entities' timelines line up on the same scale. Undated articles are counted apart, never
+put into a period; so are the few dated far from all the others (OUTLYING_SHARE at each
+end), counted as earlier or later: one 2023 article in a 1987 archive made every timeline
+of it one bar of years.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ WEEKS_UP_TO_DAYS = 92
 
 YEARS_FROM_DAYS = 366 * 10
 """A corpus spanning more than ten years is counted by year."""
+
+OUTLYING_SHARE = 0.01
+"""At most this share of the dated articles at each end of the corpus's range is left out
+of the periods (counted as earlier or later) when that shortens the range."""
 
 _MISSING = 2**64 - 1
 """What Whoosh's sortable DATETIME column holds for a document with no date."""
@@ -60,6 +66,10 @@ class Timeline:
     first: str | None
     """ISO date of the earliest dated article that mentions the entity (in the window)."""
     last: str | None
+    earlier: tuple[int, int] = (0, 0)
+    """(articles, mentions) dated before the first period: outliers of the corpus's range."""
+    later: tuple[int, int] = (0, 0)
+    """(articles, mentions) dated after the last period."""
 
     @property
     def peak(self) -> Period | None:
@@ -119,9 +129,13 @@ Dated = tuple[dt.date | None, int]
 """An article's date (None when undated) and how many times it mentions the entity."""
 
 
-def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Dated], dt.date | None, dt.date | None]:
+Span = tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]
+"""The corpus's first and last dates less its outliers, then its very first and last."""
+
+
+def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Dated], Span]:
     """(date or None, mentions) for every article that mentions the entity, and the corpus's
-    first and last dates."""
+    date span."""
     from tuibrowser.core.searchers import viewing
 
     with viewing(source) as view:
@@ -139,11 +153,12 @@ def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Date
             for segment, _offset in reader.leaf_readers():
                 dates.extend(numbers(segment, "date", _MISSING))
         if span is None:
-            # The corpus's first and last dates: one pass over the column, kept with the view.
-            raw = [value for value in (dates[n] for n in reader.all_doc_ids()) if value != _MISSING]
+            # The corpus's range, less its outliers: one pass over the column, kept with the view.
+            raw = sorted(value for value in (dates[n] for n in reader.all_doc_ids()) if value != _MISSING)
             span = view.cache["date-span"] = (
-                _to_date(min(raw)) if raw else None,
-                _to_date(max(raw)) if raw else None,
+                *_span_less_outliers(raw),
+                _to_date(raw[0]) if raw else None,
+                _to_date(raw[-1]) if raw else None,
             )
         found: list[Dated] = []
         if reader.doc_frequency("entities", entity_id):
@@ -153,7 +168,23 @@ def _dated_mentions(source: Path | IndexView, entity_id: str) -> tuple[list[Date
                 if not reader.is_deleted(docnum):
                     found.append((_to_date(dates[docnum]), int(matcher.value_as("frequency"))))
                 matcher.next()
-    return found, span[0], span[1]
+    return found, span
+
+
+def _span_less_outliers(raw: list[int]) -> tuple[dt.date | None, dt.date | None]:
+    """First and last of the sorted dates, each end less its outliers: at most
+    OUTLYING_SHARE of the dates, and only if they lie further out than the rest spans."""
+    if not raw:
+        return None, None
+    cut = int(len(raw) * OUTLYING_SHARE)
+    low, high = raw[0], raw[-1]
+    inner_low, inner_high = raw[cut], raw[len(raw) - 1 - cut]
+    body = inner_high - inner_low
+    if inner_low - low > body:
+        low = inner_low
+    if high - inner_high > body:
+        high = inner_high
+    return _to_date(low), _to_date(high)
 
 
 def entity_timeline(
@@ -173,13 +204,16 @@ def entity_timeline(
     """
     if by is not None and by not in GRANULARITIES:
         raise ValueError(f"by must be one of {', '.join(GRANULARITIES)}")
-    found, first_day, last_day = _dated_mentions(source, entity_id)
+    found, (first_day, last_day, very_first, very_last) = _dated_mentions(source, entity_id)
     windowed = start is not None or end is not None
-    low = start or first_day
-    high = end or last_day
+    # A window asked for is shown whole, outliers or not; without one, outliers go apart.
+    low = start or (very_first if windowed else first_day)
+    high = end or (very_last if windowed else last_day)
     by = by or (granularity_for(first_day, last_day) if first_day and last_day else "month")
     undated = [m for d, m in found if d is None] if not windowed else []
     dated = [(d, m) for d, m in found if d is not None and (low is None or d >= low) and (high is None or d <= high)]
+    earlier = [m for d, m in found if d is not None and low is not None and d < low] if not windowed else []
+    later = [m for d, m in found if d is not None and high is not None and d > high] if not windowed else []
     periods: list[Period] = []
     if low is not None and high is not None and low <= high:
         counts: dict[dt.date, list[int]] = {}
@@ -193,7 +227,8 @@ def entity_timeline(
             articles, mentions = counts.get(cursor, (0, 0))
             periods.append(Period(period_label(cursor, by), cursor, following, articles, mentions))
             cursor = following
-    days = sorted(d for d, _ in dated)
+    # First and last: of every dated mention (outliers too), or of those in the window.
+    days = sorted(d for d, _ in dated) if windowed else sorted(d for d, _ in found if d is not None)
     return Timeline(
         by,
         tuple(periods),
@@ -201,6 +236,8 @@ def entity_timeline(
         sum(undated),
         days[0].isoformat() if days else None,
         days[-1].isoformat() if days else None,
+        (len(earlier), sum(earlier)),
+        (len(later), sum(later)),
     )
 
 
@@ -245,3 +282,13 @@ def _bound(text: str, *, end: bool) -> str:
     except ValueError:
         raise ValueError(f"cannot read the date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
     return day.isoformat()
+
+
+def outlying_notes(timeline: Timeline) -> list[str]:
+    """ "2 earlier", "1 later": articles dated outside the periods shown, for a caption."""
+    notes = []
+    if timeline.earlier[0]:
+        notes.append(f"{timeline.earlier[0]:,} earlier")
+    if timeline.later[0]:
+        notes.append(f"{timeline.later[0]:,} later")
+    return notes

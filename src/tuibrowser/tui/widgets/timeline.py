@@ -195,6 +195,9 @@ class TimelineView(Widget, can_focus=True):
             notes.append(f"peak {timeline.peak.label} ({timeline.peak.articles})")
         if timeline.undated_articles:
             notes.append(f"{timeline.undated_articles} undated")
+        from tuibrowser.core.entities.timeline import outlying_notes  # (the module reads Whoosh's columns)
+
+        notes += outlying_notes(timeline)
         if self.chosen is not None:
             notes.insert(0, f"only {self.chosen[0]} to {self.chosen[1]}")
         caption.append(" · ".join(notes), style="italic dim")
