@@ -28,10 +28,14 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.writing import SegmentWriter
+
+from tuibrowser.core.postings import TermPostings, write_postings
 
 if TYPE_CHECKING:
     from whoosh.codec.base import Segment
+    from whoosh.fields import Schema
     from whoosh.index import FileIndex
 
 CHUNK = 32
@@ -45,14 +49,19 @@ class _CachedLengths:
     def __init__(self, reader: Any, doc_count: int) -> None:
         self._reader = reader
         self._doc_count = doc_count
-        self._fields: dict[str, list[int]] = {}
+        self._fields: dict[str, list[int | None]] = {}
+        """Lengths by field; None where the codec keeps none for a document (a length of 0)."""
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        return self.of_field(fieldname, default)[docnum]
+
+    def of_field(self, fieldname: str, default: int = 0) -> list[int | None]:
+        """The field's length in every document, by number (add_postings asks with default 0)."""
         lengths = self._fields.get(fieldname)
         if lengths is None:
             read = self._reader.doc_field_length
             lengths = self._fields[fieldname] = [read(d, fieldname, default) for d in range(self._doc_count)]
-        return lengths[docnum]
+        return lengths
 
 
 class Writer(SegmentWriter):  # type: ignore[misc]
@@ -67,6 +76,92 @@ class Writer(SegmentWriter):  # type: ignore[misc]
         self.fieldwriter.close()
         if reader is not None:
             reader.close()
+
+
+class BatchWriter(Writer):
+    """A segment writer for documents added in order and nothing else (no merges, no
+    deletions): its postings are held by term (core.postings) instead of Whoosh's pool of
+    tuples sorted at the flush. The segment written is the same.
+
+    Only for a schema without term vectors or separate spelling fields and for Whoosh's
+    W3 codec (see `suits`), which is what tuibrowser writes.
+    """
+
+    POSTING_BYTES = 120
+    """About what a held posting costs in memory (its slots, weight and value), to keep
+    within the writer's `limitmb` as Whoosh's pool does by spilling to disk."""
+
+    def __init__(self, *args: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(*args, limitmb=limitmb, **kwargs)
+        if type(self.fieldwriter) is not W3FieldWriter:  # its internals are filled in
+            self._close_segment()
+            raise TypeError(f"a batch writer writes with Whoosh's W3 codec, not {type(self.codec).__name__}")
+        self.postings = TermPostings()
+        self._limit = limitmb * 1024 * 1024
+
+    def full(self) -> bool:
+        """Whether the postings held reach the memory limit: time to finish the segment
+        and start another (the batch then spans more segments; what is indexed is the same)."""
+        return self.postings.count * self.POSTING_BYTES >= self._limit
+
+    @staticmethod
+    def suits(schema: Schema) -> bool:
+        """Whether a batch writer writes what Whoosh's would for this schema."""
+        return not any(field.vector or field.separate_spelling() for _, field in schema.items())
+
+    def add_document(self, **fields: Any) -> None:
+        # SegmentWriter.add_document (whoosh-reloaded 2.7.5) with the postings held by term.
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        postings = self.postings
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    total = postings.add(fieldname, docnum, field.index(value), boost)
+                    if field.scorable:
+                        length = total
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_reader(self, reader: Any) -> None:
+        # A merge would put its postings in Whoosh's pool, which this writer never flushes.
+        raise NotImplementedError("a batch writer takes new documents only")
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        cached = _CachedLengths(reader, self.docnum) if reader is not None else None
+        write_postings(self.fieldwriter, self.schema, cached.of_field if cached is not None else None, self.postings)
+        self.fieldwriter.close()
+        if reader is not None:
+            reader.close()
+
+
+def _batch_writer(ix: FileIndex, limitmb: int) -> SegmentWriter:
+    """A worker's writer: a batch writer where it writes the same segment, else Whoosh's."""
+    kind = BatchWriter if BatchWriter.suits(ix.schema) else Writer
+    return kind(ix, _lk=False, limitmb=limitmb)
 
 
 class WorkerFailed(RuntimeError):
@@ -106,7 +201,8 @@ def write_parallel(
     chunks = (count + CHUNK - 1) // CHUNK
 
     def work() -> None:
-        writer = Writer(ix, _lk=False, limitmb=limitmb)
+        writer = _batch_writer(ix, limitmb)
+        done: list[Segment] = []
         try:
             while True:
                 with claimed.get_lock():
@@ -116,10 +212,14 @@ def write_parallel(
                     break
                 for number in range(chunk * CHUNK, min(count, (chunk + 1) * CHUNK)):
                     writer.add_document(**build(number))
-            segment = writer._finalize_segment() if writer.docnum else None
-            if segment is None:
+                    if isinstance(writer, BatchWriter) and writer.full():
+                        done.append(writer._finalize_segment())
+                        writer = _batch_writer(ix, limitmb)
+            if writer.docnum:
+                done.append(writer._finalize_segment())
+            else:
                 writer._close_segment()
-            results.put(("ok", segment))
+            results.put(("ok", done))
         except BaseException as error:
             with suppress(Exception):
                 writer._close_segment()
@@ -170,8 +270,7 @@ def _collect(
             if isinstance(error, OSError):
                 raise error from failed
             raise failed
-        if value is not None:
-            segments.append(value)
+        segments.extend(value)
     return segments
 
 
