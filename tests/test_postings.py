@@ -166,3 +166,44 @@ def test_dates_are_kept(tmp_path):
     docs = [{"path": f"/{n}", "date": dt.datetime(2004, 1 + n % 12, 1 + n % 28)} for n in range(300)]
     batch = _write(tmp_path / "batch", writers.BatchWriter, docs, schema)
     assert batch == _write(tmp_path / "whoosh", writers.Writer, docs, schema)
+
+
+def _prepared_write(index_dir: Path, docs: list[dict[str, Any]], fields: set[str], ahead: int | None, more: int = 0):
+    """Write `docs` with the batch writer, their `fields` prepared first (for the first
+    `ahead` documents encoded ahead when given), then `more` documents added unprepared."""
+    ix = create_index(index_dir)
+    writer = writers.BatchWriter(ix, limitmb=64)
+    first = docs[: len(docs) - more]
+    for doc in first:
+        writer.prepare(**{name: value for name, value in doc.items() if name in fields})
+    if ahead is not None:
+        calls = iter(range(10**9))
+        writer.encode_ahead(lambda: next(calls) >= ahead)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    ix.close()
+    return _segment_files(index_dir)
+
+
+def test_prepared_and_encoded_ahead_fields_are_written_the_same(tmp_path):
+    """What the import's workers do: the words indexed while the links are worked out, the
+    one-block terms encoded while they wait, the rest of each document added after."""
+    docs = _stored_documents(SAMPLE_CORPUS, tmp_path / "synced")
+    whoosh = _write(tmp_path / "whoosh", writers.Writer, docs)
+    words = {"path", "id", "slug", "title", "body", "spell", "date", "source", "source_facet", "added"}
+    assert _prepared_write(tmp_path / "prepared", docs, words, None) == whoosh
+    assert _prepared_write(tmp_path / "ahead", docs, words, 10**9) == whoosh
+    assert _prepared_write(tmp_path / "partly", docs, words, 3) == whoosh  # interrupted early
+    # Documents after the prepared ones add to the fields encoded ahead: that is dropped.
+    assert _prepared_write(tmp_path / "more", docs, {"body", "title"}, 10**9, more=2) == whoosh
+
+
+def test_a_prepared_field_must_be_the_document_s(tmp_path):
+    ix = create_index(tmp_path / "index")
+    writer = writers.BatchWriter(ix, limitmb=64)
+    writer.prepare(body="one text")
+    with pytest.raises(ValueError, match="another 'body'"):
+        writer.add_document(path="/a", body="another text")
+    writer.cancel()
+    ix.close()

@@ -42,6 +42,30 @@ class TermPostings:
         self.fields: dict[str, dict[bytes, Flat]] = {}
         self.count = 0
         """Postings held (for a writer that bounds its memory)."""
+        self.encoded: dict[str, dict[bytes, Encoded]] = {}
+        """One-block terms of fields encoded ahead of the flush (`encode_ahead`), while
+        no more postings come to them."""
+
+    def encode_ahead(
+        self,
+        fieldname: str,
+        encoder: BlockEncoder,
+        limit: int,
+        lengths: list[int | None] | None,
+        more: Callable[[], bool],
+    ) -> bool:
+        """Encode the field's one-block terms now, as the flush would, until `more()` says
+        the writer has other work; returns whether every such term was encoded. A posting
+        added to the field afterwards drops what was encoded of it."""
+        terms = self.fields.get(fieldname, {})
+        done = self.encoded.setdefault(fieldname, {})
+        for number, (btext, flat) in enumerate(terms.items()):
+            if number % 256 == 0 and more():
+                return False
+            if btext in done or len(flat) > 3 * limit:
+                continue
+            done[btext] = encoder.encode(flat[0::3], flat[1::3], flat[2::3], lengths)
+        return True
 
     def add(
         self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]], boost: float
@@ -53,6 +77,8 @@ class TermPostings:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
+        if fieldname in self.encoded:
+            del self.encoded[fieldname]
         get = terms.get
         length = 0
         count = 0
@@ -88,13 +114,19 @@ def write_postings(
         limit = writer._blocklimit
         field_lengths = lengths(fieldname) if lengths is not None else None
         one_block = _OneBlock(fieldwriter, writer) if writer._inlinelimit <= 1 else None
+        ahead = postings.encoded.get(fieldname, {}) if one_block is not None else {}
         for btext in sorted(terms):
             flat = terms[btext]
+            if one_block is not None:
+                encoded = ahead.get(btext)
+                if encoded is not None:
+                    one_block.write(btext, encoded)
+                    continue
             docs = flat[0::3]
             weights = flat[1::3]
             values = flat[2::3]
             if one_block is not None and len(docs) <= limit:
-                one_block.write(btext, docs, weights, values, field_lengths)
+                one_block.write(btext, one_block.encoder.encode(docs, weights, values, field_lengths))
                 continue
             fieldwriter.start_term(btext)
             for start in range(0, len(docs), limit):
@@ -133,33 +165,29 @@ def _fill_block(
             writer._maxlength = max(known)
 
 
-class _OneBlock:
-    """Whoosh's steps for a term whose postings fit in one block, in one call: most terms
-    of a segment (an article's id, a speaker's word), where the calls between Whoosh's
-    objects cost more than the encoding.
+Encoded = tuple[bytes, tuple[float, int, int, int, float, int, int]]
+"""A one-block term as written: its block's bytes, and its term info's statistics (total
+weight, documents, shortest and longest length as bytes, largest weight, first and last
+document); the term info adds where the block lies."""
 
-    The same bytes as W3FieldWriter.start_term, W3PostingsWriter.add_posting, its
-    finish_postings and _write_block(last=True), W3TermInfo.add_block and to_bytes, and
-    OrderedHashWriter.add (whoosh-reloaded 2.7.5), for a codec that inlines no postings.
+
+class BlockEncoder:
+    """The bytes of a term whose postings fit in one block: most terms of a segment (an
+    article's id, a speaker's word), where the calls between Whoosh's objects cost more
+    than the encoding.
+
+    The same bytes as W3PostingsWriter.add_posting, its finish_postings and
+    _write_block(last=True), and W3TermInfo.add_block (whoosh-reloaded 2.7.5), for a codec
+    that inlines no postings (see `_OneBlock` for the writing).
     """
 
-    def __init__(self, fieldwriter: W3FieldWriter, writer: W3PostingsWriter) -> None:
-        self._postfile = writer._postfile
-        self._tindex = fieldwriter._tindex
-        self._prefix = pack_ushort(fieldwriter._fieldid)
-        self._compression = writer._compression
-        self._fixed = fieldwriter._format.fixed_value_size()
+    def __init__(self, compression: int, fixed_size: int | None) -> None:
+        self._compression = compression
+        self._fixed = fixed_size
 
-    def write(
-        self,
-        btext: bytes,
-        docs: list[int],
-        weights: list[float],
-        values: list[bytes | None],
-        lengths: list[int | None] | None,
-    ) -> None:
-        postfile = self._postfile
-        start = postfile.tell()
+    def encode(
+        self, docs: list[int], weights: list[float], values: list[bytes | None], lengths: list[int | None] | None
+    ) -> Encoded:
         stored_weights = array("f", weights)  # as the block keeps them: single precision
         top = max(weights)
         maxweight = top if top > 0 else 0
@@ -195,10 +223,7 @@ class _OneBlock:
             (len(docs), docs[-1], maxweight, compression, length_to_byte(minlength), length_to_byte(maxlength)), 2
         )
         block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
-        postfile.write(block)
-        # The term's info: W3TermInfo.to_bytes of the one block's statistics.
-        value = _TERM_INFO.pack(
-            False,
+        stats = (
             sum(stored_weights),
             len(docs),
             0 if minlength is None else length_to_byte(minlength),
@@ -206,7 +231,26 @@ class _OneBlock:
             maxweight,
             docs[0],
             docs[-1],
-        ) + (pack_long(start) + pack_int(len(block)))
+        )
+        return block, stats
+
+
+class _OneBlock:
+    """A one-block term written in one call: W3FieldWriter.start_term, its finish_term
+    (W3TermInfo.to_bytes), and OrderedHashWriter.add (whoosh-reloaded 2.7.5)."""
+
+    def __init__(self, fieldwriter: W3FieldWriter, writer: W3PostingsWriter) -> None:
+        self._postfile = writer._postfile
+        self._tindex = fieldwriter._tindex
+        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self.encoder = BlockEncoder(writer._compression, fieldwriter._format.fixed_value_size())
+
+    def write(self, btext: bytes, encoded: Encoded) -> None:
+        block, stats = encoded
+        postfile = self._postfile
+        start = postfile.tell()
+        postfile.write(block)
+        value = _TERM_INFO.pack(False, *stats) + (pack_long(start) + pack_int(len(block)))
         tindex = self._tindex
         key = self._prefix + btext
         if key <= tindex.lastkey:
