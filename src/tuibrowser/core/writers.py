@@ -22,6 +22,7 @@ writing the postings. The files written are the same.
 
 from __future__ import annotations
 
+import gc
 import pickle
 import time
 import traceback
@@ -309,6 +310,15 @@ class ParallelWrite:
         self._written = context.Value("l", 0)
         self._results = context.SimpleQueue()
         self._ix, self._limitmb, self._prepare = ix, limitmb, prepare
+        # No cyclic garbage collection until the batch is written, here (the resolution
+        # and the bookkeeping) and in the workers: the articles, their extractions and the
+        # postings are millions of objects that live to the end, and the collector's full
+        # passes over them, repeated as they grow (in each worker over everything it
+        # inherited, writing to pages it shares with this process), cost 5-8 of about 70 s
+        # of CPU at 29,000 articles (peak memory the same). Cycles made meanwhile are
+        # collected after.
+        self._collecting = gc.isenabled()
+        gc.disable()
         pipes = [context.Pipe(duplex=False) for _ in range(max(1, procs))]
         self._workers = []
         for number in range(len(pipes)):
@@ -348,6 +358,9 @@ class ParallelWrite:
             if worker.is_alive():
                 worker.kill()
             worker.join()
+        if self._collecting:
+            gc.enable()
+            self._collecting = False
 
     def _work(self, pipes: list[tuple[Any, Any]], number: int) -> None:
         for index, (reader, sender) in enumerate(pipes):
