@@ -184,3 +184,23 @@ def test_a_worker_out_of_disk_is_told_as_an_unwritable_index(corpus, index_dir, 
     with pytest.raises(IndexUnwritable, match="No space left"):
         sync(corpus, index_dir)
     assert search(index_dir, "Zakharova").total == 1
+
+
+@needs_data
+def test_the_collector_runs_again_after_a_batch_written_by_workers(tmp_path, in_workers, monkeypatch):
+    """Cyclic garbage collection is off while the workers write (writers.ParallelWrite),
+    and on again after, whether the batch was written or failed."""
+    import gc
+
+    corpus = _corpus(tmp_path / "corpus", 5)
+    sync(corpus, tmp_path / "index")
+    assert in_workers and gc.isenabled()
+
+    def failing(*args):
+        raise ValueError("no zebras")
+
+    (corpus / "extra.txt").write_text("Extra story\n\nAbout zebras in the Caucasus.\n")
+    monkeypatch.setattr(indexer, "_document", failing)
+    with pytest.raises(writers.WorkerFailed):
+        sync(corpus, tmp_path / "index")
+    assert gc.isenabled()

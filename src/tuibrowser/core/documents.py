@@ -69,6 +69,33 @@ def from_stored(
     )
 
 
+def before_links(article: Article, article_id: str, added: int) -> dict[str, Any]:
+    """The indexed fields of a fresh article's document that do not depend on its entity
+    links: most of the work of indexing it (its words), which can start before the links
+    are worked out (see writers.ParallelWrite)."""
+    return _unlinked(article.path, article_id, article.title, article.text, article.date, article.source, added)
+
+
+def _unlinked(
+    path: str, article_id: str, title: str, text: str, date: str | None, source: str | None, added: int
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "path": path,
+        "id": article_id,
+        "slug": base_slug(title, path),
+        "title": title,
+        "body": text,
+        "spell": f"{title}\n{text}",
+        "added": added,
+    }
+    if date:
+        fields["date"] = dt.datetime.fromisoformat(date)
+    if source:
+        fields["source"] = source
+        fields["source_facet"] = source
+    return fields
+
+
 def _build(
     *,
     path: str,
@@ -86,12 +113,7 @@ def _build(
     quotes: list[Quote],
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "path": path,
-        "id": article_id,
-        "slug": base_slug(title, path),
-        "title": title,
-        "body": text,
-        "spell": f"{title}\n{text}",
+        **_unlinked(path, article_id, title, text, date, source, added),
         "text": text,
         "date_iso": date,
         "byline": byline,
@@ -102,14 +124,8 @@ def _build(
         # offsets for the reader.
         "entities": ",".join(m.entity_id for m in mentions),
         "mentions": [[m.entity_id, m.start, m.end] for m in mentions],
-        "added": added,
         # Who said what: offsets for the reader, and each speaker's quoted words for said:.
         "quotes": stored_quotes(quotes),
         "said": said_value((q.speaker, q.text) for q in quotes if q.speaker),
     }
-    if date:
-        document["date"] = dt.datetime.fromisoformat(date)
-    if source:
-        document["source"] = source
-        document["source_facet"] = source
     return document

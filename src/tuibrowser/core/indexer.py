@@ -75,7 +75,7 @@ from tuibrowser.core.store import (
     write_lock,
     write_marker,
 )
-from tuibrowser.core.writers import Writer, commit_with, write_parallel
+from tuibrowser.core.writers import ParallelWrite, Writer, commit_with, write_parallel
 
 if TYPE_CHECKING:
     from whoosh.codec.base import Segment
@@ -408,6 +408,7 @@ class _Sync:
         report.added = len(fresh) - report.updated
         report.unchanged = sum(len(old_files[path].articles) for path in kept)
         items, moved = self._ids(fresh, new_files, old_articles, gone)
+        early = self._start_writers(fresh, items)
 
         # Entities: what the changed articles, and a changed knowledge base or rules, change.
         stored = None if self.clear else db.meta("entities")
@@ -493,9 +494,11 @@ class _Sync:
                     },
                 )
 
-            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields, bookkeeping)
+            self._write(fresh, items, gone, rewrite, recheck, moved, outcome, types, stored_fields, bookkeeping, early)
         finally:
             stored_fields.close()
+            if early is not None:
+                early.close()
 
         self._write_marker(fingerprint)
 
@@ -690,6 +693,30 @@ class _Sync:
         wanted = query.Or([query.Term("entities", i) for i in sorted(entity_ids)])
         return {searcher.stored_fields(d)["path"] for d in searcher.docs_for_query(wanted)}
 
+    def _start_writers(self, fresh: dict[str, Article], items: dict[str, Item]) -> ParallelWrite | None:
+        """For a large batch, the processes that will write it, started now: they index
+        the articles' words while this process resolves the entities (see
+        writers.ParallelWrite); then `_write` hands them the links. None for a small one."""
+        order = sorted(fresh)
+        if len(order) < PARALLEL_WRITE_FROM or not parallel_allowed():
+            return None
+
+        def prepare(number: int) -> dict[str, Any]:
+            path = order[number]
+            return documents.before_links(fresh[path], items[path].id, items[path].added)
+
+        def build(number: int, shared: tuple[list[tuple[tuple[str, int, int], ...]], dict[str, str]]) -> dict[str, Any]:
+            """The document of the number-th fresh article, from its final mentions and the
+            entities' types (`shared`, worked out after the workers started)."""
+            finals, types = shared
+            path = order[number]
+            article, item = fresh[path], items[path]
+            mentions = tuple(Mention(*mention) for mention in finals[number])
+            quoted = documents.quotes_of(article.text, mentions, types)
+            return _document(article, item.id, mentions, item.added, quoted)
+
+        return ParallelWrite(self.ix, len(order), build, procs=workers(), limitmb=WRITER_MB, prepare=prepare)
+
     def _write(
         self,
         fresh: dict[str, Article],
@@ -702,6 +729,7 @@ class _Sync:
         types: dict[str, str],
         stored_fields: _StoredFields,
         bookkeeping: Callable[[], None],
+        early: ParallelWrite | None = None,
     ) -> None:
         """One Whoosh commit: gone articles deleted, fresh ones added, and unchanged ones
         rewritten from what the index stored when their links, id or quotes changed.
@@ -710,15 +738,20 @@ class _Sync:
         batch, written by worker processes, the rows are written while the workers work
         (this process would only wait for them), kept in memory until the commit (see
         Bookkeeping.begin), and committed after Whoosh's commit, or rolled back if Whoosh's
-        fails: the order of the two commits is as before (core.bookkeeping)."""
+        fails: the order of the two commits is as before (core.bookkeeping).
+
+        Args:
+            early: The writing processes, when they were started before the resolution
+                (`_start_writers`): the fresh articles are written by them.
+        """
         progress = self.progress
         order = sorted(fresh)
         total = len(fresh) + len(rewrite) + len(moved) + len(recheck)
-        parallel = len(order) >= PARALLEL_WRITE_FROM and parallel_allowed()
+        parallel = early is not None
         relinked = 0
 
         def build(number: int) -> dict[str, Any]:
-            """The document of the number-th fresh article (in a worker process when parallel)."""
+            """The document of the number-th fresh article (written here: a small batch)."""
             path = order[number]
             article = fresh[path]
             mentions = outcome.final[path]
@@ -745,16 +778,19 @@ class _Sync:
                 begun = True
                 bookkeeping()
 
-            if parallel:
+            if early is not None:
                 # Quotes, documents and postings on every core (see core.writers).
                 segments = write_parallel(
                     self.ix,
                     len(order),
-                    build,
+                    early.build,
                     procs=workers(),
                     limitmb=WRITER_MB,
                     progress=shown,
                     meanwhile=meanwhile,
+                    started=early,
+                    # (mentions as tuples: a dataclass is slow to pickle)
+                    shared=([tuple(_plain(m) for m in outcome.final[path]) for path in order], types),
                 )
             else:
                 for number in range(len(order)):
@@ -806,6 +842,10 @@ class _Sync:
                 files=index_file_stamps(self.index_dir),
             ),
         )
+
+
+def _plain(mention: Mention) -> tuple[str, int, int]:
+    return (mention.entity_id, mention.start, mention.end)
 
 
 def _merge_wasteful(writer: IndexWriter, segments: list[Segment]) -> list[Segment]:

@@ -166,9 +166,24 @@ class WordPositions(Positions):  # type: ignore[misc]
             else:
                 found.append(pos)
         boost = self.field_boost
+        once = 1.0 * boost
+        single = _ONE_POSITION
+        if len(single) > 100_000:
+            single.clear()
         for text, found in poses.items():
             # Whoosh sums each token's boost (always 1.0 here) into the weight.
-            yield text, len(found), float(len(found)) * boost, self.encode(found)
+            if len(found) == 1:  # most words of a document: their encodings are kept
+                value = single.get(found[0])
+                if value is None:
+                    value = single[found[0]] = self.encode(found)
+                yield text, 1, once, value
+            else:
+                yield text, len(found), float(len(found)) * boost, self.encode(found)
+
+
+_ONE_POSITION: dict[int, bytes] = {}
+"""Positions' encoding of a word found once, by its position (Positions.encode is the same
+for every field): the same bytes for every document, made once."""
 
 
 class FoldedCounts(Frequency):  # type: ignore[misc]
