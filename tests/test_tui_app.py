@@ -506,7 +506,10 @@ async def test_enter_after_a_refused_query_opens_what_is_listed_and_nothing_late
         await settle(app, pilot)
         assert "no entity called 'nosuch'" in status(app)
         assert location(app).startswith(" search “entity:nosuch”")  # the bar follows the box
-        await pilot.press("escape", "enter")  # into the listed results, open one
+        await pilot.press("escape")  # into the listed results: Bayramov's, not the box's query's
+        await settle(app, pilot)
+        assert "›" not in location(app)  # no "1/2": that place is in another search's list
+        await pilot.press("enter")  # open one
         await settle(app, pilot)
         assert location(app).startswith(" search “Bayramov” (2) › Prime Minister Nikol Pashinyan")
         assert "match 1/" in location(app)  # Bayramov's matches, in the article it was listed for

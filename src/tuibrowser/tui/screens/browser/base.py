@@ -445,7 +445,9 @@ class BrowserBase(Screen[None]):
         elif self.view == "entity" and self.page is not None:
             entity = self.page.record.entity.name
             bookmarked = self.store.is_bookmarked("entity", self.page.record.entity.id)
-        elif self.view == "search" and self.listing is not None and self.listing.items:
+        elif self.view == "search" and self.listing is not None and self.listing.items and not self._listing_is_stale():
+            # (While an earlier query's hits are still listed, as during a rebuild, their
+            # place and count are not the typed query's.)
             hits = self.query_one(SearchPane).query_one("#results", OptionList)
             if hits.has_focus and hits.highlighted is not None:
                 position = f"{hits.highlighted + 1:,}/{self.listing.total:,}"  # where in the list
