@@ -31,6 +31,10 @@ def test_a_watch_added_now_reports_nothing_old_then_each_new_article_until_seen(
     assert cli(capsys, where, "watch", "add", "peacekeepers", "Karabakh")[1].startswith(
         "following peacekeepers Karabakh"
     )
+    # A mistyped name is followed as a search, and the reader is told (found by a tester).
+    typo = cli(capsys, where, "watch", "add", "Maria", "Zakharva")[1]
+    assert typo.startswith("following Maria Zakharva (search)\n") and "close: Maria Zakharova" in typo
+    assert cli(capsys, where, "watch", "remove", "Maria", "Zakharva")[0] == 0
     assert news(capsys, where) == {"Maria Zakharova": [], "peacekeepers Karabakh": []}  # nothing old is new
     drop = tmp_path / "drop"
     drop.mkdir()

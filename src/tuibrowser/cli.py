@@ -705,6 +705,18 @@ def _saved(store: StateStore) -> None:
         raise OSError(store.problems[-1])
 
 
+def _say_if_a_name_was_meant(services: Services, words: str) -> None:
+    """A mistyped entity name is followed as a search; say so, with the names it is close to."""
+    from tuibrowser.core.errors import EntityNotFound
+
+    try:
+        services.registry.find(words)
+    except EntityNotFound as missing:
+        if missing.close:
+            names = ", ".join(missing.close)
+            print(printable(f"note: no entity is called that (close: {names}); the words are followed as a search"))
+
+
 def _watch(services: Services, args: argparse.Namespace) -> None:
     store = _state(services)
     words = " ".join(args.what) if args.watch_command != "list" else ""
@@ -712,7 +724,9 @@ def _watch(services: Services, args: argparse.Namespace) -> None:
         kind, target, label = services.watch_target(words, as_search=args.search)
         added = store.follow(kind, target, label)
         _saved(store)
-        print(f"{'following' if added else 'already following'} {label} ({kind})")
+        print(printable(f"{'following' if added else 'already following'} {label} ({kind})"))
+        if kind == "search" and not args.search:
+            _say_if_a_name_was_meant(services, words)
     elif args.watch_command == "remove":
         watch = next((w for w in store.watches if words.casefold() in (w.label.casefold(), w.target.casefold())), None)
         if watch is None:
