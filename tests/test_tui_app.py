@@ -881,13 +881,23 @@ async def test_hostile_article_is_shown_literally(make_app, tmp_path):
 # Import from the TUI.
 
 
+LIGHTHOUSE = "Lighthouse restored\n\nThe old lighthouse was restored by volunteers."
+
+
+def _drop_folder(tmp_path, files: dict[str, str]):
+    """A folder (with a space in its name) of the given files and one malformed JSON file."""
+    drop = tmp_path / "drop folder"
+    drop.mkdir()
+    for name, text in files.items():
+        (drop / name).write_text(text)
+    (drop / "bad.json").write_text("{nope")
+    return drop
+
+
 async def test_import_from_the_command_palette_with_progress_and_verdicts(make_app, tmp_path):
     from tuibrowser.tui.screens.import_dialog import ImportScreen
 
-    drop = tmp_path / "drop folder"
-    drop.mkdir()
-    (drop / "good.txt").write_text("Lighthouse restored\n\nThe old lighthouse was restored by volunteers.")
-    (drop / "bad.json").write_text("{nope")
+    drop = _drop_folder(tmp_path, {"good.txt": LIGHTHOUSE})
     app = make_app(indexed_copy(tmp_path))
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
@@ -916,11 +926,8 @@ async def test_import_dialog_expands_a_pattern_as_a_shell_would(make_app, tmp_pa
     what is typed in the dialog)."""
     from tuibrowser.tui.screens.import_dialog import ImportScreen
 
-    drop = tmp_path / "drop folder"
-    drop.mkdir()
-    (drop / "one.txt").write_text("Lighthouse restored\n\nThe old lighthouse was restored by volunteers.")
-    (drop / "two.txt").write_text("Harbour dredged\n\nThe harbour was dredged for the first time in years.")
-    (drop / "bad.json").write_text("{nope")
+    harbour = "Harbour dredged\n\nThe harbour was dredged for the first time in years."
+    drop = _drop_folder(tmp_path, {"one.txt": LIGHTHOUSE, "two.txt": harbour})
     app = make_app(indexed_copy(tmp_path))
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)

@@ -260,21 +260,23 @@ def bearer(fulls: Mapping[str, int], person: bool = True) -> str | None:
             groups[_without_middle_initials(full)][full] += n
     if not groups:
         return None
-    if not person:
-        words = next(iter(groups)).split()
-        if place_kind(words[-1]) == PLACE or not is_given_name(words[0]):
-            # Nothing says the lone word is a person's, so the one full name must look like
-            # a person's: a country or a big city alone is the place ("George Shultz China",
-            # a run across a headline, took every lone "China" of an archive), and a name
-            # that opens with no given name ("Caribbean Community", "Oper Net") took every
-            # lone "Community" and "Net".
-            return None
     totals = sorted(((sum(members.values()), group) for group, members in groups.items()), reverse=True)
     top, group = totals[0]
     rest = sum(n for n, _ in totals[1:])
-    if rest == 0 or (person and top >= 2 and top >= BEARER_DOMINANCE * rest):
+    if rest == 0 and (person or _person_like(group)):
+        return min(groups[group].items(), key=lambda item: (-item[1], item[0]))[0]
+    if person and top >= 2 and top >= BEARER_DOMINANCE * rest:
         return min(groups[group].items(), key=lambda item: (-item[1], item[0]))[0]
     return None
+
+
+def _person_like(full: str) -> bool:
+    """Whether the only full name of a surname may claim it where nothing says the lone
+    word is a person's: not if it ends in a country or a big city ("George Shultz China", a
+    run across a headline, took every lone "China" of an archive), nor if it opens with no
+    given name ("Caribbean Community" took every lone "Community")."""
+    words = full.split()
+    return place_kind(words[-1]) != PLACE and is_given_name(words[0])
 
 
 def _without_middle_initials(full: str) -> str:
