@@ -69,11 +69,13 @@ def from_stored(
     )
 
 
-def before_links(article: Article, article_id: str, added: int) -> dict[str, Any]:
-    """The indexed fields of a fresh article's document that do not depend on its entity
-    links: most of the work of indexing it (its words), which can start before the links
-    are worked out (see writers.ParallelWrite)."""
-    return _unlinked(article.path, article_id, article.title, article.text, article.date, article.source, added)
+def before_links(article: Article) -> dict[str, Any]:
+    """The indexed fields of a fresh article's document that depend neither on its entity
+    links nor on its id and arrival time: most of the work of indexing it (its words),
+    which can start before the links and ids are worked out (see writers.ParallelWrite)."""
+    fields = _unlinked(article.path, "", article.title, article.text, article.date, article.source, 0)
+    del fields["id"], fields["added"]
+    return fields
 
 
 def _unlinked(

@@ -407,27 +407,27 @@ class _Sync:
         report.updated = sum(1 for path in fresh if path in old_articles)
         report.added = len(fresh) - report.updated
         report.unchanged = sum(len(old_files[path].articles) for path in kept)
-        items, moved = self._ids(fresh, new_files, old_articles, gone)
-        early = self._start_writers(fresh, items)
-
-        # Entities: what the changed articles, and a changed knowledge base or rules, change.
-        stored = None if self.clear else db.meta("entities")
-        stored_order = None if self.clear else db.meta("origins")
-        rules_changed = stored is not None and stored.get("rules") != EXTRACTOR_VERSION
-        kb_edited = stored is None or stored.get("kb_version") != self.kb.version
-        kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
-        from_scratch = self.clear or stored is None or rules_changed
-        resolver = Resolver(
-            db,
-            self.kb,
-            kb_changed=bool(kb_change and kb_change.ids_changed),
-            empty=from_scratch,
-            hidden_before=None if stored is None else frozenset(stored.get("hidden", ())),
-        )
-        changes: dict[str, tuple[str, Extraction] | None] = {p: None for p in gone}
-        changes.update({p: (fresh[p].content_hash, extractions[p]) for p in fresh})
+        early = self._start_writers(fresh)
         stored_fields = _StoredFields(self.ix)
         try:
+            items, moved = self._ids(fresh, new_files, old_articles, gone)
+
+            # Entities: what the changed articles, and a changed knowledge base or rules, change.
+            stored = None if self.clear else db.meta("entities")
+            stored_order = None if self.clear else db.meta("origins")
+            rules_changed = stored is not None and stored.get("rules") != EXTRACTOR_VERSION
+            kb_edited = stored is None or stored.get("kb_version") != self.kb.version
+            kb_change = compare(stored["kb"], self.kb) if stored is not None and kb_edited else None
+            from_scratch = self.clear or stored is None or rules_changed
+            resolver = Resolver(
+                db,
+                self.kb,
+                kb_changed=bool(kb_change and kb_change.ids_changed),
+                empty=from_scratch,
+                hidden_before=None if stored is None else frozenset(stored.get("hidden", ())),
+            )
+            changes: dict[str, tuple[str, Extraction] | None] = {p: None for p in gone}
+            changes.update({p: (fresh[p].content_hash, extractions[p]) for p in fresh})
             if stored is not None and (
                 rules_changed or (kb_change is not None and (kb_change.links or kb_change.retyped))
             ):
@@ -693,24 +693,24 @@ class _Sync:
         wanted = query.Or([query.Term("entities", i) for i in sorted(entity_ids)])
         return {searcher.stored_fields(d)["path"] for d in searcher.docs_for_query(wanted)}
 
-    def _start_writers(self, fresh: dict[str, Article], items: dict[str, Item]) -> ParallelWrite | None:
+    def _start_writers(self, fresh: dict[str, Article]) -> ParallelWrite | None:
         """For a large batch, the processes that will write it, started now: they index
-        the articles' words while this process resolves the entities (see
-        writers.ParallelWrite); then `_write` hands them the links. None for a small one."""
+        the articles' words while this process works out their ids and resolves the
+        entities (see writers.ParallelWrite); then `_write` hands them the ids and links.
+        None for a small one."""
         order = sorted(fresh)
         if len(order) < PARALLEL_WRITE_FROM or not parallel_allowed():
             return None
 
         def prepare(number: int) -> dict[str, Any]:
-            path = order[number]
-            return documents.before_links(fresh[path], items[path].id, items[path].added)
+            return documents.before_links(fresh[order[number]])
 
-        def build(number: int, shared: tuple[list[tuple[tuple[str, int, int], ...]], dict[str, str]]) -> dict[str, Any]:
-            """The document of the number-th fresh article, from its final mentions and the
-            entities' types (`shared`, worked out after the workers started)."""
-            finals, types = shared
-            path = order[number]
-            article, item = fresh[path], items[path]
+        def build(number: int, shared: _Shared) -> dict[str, Any]:
+            """The document of the number-th fresh article, from its item (id, arrival),
+            its final mentions and the entities' types (`shared`, worked out after the
+            workers started)."""
+            finals, types, items = shared
+            article, item = fresh[order[number]], items[number]
             mentions = tuple(Mention(*mention) for mention in finals[number])
             quoted = documents.quotes_of(article.text, mentions, types)
             return _document(article, item.id, mentions, item.added, quoted)
@@ -789,8 +789,11 @@ class _Sync:
                     progress=shown,
                     meanwhile=meanwhile,
                     started=early,
-                    # (mentions as tuples: a dataclass is slow to pickle)
-                    shared=([tuple(_plain(m) for m in outcome.final[path]) for path in order], types),
+                    shared=(
+                        [tuple(_plain(m) for m in outcome.final[path]) for path in order],
+                        types,
+                        [items[path] for path in order],
+                    ),
                 )
             else:
                 for number in range(len(order)):
@@ -842,6 +845,11 @@ class _Sync:
                 files=index_file_stamps(self.index_dir),
             ),
         )
+
+
+_Shared = tuple[list[tuple[tuple[str, int, int], ...]], dict[str, str], list[Item]]
+"""What the writing processes get after they started: each fresh article's final mentions
+(as tuples: a dataclass is slow to pickle), the entities' types, and each article's item."""
 
 
 def _plain(mention: Mention) -> tuple[str, int, int]:
