@@ -460,7 +460,7 @@ def test_rebuilding_the_index_after_imports_gives_the_same_articles(library, tmp
     assert len(before) == 10
 
 
-# A large import extracts entities while reading (core.importer._read_all): the same result.
+# A large import extracts entities while reading (core.importer._Reading): the same result.
 
 
 @needs_data
@@ -501,6 +501,26 @@ def test_extracting_while_reading_gives_what_the_sync_extracts(tmp_path, monkeyp
         contents["columns"] = {key: value for key, value in contents["columns"].items() if key[0] != "added"}
         results[name] = (contents, _bookkeeping(tmp_path / f"index-{name}"))
     assert results["readers"] == results["sync"]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_file_named_twice_in_one_import_is_a_duplicate_the_second_time(tmp_path, monkeypatch, parallel):
+    """`tuibrowser import a.txt a.txt` ended in "internal error: KeyError"; the second is a
+    duplicate of the first, read once, whether the inputs are read here or by workers."""
+    import tuibrowser.core.importer as importer
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 3 if parallel else 10**9)
+    monkeypatch.setattr(importer, "parallel_allowed", lambda: True)
+    names = [f"{n}.txt" for n in range(4)]
+    for number, name in enumerate(names):
+        (tmp_path / name).write_text(f"Report {number}\n\nThe council met on day {number} in Leeds.\n")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    inputs = [tmp_path / name for name in names] + [tmp_path / "1.txt"]
+    verdicts = import_paths(inputs, corpus, index)
+    assert [v.status for v in verdicts] == ["imported"] * 4 + ["duplicate"]
+    assert verdicts[-1].reason == "same file as imports/1.txt"
+    assert len(list_articles(index)) == 4
 
 
 def test_extraction_over_its_budget_is_left_to_the_sync(monkeypatch):

@@ -8,8 +8,10 @@ edit) runs here, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,6 +118,22 @@ def parallel_allowed() -> bool:
     import threading
 
     return threading.active_count() == 1 and workers() > 1
+
+
+@contextmanager
+def collection_paused(pause: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection inside, when `pause` (and it was on): for a large batch,
+    whose articles, extractions and index postings are millions of objects that live to its
+    end. The collector's full passes over them, repeated as they grow, found nothing to
+    free and cost seconds at 29,000 articles. Cycles made meanwhile are collected after."""
+    paused = pause and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def workers() -> int:

@@ -22,7 +22,7 @@ import re
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +42,7 @@ from tuibrowser.core.corpus import (
 from tuibrowser.core.derive import (
     PARALLEL_FROM,
     Parsed,
+    collection_paused,
     extract_within_budget,
     parallel_allowed,
     pool_context,
@@ -196,7 +197,7 @@ def import_paths(
             verdicts.
     """
     kb = load_kb(corpus_dir)
-    with write_lock(index_dir, lock_timeout):
+    with write_lock(index_dir, lock_timeout), collection_paused(parallel_allowed()):
         remove_stale_copies(corpus_dir)
         sync_locked(corpus_dir, index_dir, kb)  # know exactly what is there
         db = Bookkeeping.open(index_dir)
@@ -204,14 +205,17 @@ def import_paths(
             batch = _Batch(corpus_dir, db)
             verdicts: list[Verdict] = []
             found = list(expand(inputs))
-            read = _read_all([path for _, path, rejection, _ in found if path is not None and not rejection], kb)
-            for done, (shown, path, rejection, relative) in enumerate(found, start=1):
-                if rejection or path is None:
-                    verdicts.append(Verdict(shown, "rejected", reason=rejection))
-                else:
-                    verdicts.append(batch.examine(shown, path, relative, read.pop(path)))
-                if progress:
-                    progress(done, len(found), shown)
+            read = _Reading([path for _, path, rejection, _ in found if path is not None and not rejection], kb)
+            try:
+                for done, (shown, path, rejection, relative) in enumerate(found, start=1):
+                    if rejection or path is None:
+                        verdicts.append(Verdict(shown, "rejected", reason=rejection))
+                    else:
+                        verdicts.append(batch.examine(shown, path, relative, read.get(path)))
+                    if progress:
+                        progress(done, len(found), shown)
+            finally:
+                read.close()
             if any(v.status in ("imported", "updated") for v in verdicts):
                 os.sync()  # the copies and their origins, flushed once (see _write_atomic)
                 try:
@@ -232,7 +236,7 @@ class _Input:
     articles: list[Article] = field(default_factory=list)
     rejection: str | None = None
     extractions: list[Extraction] | None = None
-    """The articles' entity extractions, when read in a worker process (see `_read_all`)."""
+    """The articles' entity extractions, when read in a worker process (see `_Reading`)."""
 
 
 def _read_input(path: Path) -> _Input:
@@ -252,19 +256,61 @@ def _read_input(path: Path) -> _Input:
         return _Input(rejection=str(error))
 
 
-def _read_all(paths: list[Path], kb: KnowledgeBase) -> dict[Path, _Input]:
-    """Every input read and parsed; in worker processes, one per core, for a large batch,
-    which also extract the articles' entities while they hold them (so the sync does not
-    send every article to another pool and back; an input found to be a duplicate wastes
-    its extraction). Parsing, cleaning and extraction are most of the work before indexing."""
-    if not parallel_allowed() or len(paths) < PARALLEL_FROM:
-        return {path: _read_input(path) for path in paths}
+class _Reading:
+    """The inputs being read, each given back when asked for (`get`), as soon as it is
+    read: the caller examines (and copies) the first inputs while the others are read.
+
+    A large batch is read in worker processes, one per core, which also extract the
+    articles' entities while they hold them (so the sync does not send every article to
+    another pool and back; an input found to be a duplicate wastes its extraction).
+    Parsing, cleaning and extraction are most of the work before indexing.
+    """
+
+    def __init__(self, paths: list[Path], kb: KnowledgeBase) -> None:
+        self._read: dict[Path, _Input] = {}
+        self._coming: Generator[tuple[Path, _Input], None, None] | None = None
+        if parallel_allowed() and len(paths) >= PARALLEL_FROM:
+            self._coming = _read_in_workers(paths, kb)
+
+    def get(self, path: Path) -> _Input:
+        """The input as read and parsed (waiting for it)."""
+        read = self._read.get(path)
+        if read is not None:
+            return read
+        if self._coming is None:
+            read = self._read[path] = _read_input(path)
+            return read
+        for done, read in self._coming:
+            self._read[done] = read
+            if done == path:
+                return read
+        raise KeyError(path)  # (not among the paths given)
+
+    def close(self) -> None:
+        """Stop reading (the workers, if any, are stopped)."""
+        if self._coming is not None:
+            self._coming.close()
+
+
+READ_CHUNK = 8
+"""Inputs a reading worker takes at a time: fewer round trips than one by one."""
+
+LARGE_INPUT = 256 * 1024
+"""Inputs of this size or more (a CSV of thousands of rows) are read first, so one of them
+does not run alone at the end of the batch."""
+
+
+def _read_in_workers(paths: list[Path], kb: KnowledgeBase) -> Generator[tuple[Path, _Input], None, None]:
     from concurrent.futures import ProcessPoolExecutor
 
-    # Largest first, so one big file (a CSV of thousands of rows) does not run alone at the end.
-    order = sorted(paths, key=_size, reverse=True)
-    with ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,)) as pool:
-        return dict(zip(order, pool.map(_read_and_extract, order), strict=True))
+    sizes = {path: _size(path) for path in dict.fromkeys(paths)}
+    large = sorted((p for p, size in sizes.items() if size >= LARGE_INPUT), key=sizes.__getitem__, reverse=True)
+    order = large + [p for p in sizes if sizes[p] < LARGE_INPUT]
+    pool = ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,))
+    try:
+        yield from zip(order, pool.map(_read_and_extract, order, chunksize=READ_CHUNK), strict=True)
+    finally:  # stopped early (an error while examining): the inputs not begun are not read
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _size(path: Path) -> int:
@@ -275,7 +321,7 @@ def _size(path: Path) -> int:
 
 
 _extractor: EntityExtractor | None = None
-"""A reading worker's extractor (see `_read_all`)."""
+"""A reading worker's extractor (see `_Reading`)."""
 
 
 def _start_reader(kb: KnowledgeBase) -> None:
