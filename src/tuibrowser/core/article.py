@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuibrowser.core.records import pickled_as_tuple
+
 PARAGRAPH_SEPARATOR = "\n\n"
 """Joins paragraphs into `Article.text`; every character offset indexes into that text."""
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Article:
     """One cleaned article.

@@ -42,6 +42,7 @@ from tuibrowser.core.entities.lexicon import (
     STAKE_WORDS,
 )
 from tuibrowser.core.entities.text import Token, is_acronym, tokenize
+from tuibrowser.core.records import pickled_as_tuple
 
 # An e-mail address is matched only from the start of a word: "\S+@\S+" tried at every
 # position of a long word without "@" costs the square of its length (11 s for 64 KiB).
@@ -76,6 +77,7 @@ def _place_begins(tokens: list[Token], lo: int, hi: int) -> bool:
     return any(place_kind(" ".join(t.text for t in tokens[lo : end + 1])) for end in range(lo + 1, min(hi, lo + 3) + 1))
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One occurrence of a possible name in an article.

@@ -29,8 +29,10 @@ from tuibrowser.core import budget
 from tuibrowser.core.entities.gazetteer import is_given_name
 from tuibrowser.core.entities.lexicon import COMMON_WORDS, MONTHS_AND_DAYS, ORG_HEADS, ORG_WORDS
 from tuibrowser.core.entities.text import Token, canonical_gap, is_acronym, strip_accents, tokenize
+from tuibrowser.core.records import pickled_as_tuple
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A span of an article's text that names an entity."""

@@ -44,6 +44,7 @@ from tuibrowser.core.entities.kb import Entity, KnowledgeBase
 from tuibrowser.core.entities.lexicon import ORG_HEADS, ORG_WORDS, PLACE_WORDS, ROYAL_TITLES
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.entities.text import fold, is_acronym, tokenize
+from tuibrowser.core.records import pickled_as_tuple
 
 _NOT_IN_NAMES = ORG_WORDS | PLACE_WORDS | ORG_HEADS
 
@@ -63,6 +64,7 @@ the kind seen first, which depends on the order articles were read in; an index 
 article by article must not depend on it."""
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """What linking and discovery found in one article, before corpus-wide resolution.
