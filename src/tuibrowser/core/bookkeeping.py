@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,8 @@ class Bookkeeping:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self._keys: dict[str, int | None] = {}
+        """Per table, its rows' primary key (see `insert`)."""
 
     # Opening.
 
@@ -212,10 +215,32 @@ class Bookkeeping:
             self.conn.execute(f"DELETE FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
 
     def insert(self, table: str, rows: Sequence[tuple], *, replace: bool = True) -> None:
+        """Insert (or replace) rows, in the order of the first column of the table's
+        primary key.
+
+        SQLite puts each row into the key's tree: in key order that is an append, in
+        another order a search and often a split. The largest tables (an article's keys,
+        a million rows at 29,000 articles) come grouped by article, so sorting by the key's
+        first column (stable, cheaper than by the whole key) leaves them in key order:
+        a third of the time to insert them. Of two rows with the same key, the later still
+        replaces the earlier.
+        """
         if not rows:
             return
+        first = self._first_key_column(table)
+        if first is not None and len(rows) > 1:
+            with suppress(TypeError):  # a NULL in a key column: left as given
+                rows = sorted(rows, key=itemgetter(first))
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         self.conn.executemany(f"{verb} INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
+    def _first_key_column(self, table: str) -> int | None:
+        """The position of the primary key's first column in a row of `table` (None for a
+        table without a primary key)."""
+        if table not in self._keys:
+            info = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+            self._keys[table] = next((number for number, row in enumerate(info) if row[5] == 1), None)
+        return self._keys[table]
 
     def delete_pairs(self, table: str, pairs: Iterable[tuple[str, str]]) -> None:
         """Delete (key, path) rows of a two-column table."""
