@@ -733,6 +733,17 @@ def test_agency_credits_and_company_contexts_say_organisation():
     assert found["TORONTO"] == "place"  # a dateline's city is a place, not an agency
 
 
+def test_a_capitalised_note_after_a_table_is_no_agency_credit():
+    """Reuters-21578 closes 1,431 tables with "NOTE - ...", and an acronym before a spaced
+    dash was taken for an agency's credit ("AP - A company ..."): "Note" was an organisation
+    in every one of them. A credit opens the article."""
+    text = "Shrs 560.61 mln vs same.\n\nNOTE - Company paid total 37 cents in previously declared dividends."
+    kinds = {c.name: (c.evidence, c.strong) for c in find_candidates(text, [], frozenset())}
+    assert kinds.get("NOTE", ("", False)) == ("", False)
+    opening = "AP - A company founded by a chemistry researcher won a grant."
+    assert {c.name: c.evidence for c in find_candidates(opening, [], frozenset())}["AP"] == "organization"
+
+
 def test_initials_particles_and_places_before_titles():
     found = kinds_of(
         {

@@ -610,11 +610,12 @@ _CORPORATE_AFTER = re.compile(
 def _credited_agency(text: str, start: int, end: int) -> bool:
     if start > 0 and text[start - 1] == "(" and _AGENCY_AFTER.match(text[end : end + 4]):
         return True
-    # "AP - A company ...": only an acronym, since "GENEVA - ..." opens with a place.
+    # "AP - A company ...": only an acronym, since "GENEVA - ..." opens with a place; and
+    # only where the article opens, since "NOTE - Net is after tax" closes a table.
     return (
-        (start == 0 or text[start - 1] == "\n")
-        and is_acronym(text[start:end])
+        is_acronym(text[start:end])
         and bool(_CREDIT_AFTER.match(text[end : end + 5]))
+        and (start == 0 or not text[:start].strip())
     )
 
 

@@ -210,6 +210,16 @@ class Resolver:
         common_flipped = {k for k, n in common_delta.items() if (common.get(k, 0) > 0) != (common.get(k, 0) + n > 0)}
         for key, n in common_delta.items():
             common[key] = common.get(key, 0) + n
+        # Whether a lone word is a titled surname weighs its titles against its lower-case
+        # uses (`titled_surname`): where that changes, lone surnames attach again (step 2).
+        weighed = {key for key, n in titled_delta.items() if n} | set(common_delta)
+        common.update(self._counts("common", weighed - set(common)))
+        surname_flipped = {
+            key
+            for key in weighed
+            if _titled_status(titled.get(key, 0), common.get(key, 0))
+            != _titled_status(titled.get(key, 0) - titled_delta[key], common.get(key, 0) - common_delta[key])
+        }
 
         # Merge facts of the articles whose extraction or inferences changed.
         merge_delta = MergeFacts()
@@ -240,7 +250,8 @@ class Resolver:
             fulls = pairs.setdefault(surname, {})
             fulls[full] = fulls.get(full, 0) + n
         reattached = {surname for surname in surnames if bearers(surname) != only_before[surname]}
-        reattached |= flipped  # titled or not: whether a lone surname may go to a dominant full name
+        # Titled or not: whether a lone surname may go to a dominant full name.
+        reattached |= flipped | surname_flipped
         for path in self._paths_depending("surname_deps", reattached) - removed - redo:
             redo.add(path)
         old.update(self.records(redo - set(old)))
@@ -262,8 +273,10 @@ class Resolver:
             consult |= _lone_names(extraction(path), inferred[path])
         pairs.update(self._pairs(consult - set(pairs)))
 
+        common.update(self._counts("common", consult - set(common)))
+
         def only_full(surname: str, person: bool) -> str | None:
-            return bearer(pairs.get(surname, {}), person or titled_surname(surname, titled_now))
+            return bearer(pairs.get(surname, {}), person or titled_surname(surname, titled, common))
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}
         merges.prefetch({key for keys, _ in keyed.values() for key in keys})
@@ -502,6 +515,11 @@ def reset(db: Bookkeeping) -> None:
     from tuibrowser.core.bookkeeping import RESOLUTION_TABLES
 
     db.clear(RESOLUTION_TABLES)
+
+
+def _titled_status(titled: int, common: int) -> bool:
+    """The counts' part of `titled_surname`: titled, and no more often written in lower case."""
+    return titled > 0 and common <= titled
 
 
 def _lone_names(extraction: Extraction, inferred: tuple[int, ...]) -> set[str]:
