@@ -35,7 +35,7 @@ from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from tuibrowser.core.postings import BlockEncoder, TermPostings, write_postings
+from tuibrowser.core.postings import BlockEncoder, Codec, TermPostings, write_postings
 
 if TYPE_CHECKING:
     from whoosh.codec.base import Segment
@@ -69,7 +69,12 @@ class _CachedLengths:
 
 
 class Writer(SegmentWriter):  # type: ignore[misc]
-    """Whoosh's segment writer, flushing postings with each document's lengths read once."""
+    """Whoosh's segment writer, flushing postings with each document's lengths read once,
+    with tuibrowser's codec (core.postings.Codec: small blocks uncompressed)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", Codec())
+        super().__init__(*args, **kwargs)
 
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment (whoosh-reloaded 2.7.5), with the lengths cached.
