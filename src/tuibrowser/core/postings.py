@@ -128,6 +128,8 @@ def write_postings(
             if one_block is not None and len(docs) <= limit:
                 one_block.write(btext, one_block.encoder.encode(docs, weights, values, field_lengths))
                 continue
+            if one_block is not None:
+                one_block.lose_place()
             fieldwriter.start_term(btext)
             for start in range(0, len(docs), limit):
                 if start:
@@ -295,28 +297,41 @@ class BlockEncoder:
 
 class _OneBlock:
     """A one-block term written in one call: W3FieldWriter.start_term, its finish_term
-    (W3TermInfo.to_bytes), and OrderedHashWriter.add (whoosh-reloaded 2.7.5)."""
+    (W3TermInfo.to_bytes), and OrderedHashWriter.add (whoosh-reloaded 2.7.5).
+
+    The two files' positions are counted here rather than asked of them for every term
+    (a tell() is a system call; a segment has about a million terms), and asked again
+    after anything else wrote to them (`lose_place`)."""
 
     def __init__(self, fieldwriter: W3FieldWriter, writer: W3PostingsWriter) -> None:
         self._postfile = writer._postfile
         self._tindex = fieldwriter._tindex
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self.encoder = BlockEncoder(writer._compression, fieldwriter._format.fixed_value_size())
+        self._post_at: int | None = None
+        self._index_at: int | None = None
+
+    def lose_place(self) -> None:
+        """Another writer wrote to the files (a term of several blocks)."""
+        self._post_at = self._index_at = None
 
     def write(self, btext: bytes, encoded: Encoded) -> None:
         block, stats = encoded
         postfile = self._postfile
-        start = postfile.tell()
+        start = postfile.tell() if self._post_at is None else self._post_at
         postfile.write(block)
+        self._post_at = start + len(block)
         value = _TERM_INFO.pack(False, *stats) + (pack_long(start) + pack_int(len(block)))
         tindex = self._tindex
         key = self._prefix + btext
         if key <= tindex.lastkey:
             raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
         dbfile = tindex.dbfile
-        position = dbfile.tell()
+        position = dbfile.tell() if self._index_at is None else self._index_at
         tindex.index.append(position)
-        dbfile.write(b"".join((_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value)))
+        record = b"".join((_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value))
+        dbfile.write(record)
+        self._index_at = position + len(record)
         hashed = tindex.hashfn(key)
         tindex.buckets[hashed & 255].append((hashed, position))
         tindex.lastkey = key
