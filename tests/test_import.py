@@ -523,6 +523,61 @@ def test_a_file_named_twice_in_one_import_is_a_duplicate_the_second_time(tmp_pat
     assert len(list_articles(index)) == 4
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_file_its_parser_fails_on_is_rejected_and_the_rest_imported(tmp_path, monkeypatch, parallel):
+    """A parser's own failure on one input (a RecursionError on hostile JSON, say) rejects
+    that input only; the batch goes on, with or without reading workers."""
+    import tuibrowser.core.importer as importer
+    from tuibrowser.core import corpus as corpus_module
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 3 if parallel else 10**9)
+    monkeypatch.setattr(importer, "parallel_allowed", lambda: True)
+    real = corpus_module.parse_articles
+
+    def fragile(raw: bytes, name: str):
+        if b"deep" in raw:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(raw, name)
+
+    monkeypatch.setattr(importer, "parse_articles", fragile)
+    for number in range(4):
+        (tmp_path / f"{number}.txt").write_text(f"Report {number}\n\nThe council met on day {number}.\n")
+    (tmp_path / "2.txt").write_text("Deep\n\nA deep file the parser fails on.\n")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    verdicts = import_paths([tmp_path / f"{n}.txt" for n in range(4)], corpus, index)
+    assert [v.status for v in verdicts] == ["imported", "imported", "rejected", "imported"]
+    assert verdicts[2].reason == "cannot be parsed (RecursionError)"
+    assert len(list_articles(index)) == 3
+
+
+def test_reading_stopped_after_copies_says_the_copies_are_there(tmp_path, monkeypatch):
+    """Reading that fails for the whole batch (a reading process killed) after some inputs
+    were copied: ImportIncomplete with their verdicts, and the next sync indexes them."""
+    import tuibrowser.core.importer as importer
+
+    real = importer._Reading.get
+    asked: list[Path] = []
+
+    def failing(self, path):
+        asked.append(path)
+        if len(asked) == 3:
+            raise OSError("a reading process was terminated abruptly")
+        return real(self, path)
+
+    monkeypatch.setattr(importer._Reading, "get", failing)
+    for number in range(4):
+        (tmp_path / f"{number}.txt").write_text(f"Report {number}\n\nThe council met on day {number}.\n")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    with pytest.raises(importer.ImportIncomplete) as raised:
+        import_paths([tmp_path / f"{n}.txt" for n in range(4)], corpus, index)
+    assert [v.status for v in raised.value.verdicts] == ["imported", "imported"]
+    assert "copied into the corpus but not indexed yet" in str(raised.value)
+    sync(corpus, index)
+    assert len(list_articles(index)) == 2
+
+
 def test_extraction_over_its_budget_is_left_to_the_sync(monkeypatch):
     from tuibrowser.core import budget
     from tuibrowser.core.corpus import parse_articles

@@ -150,7 +150,7 @@ def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(t
     extractor = EntityExtractor(kb)
     texts = {
         "full": "Oper Net said on Tuesday that the figures were final.",
-        "titled": "Mr Net arrived late on Friday for the meeting.",
+        "titled": "Mr Net arrived late on Friday. Mr Net spoke, and Mr Net left.",  # one article
         "lone": "Net profit rose to five mln dlrs in the quarter.",
         "lower1": "Net sales fell sharply in the year. The net loss widened.",
         "lower2": "Net income was lower than expected. The net result disappointed.",
@@ -177,8 +177,8 @@ def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(t
         return {m.entity_id for m in finals["lone"]}
 
     assert step(["full", "titled", "lone"]) == {"oper-net"}
-    assert step(["lower1"]) == {"oper-net"}  # one title, one lower-case use
-    assert step(["lower2"]) == set()  # written in lower case more often than titled
+    assert step(["lower1"]) == {"oper-net"}  # one article with titles, one in lower case
+    assert step(["lower2"]) == set()  # more articles write it in lower case than title it
     assert step([], removed=("lower1", "lower2")) == {"oper-net"}
     db.close()
 

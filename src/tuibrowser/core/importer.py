@@ -22,6 +22,7 @@ import re
 import shutil
 import stat
 import time
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,33 +198,39 @@ def import_paths(
             verdicts.
     """
     kb = load_kb(corpus_dir)
-    with write_lock(index_dir, lock_timeout), collection_paused(parallel_allowed()):
+    with write_lock(index_dir, lock_timeout):
         remove_stale_copies(corpus_dir)
         sync_locked(corpus_dir, index_dir, kb)  # know exactly what is there
+        found = list(expand(inputs))
+        paths = [path for _, path, rejection, _ in found if path is not None and not rejection]
         db = Bookkeeping.open(index_dir)
-        try:
-            batch = _Batch(corpus_dir, db)
-            verdicts: list[Verdict] = []
-            found = list(expand(inputs))
-            read = _Reading([path for _, path, rejection, _ in found if path is not None and not rejection], kb)
+        with collection_paused(parallel_allowed() and len(paths) >= PARALLEL_FROM):
             try:
-                for done, (shown, path, rejection, relative) in enumerate(found, start=1):
-                    if rejection or path is None:
-                        verdicts.append(Verdict(shown, "rejected", reason=rejection))
-                    else:
-                        verdicts.append(batch.examine(shown, path, relative, read.get(path)))
-                    if progress:
-                        progress(done, len(found), shown)
-            finally:
-                read.close()
-            if any(v.status in ("imported", "updated") for v in verdicts):
-                os.sync()  # the copies and their origins, flushed once (see _write_atomic)
+                batch = _Batch(corpus_dir, db)
+                verdicts: list[Verdict] = []
+                read = _Reading(paths, kb)
                 try:
-                    _index_copies(corpus_dir, index_dir, kb, verdicts, batch, db)
-                except (IndexProblem, OSError) as error:
-                    raise ImportIncomplete(verdicts, error) from None
-        finally:
-            db.close()
+                    for done, (shown, path, rejection, relative) in enumerate(found, start=1):
+                        if rejection or path is None:
+                            verdicts.append(Verdict(shown, "rejected", reason=rejection))
+                        else:
+                            verdicts.append(batch.examine(shown, path, relative, read.get(path)))
+                        if progress:
+                            progress(done, len(found), shown)
+                except Exception as error:  # a reading process died: what was copied is whole
+                    if any(v.status in ("imported", "updated") for v in verdicts):
+                        raise ImportIncomplete(verdicts, error) from error
+                    raise
+                finally:
+                    read.close()
+                if any(v.status in ("imported", "updated") for v in verdicts):
+                    os.sync()  # the copies and their origins, flushed once (see _write_atomic)
+                    try:
+                        _index_copies(corpus_dir, index_dir, kb, verdicts, batch, db)
+                    except (IndexProblem, OSError) as error:
+                        raise ImportIncomplete(verdicts, error) from None
+            finally:
+                db.close()
     return verdicts
 
 
@@ -254,6 +261,8 @@ def _read_input(path: Path) -> _Input:
         return _Input(info.st_mode, raw, parse_articles(raw, path.name))
     except ArticleError as error:
         return _Input(rejection=str(error))
+    except Exception as error:  # a parser's own failure on hostile input: this file only
+        return _Input(rejection=f"cannot be parsed ({type(error).__name__})")
 
 
 class _Reading:
@@ -268,28 +277,35 @@ class _Reading:
 
     def __init__(self, paths: list[Path], kb: KnowledgeBase) -> None:
         self._read: dict[Path, _Input] = {}
+        self._wanted = Counter(paths)
+        """How many more times each input will be asked for: kept until the last."""
         self._coming: Generator[tuple[Path, _Input], None, None] | None = None
         if parallel_allowed() and len(paths) >= PARALLEL_FROM:
             self._coming = _read_in_workers(paths, kb)
 
     def get(self, path: Path) -> _Input:
-        """The input as read and parsed (waiting for it)."""
+        """The input as read and parsed (waiting for it); asked for once per time given."""
         read = self._read.get(path)
-        if read is not None:
-            return read
-        if self._coming is None:
-            read = self._read[path] = _read_input(path)
-            return read
-        for done, read in self._coming:
-            self._read[done] = read
-            if done == path:
-                return read
-        raise KeyError(path)  # (not among the paths given)
+        if read is None:
+            if self._coming is None:
+                read = self._read[path] = _read_input(path)
+            else:
+                for done, read in self._coming:
+                    self._read[done] = read
+                    if done == path:
+                        break
+                else:
+                    raise KeyError(path)  # (not among the paths given)
+        self._wanted[path] -= 1
+        if self._wanted[path] <= 0:
+            del self._read[path]
+        return read
 
     def close(self) -> None:
         """Stop reading (the workers, if any, are stopped)."""
         if self._coming is not None:
             self._coming.close()
+        self._read.clear()
 
 
 READ_CHUNK = 8
@@ -305,10 +321,14 @@ def _read_in_workers(paths: list[Path], kb: KnowledgeBase) -> Generator[tuple[Pa
 
     sizes = {path: _size(path) for path in dict.fromkeys(paths)}
     large = sorted((p for p, size in sizes.items() if size >= LARGE_INPUT), key=sizes.__getitem__, reverse=True)
-    order = large + [p for p in sizes if sizes[p] < LARGE_INPUT]
+    small = [p for p in sizes if sizes[p] < LARGE_INPUT]
     pool = ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,))
     try:
-        yield from zip(order, pool.map(_read_and_extract, order, chunksize=READ_CHUNK), strict=True)
+        # The large ones each on their own (a chunk of them would go to one worker).
+        alone = pool.map(_read_and_extract, large)
+        chunked = pool.map(_read_and_extract, small, chunksize=READ_CHUNK)  # (both submitted now)
+        yield from zip(large, alone, strict=True)
+        yield from zip(small, chunked, strict=True)
     finally:  # stopped early (an error while examining): the inputs not begun are not read
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -332,7 +352,10 @@ def _start_reader(kb: KnowledgeBase) -> None:
 def _read_and_extract(path: Path) -> _Input:
     read = _read_input(path)
     if read.rejection is None and _extractor is not None:
-        read.extractions = extract_within_budget(read.raw, read.articles, _extractor)
+        try:
+            read.extractions = extract_within_budget(read.raw, read.articles, _extractor)
+        except Exception as error:  # as in _read_input: this file only
+            return _Input(rejection=f"cannot be parsed ({type(error).__name__})")
     return read
 
 

@@ -597,7 +597,7 @@ def _place_starts(tokens: list[Token], lo: int, hi: int) -> bool:
     return any(place_kind(" ".join(t.text for t in tokens[lo : lo + n])) for n in (2, 3) if lo + n - 1 <= hi)
 
 
-# "(Reuters) -" in a dateline, or "AP - " opening a paragraph: the credit of a news agency.
+# "(Reuters) -" in a dateline, or "AP - " opening the article: the credit of a news agency.
 _AGENCY_AFTER = re.compile(r"^\) ?(?:[—–]|--?)")
 _CREDIT_AFTER = re.compile(r"^ (?:[—–]|--?) ")
 # "X's shares", "X's chief executive": what companies have.
@@ -615,8 +615,17 @@ def _credited_agency(text: str, start: int, end: int) -> bool:
     return (
         is_acronym(text[start:end])
         and bool(_CREDIT_AFTER.match(text[end : end + 5]))
-        and (start == 0 or not text[:start].strip())
+        and (start == 0 or _first_ink(text) == start)
     )
+
+
+_INK = re.compile(r"\S")
+
+
+def _first_ink(text: str) -> int:
+    """Where the text's first non-space character is (looked for from the start only)."""
+    found = _INK.search(text)
+    return found.start() if found else len(text)
 
 
 def _corporate_after(text: str, end: int) -> bool:

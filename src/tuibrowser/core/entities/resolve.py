@@ -206,8 +206,10 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
 
 
 def titled_keys(extraction: Extraction) -> list[str]:
-    """Single names this article gives a title ("Mr Blair" gives "blair")."""
-    return [_key(c.name) for c in extraction.candidates if c.words == 1 and c.evidence == "person" and c.strong]
+    """Single names this article gives a title ("Mr Blair" gives "blair"), each once: the
+    corpus counts the articles that do (`titled_surname` weighs them against the articles
+    that write the word in lower case)."""
+    return sorted({_key(c.name) for c in extraction.candidates if c.words == 1 and c.evidence == "person" and c.strong})
 
 
 def inference_keys(extraction: Extraction) -> list[tuple[int, str]]:
@@ -243,7 +245,7 @@ def titled_surname(key: str, titled: Mapping[str, int], common: Mapping[str, int
     titles also precede ("Sir Michael").
 
     Args:
-        titled: key -> how often articles give it a title (`titled_keys`), corpus-wide.
+        titled: key -> how many articles give it a title (`titled_keys`), corpus-wide.
         common: key -> how many articles also write it in lower case (`Extraction.common`).
     """
     given = titled.get(key, 0)
