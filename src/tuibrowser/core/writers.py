@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -60,11 +60,21 @@ class _CachedLengths:
         return self.of_field(fieldname, default)[docnum]
 
     def of_field(self, fieldname: str, default: int = 0) -> list[int | None]:
-        """The field's length in every document, by number (add_postings asks with default 0)."""
+        """The field's length in every document, by number (add_postings asks with default 0).
+
+        As W3PerDocReader.doc_field_length (whoosh-reloaded 2.7.5) gives them, with its
+        lengths column looked up once: for a field without one (an id, a path) it asks the
+        file system whether the column exists again for every document."""
         lengths = self._fields.get(fieldname)
         if lengths is None:
-            read = self._reader.doc_field_length
-            lengths = self._fields[fieldname] = [read(d, fieldname, default) for d in range(self._doc_count)]
+            reader = self._reader
+            column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            count = self._doc_count
+            if column is None:
+                lengths = [default] * count
+            else:
+                lengths = [byte_to_length(b) if (b := column[d]) else None for d in range(count)]
+            self._fields[fieldname] = lengths
         return lengths
 
 
