@@ -248,6 +248,8 @@ class BlockEncoder:
     def encode(
         self, docs: list[int], weights: list[float], values: list[bytes | None], lengths: list[int | None] | None
     ) -> Encoded:
+        if len(docs) == 1:
+            return self._single(docs[0], weights[0], values[0], lengths)
         stored_weights = array("f", weights)  # as the block keeps them: single precision
         top = max(weights)
         maxweight = top if top > 0 else 0
@@ -293,6 +295,30 @@ class BlockEncoder:
             docs[-1],
         )
         return block, stats
+
+    def _single(self, doc: int, weight: float, value: bytes | None, lengths: list[int | None] | None) -> Encoded:
+        """`encode` for a term in one document (most terms of a segment): the same steps
+        for one posting, without the lists."""
+        stored = array("f", (weight,))[0]
+        maxweight = weight if weight > 0 else 0
+        length = lengths[doc] if lengths is not None else None
+        minlength, maxlength = (length, length) if length else (None, 0)
+        fixed = self._fixed
+        mini_values: Any
+        if fixed is None or fixed < 0:
+            mini_values = (value,) if value else ()
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = value or b""
+        data = dumps(((doc,), None if stored == 1.0 else stored, mini_values), 2)
+        compression = self._compression if len(data) >= RAW_BELOW else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        low, high = length_to_byte(minlength), length_to_byte(maxlength)
+        info = dumps((1, doc, maxweight, compression, low, high), 2)
+        block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
+        return block, (stored, 1, 0 if minlength is None else low, high, maxweight, doc, doc)
 
 
 class _OneBlock:
