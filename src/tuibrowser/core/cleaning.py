@@ -395,13 +395,17 @@ def _take_header_lines(text: str, meta: dict[str, str]) -> str:
 
 def _strip_inline_chrome(paragraph: str) -> str:
     """Remove tweet embed trailers, tweet photo links and caption credits; keep the words."""
+    # Each pattern runs only where the text it needs is there (most paragraphs: none is):
+    # a search tries every start in the window.
     tail = max(0, len(paragraph) - TRAILER_WINDOW)
-    tweet = _TWEET_TRAILER.search(paragraph, tail)
+    tweet = _TWEET_TRAILER.search(paragraph, tail) if "(@" in paragraph[tail:] else None
     if tweet:
         name = _display_name(tweet.group("name"))
         paragraph = paragraph[: tweet.start()].rstrip() + (f" — {name}" if name else "")
-    paragraph = _TWEET_LINK.sub("", paragraph)
-    credit = _CREDIT.search(paragraph, max(0, len(paragraph) - TRAILER_WINDOW))
+    if "pic.twitter.com/" in paragraph or "t.co/" in paragraph:
+        paragraph = _TWEET_LINK.sub("", paragraph)
+    tail = max(0, len(paragraph) - TRAILER_WINDOW)
+    credit = _CREDIT.search(paragraph, tail) if ":" in paragraph[tail:] else None
     if credit:
         paragraph = paragraph[: credit.start()]
     return paragraph.strip()
