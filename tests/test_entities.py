@@ -961,3 +961,22 @@ def test_one_article_dated_far_from_the_rest_does_not_flatten_every_timeline(tmp
     windowed = entity_timeline(index, "baku", start=dt.date(2023, 1, 1))  # asked for: shown, not outlying
     assert [(p.label, p.articles) for p in windowed.periods if p.articles] == [("2023-06", 1)]
     assert windowed.later == (0, 0)
+
+
+def test_spans_frees_answers_as_overlaps_for_every_token():
+    """Discovery asks which tokens lie outside known mentions, URLs and headlines in one
+    pass (Spans.frees); it must agree with asking each token (Spans.overlaps)."""
+    import random
+
+    from tuibrowser.core.entities.discovery import Spans
+    from tuibrowser.core.entities.text import tokenize
+
+    rng = random.Random(3)
+    for _ in range(300):
+        words = [rng.choice(["Alpha", "beta", "Gamma", "d", "EE", "f.g", "Hh-Ii"]) for _ in range(rng.randint(0, 60))]
+        text = " ".join(words)
+        tokens = tokenize(text)
+        spans = [(at, at + rng.randint(0, 12)) for at in (rng.randint(0, len(text)) for _ in range(rng.randint(0, 8)))]
+        closed = Spans(spans)
+        assert closed.frees(tokens) == [not closed.overlaps(t.start, t.end) for t in tokens]
+

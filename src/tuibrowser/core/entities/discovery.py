@@ -174,6 +174,19 @@ class Spans:
         self._starts = [start for start, _ in merged]
         self._ends = [end for _, end in merged]
 
+    def frees(self, tokens: list[Token]) -> list[bool]:
+        """For each token (in text order), whether it overlaps none of the spans: `overlaps`
+        for every token, in one pass over both."""
+        starts, ends = self._starts, self._ends
+        count = len(starts)
+        found: list[bool] = []
+        k = 0
+        for token in tokens:
+            while k < count and ends[k] <= token.start:
+                k += 1  # spans before the token: none after it can reach back
+            found.append(k == count or starts[k] >= token.end)
+        return found
+
     def overlaps(self, start: int, end: int) -> bool:
         """True when some span s has s.start < end and start < s.end."""
         # Merged spans are disjoint and sorted, so of those starting before `end`, the
@@ -253,7 +266,7 @@ _LEADING_PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "d
 def _runs(text: str, tokens: list[Token], closed: Spans) -> list[list[int]]:
     """Maximal runs of capitalised tokens joined by spaces or hyphens (connectors inside),
     outside the `closed` spans (known mentions, URLs, subheadings, quoted titles)."""
-    frees = [not closed.overlaps(t.start, t.end) for t in tokens]
+    frees = closed.frees(tokens)
 
     def joins(i: int, j: int) -> bool:
         gap = text[tokens[i].end : tokens[j].start]
@@ -274,7 +287,7 @@ def _runs(text: str, tokens: list[Token], closed: Spans) -> list[list[int]]:
     current: list[int] = []
     for i, token in enumerate(tokens):
         if not current:  # most tokens: only a capitalised word starts a run
-            if frees[i] and _capitalised(token):
+            if token.text[:1].isupper() and frees[i] and _capitalised(token):
                 current = start_run(i)
             continue
         capital = frees[i] and (_capitalised(token) or _middle_initial(text, tokens, i))

@@ -93,10 +93,14 @@ class AliasMatcher:
         mentions nested inside it (after it, in order of their starts)."""
         tokens = tokenize(text) if tokens is None else tokens
         mentions: list[Mention] = []
+        starts = self._root.children  # the first words of the aliases: most words are none
         i = 0
         while i < len(tokens):
             if i % 4096 == 0:
                 budget.check()
+            if tokens[i].folded not in starts:
+                i += 1
+                continue
             best = self._longest_at(text, tokens, i)
             if best is None:
                 i += 1
