@@ -979,4 +979,3 @@ def test_spans_frees_answers_as_overlaps_for_every_token():
         spans = [(at, at + rng.randint(0, 12)) for at in (rng.randint(0, len(text)) for _ in range(rng.randint(0, 8)))]
         closed = Spans(spans)
         assert closed.frees(tokens) == [not closed.overlaps(t.start, t.end) for t in tokens]
-

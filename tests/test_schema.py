@@ -15,7 +15,16 @@ from whoosh.formats import Frequency, Positions
 import tuibrowser.core.schema as schema
 from conftest import SAMPLE_CORPUS, SHARED_DATA
 from tuibrowser.core.indexer import sync
-from tuibrowser.core.schema import FoldedCounts, WordPositions, WordsAnalyzer, spelling_analyzer, text_analyzer
+from tuibrowser.core.schema import (
+    FoldedCounts,
+    SaidCounts,
+    SpeakerTokenizer,
+    WordPositions,
+    WordsAnalyzer,
+    said_value,
+    spelling_analyzer,
+    text_analyzer,
+)
 from tuibrowser.core.store import open_index
 
 BBC = SHARED_DATA / "bbc-news" / "bbc"
@@ -56,6 +65,9 @@ def _same(text):
     spelling = spelling_analyzer()
     ours = sorted(FoldedCounts().word_values(text, spelling, mode="index"))
     assert ours == sorted(Frequency().word_values(text, spelling, mode="index"))
+    said, speakers = said_value([("a-speaker", text), (None, text), ("b", f"{text} {text}")]), SpeakerTokenizer()
+    ours = sorted(SaidCounts().word_values(said, speakers, mode="index"))
+    assert ours == sorted(Frequency().word_values(said, speakers, mode="index"))
 
 
 @pytest.mark.parametrize("text", TRICKY)

@@ -32,6 +32,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
+from whoosh.fields import NUMERIC
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -117,8 +118,22 @@ class BatchWriter(Writer):
             raise TypeError(f"a batch writer writes with Whoosh's W3 codec, not {type(self.codec).__name__}")
         self.postings = TermPostings()
         self._limit = limitmb * 1024 * 1024
+        self._numbers: dict[tuple[str, Any], list[Any]] = {}
+        """Terms of the numbers and dates indexed so far (see `_terms`)."""
         self._prepared: deque[dict[str, tuple[Any, int]]] = deque()
         """Per document prepared and not yet added, in order: field -> (value, length)."""
+
+    def _terms(self, fieldname: str, field: Any, value: Any) -> Any:
+        """`field.index(value)`; for a number or a date (the date, the arrival time), kept
+        for the next document with the same value: a number is several terms (one per
+        precision step), each converted to bytes, and an archive's dates repeat."""
+        if not isinstance(field, NUMERIC):
+            return field.index(value)
+        key = (fieldname, value)
+        found = self._numbers.get(key)
+        if found is None:
+            found = self._numbers[key] = list(field.index(value))
+        return found
 
     def full(self) -> bool:
         """Whether the postings held reach the memory limit: time to finish the segment
@@ -142,7 +157,7 @@ class BatchWriter(Writer):
             field = schema[fieldname]
             if value is None or not field.indexed or fieldname.startswith("_"):
                 raise ValueError(f"only indexed fields with a value can be prepared, not {fieldname!r}")
-            total = self.postings.add(fieldname, docnum, field.index(value), 1.0)
+            total = self.postings.add(fieldname, docnum, self._terms(fieldname, field, value), 1.0)
             done[fieldname] = (value, total if field.scorable else 0)
         self._prepared.append(done)
 
@@ -188,7 +203,7 @@ class BatchWriter(Writer):
                     length = prepared[fieldname][1]
                 elif field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    total = postings.add(fieldname, docnum, field.index(value), boost)
+                    total = postings.add(fieldname, docnum, self._terms(fieldname, field, value), boost)
                     if field.scorable:
                         length = total
                 customval = fields.get(f"_stored_{fieldname}", value)
