@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from tuibrowser.core import budget
 from tuibrowser.core.article import Article
 from tuibrowser.core.corpus import ArticleError, ArticleUnreadable, base_slug, content_hash, parse_articles, read_raw
+from tuibrowser.core.entities import gazetteer
 from tuibrowser.core.entities.kb import KnowledgeBase
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.resolve import Extraction
@@ -178,6 +179,7 @@ def derive_all(
 
     # Largest first, so one big file (a CSV of thousands of rows) does not run alone at the end.
     batch.sort(key=lambda item: -(len(item[1]) if item[1] is not None else 0))
+    gazetteer.preload()  # (the workers are forked: they inherit it)
     with ProcessPoolExecutor(
         count, mp_context=pool_context(), initializer=_start_worker, initargs=(corpus_dir, kb)
     ) as pool:

@@ -49,6 +49,7 @@ from tuibrowser.core.derive import (
     pool_context,
     workers,
 )
+from tuibrowser.core.entities import gazetteer
 from tuibrowser.core.entities.kb import KnowledgeBase, load_kb
 from tuibrowser.core.entities.pipeline import EntityExtractor
 from tuibrowser.core.entities.resolve import Extraction
@@ -322,6 +323,7 @@ def _read_in_workers(paths: list[Path], kb: KnowledgeBase) -> Generator[tuple[Pa
     sizes = {path: _size(path) for path in dict.fromkeys(paths)}
     large = sorted((p for p, size in sizes.items() if size >= LARGE_INPUT), key=sizes.__getitem__, reverse=True)
     small = [p for p in sizes if sizes[p] < LARGE_INPUT]
+    gazetteer.preload()  # (the workers are forked: they inherit it)
     pool = ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,))
     try:
         # The large ones each on their own (a chunk of them would go to one worker).

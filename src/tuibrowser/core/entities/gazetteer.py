@@ -62,6 +62,13 @@ def _key(name: str) -> str:
     return " ".join(_fold_once(name).replace("-", " ").split())
 
 
+def preload() -> None:
+    """Read the place and name lists now: for a process about to fork worker processes that
+    all use them, which then inherit them instead of each reading them (0.2 s apiece)."""
+    _places()
+    _given_names()
+
+
 def place_kind(name: str) -> str:
     """PLACE, TOWN or "" for a name as written ("Abu Dhabi", "Kirkuk")."""
     return _places().get(_key(name), "")
