@@ -240,7 +240,9 @@ def normalize(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = strip_unsafe(text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    # Each line's runs of spaces made one, and stripped: over the whole text at once (a
+    # run becomes one space, so a line's ends hold at most one).
+    return _SPACES.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def clean_text(raw: str, known: dict[str, str] | None = None) -> CleanedText:
