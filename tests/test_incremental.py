@@ -97,6 +97,31 @@ def test_resolution_kept_article_by_article_equals_resolve_over_everything(tmp_p
     db.close()
 
 
+def _stepper(db: Bookkeeping, kb: KnowledgeBase, pool: dict[str, object], watched: str):
+    """`step(names, removed)`: articles of `pool` added (or changed) and removed, resolved
+    incrementally and checked against a whole resolution; returns the ids the `watched`
+    article links."""
+    present: dict[str, object] = {}
+    finals: dict[str, tuple] = {}
+
+    def step(names: list[str], removed: tuple[str, ...] = ()) -> set[str]:
+        changes: dict[str, tuple[str, object] | None] = {name: ("h", pool[name]) for name in names}
+        changes |= dict.fromkeys(removed)
+        resolver = Resolver(db, kb)
+        outcome = resolver.apply(changes)
+        with db.transaction():
+            resolver.write()
+        for name in removed:
+            present.pop(name)
+            finals.pop(name)
+        present.update({name: pool[name] for name in names})
+        finals.update(outcome.final)
+        _check(db, kb, present, finals, outcome.discovered)
+        return {m.entity_id for m in finals[watched]}
+
+    return step
+
+
 def test_a_lone_surname_follows_its_dominant_bearer_as_articles_come_and_go(tmp_path):
     """ "Reagan told reporters" with no full name in its article: Michael Reagan while he is the
     only Reagan named; no one once Ronald Reagan (titled "Mr Reagan" elsewhere) is named as
@@ -112,26 +137,8 @@ def test_a_lone_surname_follows_its_dominant_bearer_as_articles_come_and_go(tmp_
         f"president{n}": f"President Ronald Reagan said on day {n} that the talks went well. Mr Reagan left."
         for n in range(4)
     }
-    pool = {name: extractor.extract(text) for name, text in texts.items()}
     db = Bookkeeping.open(tmp_path)
-    present: dict[str, object] = {}
-    finals: dict[str, tuple] = {}
-
-    def step(names: list[str], removed: tuple[str, ...] = ()) -> set[str]:
-        """Apply the change; the ids the lone surname's article links."""
-        changes: dict[str, tuple[str, object] | None] = {name: ("h", pool[name]) for name in names}
-        changes |= dict.fromkeys(removed)
-        resolver = Resolver(db, kb)
-        outcome = resolver.apply(changes)
-        with db.transaction():
-            resolver.write()
-        for name in removed:
-            present.pop(name)
-            finals.pop(name)
-        present.update({name: pool[name] for name in names})
-        finals.update(outcome.final)
-        _check(db, kb, present, finals, outcome.discovered)
-        return {m.entity_id for m in finals["lone"]}
+    step = _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, "lone")
 
     assert step(["lone", "son"]) == {"michael-reagan"}  # the only Reagan named
     assert step(["president0"]) & {"michael-reagan", "ronald-reagan"} == set()  # one each: neither
@@ -155,26 +162,8 @@ def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(t
         "lower1": "Net sales fell sharply in the year. The net loss widened.",
         "lower2": "Net income was lower than expected. The net result disappointed.",
     }
-    pool = {name: extractor.extract(text) for name, text in texts.items()}
     db = Bookkeeping.open(tmp_path)
-    present: dict[str, object] = {}
-    finals: dict[str, tuple] = {}
-
-    def step(names: list[str], removed: tuple[str, ...] = ()) -> set[str]:
-        """Apply the change; the ids the lone word's article links."""
-        changes: dict[str, tuple[str, object] | None] = {name: ("h", pool[name]) for name in names}
-        changes |= dict.fromkeys(removed)
-        resolver = Resolver(db, kb)
-        outcome = resolver.apply(changes)
-        with db.transaction():
-            resolver.write()
-        for name in removed:
-            present.pop(name)
-            finals.pop(name)
-        present.update({name: pool[name] for name in names})
-        finals.update(outcome.final)
-        _check(db, kb, present, finals, outcome.discovered)
-        return {m.entity_id for m in finals["lone"]}
+    step = _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, "lone")
 
     assert step(["full", "titled", "lone"]) == {"oper-net"}
     assert step(["lower1"]) == {"oper-net"}  # one article with titles, one in lower case

@@ -204,12 +204,12 @@ def import_paths(
         sync_locked(corpus_dir, index_dir, kb)  # know exactly what is there
         found = list(expand(inputs))
         paths = [path for _, path, rejection, _ in found if path is not None and not rejection]
+        read = _Reading(paths, kb)  # (reads nothing until asked)
         db = Bookkeeping.open(index_dir)
-        with collection_paused(parallel_allowed() and len(paths) >= PARALLEL_FROM):
+        with collection_paused(read.in_workers):
             try:
                 batch = _Batch(corpus_dir, db)
                 verdicts: list[Verdict] = []
-                read = _Reading(paths, kb)
                 try:
                     for done, (shown, path, rejection, relative) in enumerate(found, start=1):
                         if rejection or path is None:
@@ -280,9 +280,11 @@ class _Reading:
         self._read: dict[Path, _Input] = {}
         self._wanted = Counter(paths)
         """How many more times each input will be asked for: kept until the last."""
-        self._coming: Generator[tuple[Path, _Input], None, None] | None = None
-        if parallel_allowed() and len(paths) >= PARALLEL_FROM:
-            self._coming = _read_in_workers(paths, kb)
+        self.in_workers = parallel_allowed() and len(paths) >= PARALLEL_FROM
+        """Whether the inputs are read by worker processes (a large batch, from the CLI)."""
+        self._coming: Generator[tuple[Path, _Input], None, None] | None = (
+            _read_in_workers(paths, kb) if self.in_workers else None
+        )
 
     def get(self, path: Path) -> _Input:
         """The input as read and parsed (waiting for it); asked for once per time given."""

@@ -22,13 +22,12 @@ writing the postings. The files written are the same.
 
 from __future__ import annotations
 
-import gc
 import pickle
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
@@ -36,6 +35,7 @@ from whoosh.fields import NUMERIC
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from tuibrowser.core.derive import collection_paused
 from tuibrowser.core.postings import BlockEncoder, Codec, TermPostings, write_postings
 
 if TYPE_CHECKING:
@@ -346,9 +346,9 @@ class ParallelWrite:
         # passes over them, repeated as they grow (in each worker over everything it
         # inherited, writing to pages it shares with this process), cost 5-8 of about 70 s
         # of CPU at 29,000 articles (peak memory the same). Cycles made meanwhile are
-        # collected after.
-        self._collecting = gc.isenabled()
-        gc.disable()
+        # collected after (derive.collection_paused, which a large import holds already).
+        self._paused = ExitStack()
+        self._paused.enter_context(collection_paused())
         pipes = [context.Pipe(duplex=False) for _ in range(max(1, procs))]
         self._workers = []
         for number in range(len(pipes)):
@@ -388,9 +388,7 @@ class ParallelWrite:
             if worker.is_alive():
                 worker.kill()
             worker.join()
-        if self._collecting:
-            gc.enable()
-            self._collecting = False
+        self._paused.close()
 
     def _work(self, pipes: list[tuple[Any, Any]], number: int) -> None:
         for index, (reader, sender) in enumerate(pipes):
