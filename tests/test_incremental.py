@@ -299,6 +299,39 @@ def test_a_kb_edit_reads_only_the_articles_that_hold_the_alias(tmp_path, monkeyp
     _same_as_a_rebuild(corpus, index, tmp_path)
 
 
+def _arrivals(index: Path) -> dict[str, int]:
+    ix = open_index(index)
+    try:
+        with ix.searcher() as searcher:
+            return {fields["path"]: fields["added"] for fields in searcher.all_stored_fields()}
+    finally:
+        ix.close()
+
+
+def test_new_extraction_rules_rebuild_the_index_and_keep_arrival_times(corpus, index_dir, tmp_path):
+    """An index whose links were made by older rules (an upgrade) is derived anew on the
+    next sync, as a rebuild is, saying why; when each article came stays as it was."""
+    sync(corpus, index_dir)
+    (corpus / "later.txt").write_text("Glaciers retreat in the Alps\n\nMr Blair met glaciologists.\n")
+    sync(corpus, index_dir)
+    arrived = _arrivals(index_dir)
+    assert len(set(arrived.values())) > 1  # (the later file came later)
+    db = Bookkeeping.open(index_dir)
+    try:
+        db.begin()
+        db.set_meta("entities", {**db.meta("entities"), "rules": "an older version"})
+        db.commit()
+    finally:
+        db.close()
+
+    report = sync(corpus, index_dir)
+    assert report.rebuilt_because == "the entity rules changed since it was built"
+    assert report.added == 6
+    assert _arrivals(index_dir) == arrived
+    _same_as_a_rebuild(corpus, index_dir, tmp_path)
+    assert sync(corpus, index_dir).summary() == "0 added, 0 updated, 0 removed, 6 unchanged"
+
+
 def test_a_no_op_sync_reads_no_article(corpus, index_dir, monkeypatch):
     sync(corpus, index_dir)
     from tuibrowser.core import derive
