@@ -239,7 +239,7 @@ def test_prepared_and_encoded_ahead_fields_are_written_the_same(tmp_path):
     one-block terms encoded while they wait, the rest of each document added after."""
     docs = _stored_documents(SAMPLE_CORPUS, tmp_path / "synced")
     whoosh = _write(tmp_path / "whoosh", writers.Writer, docs)
-    words = {"path", "id", "slug", "title", "body", "spell", "date", "source", "source_facet", "added"}
+    words = {"path", "id", "title", "body", "spell", "date", "source", "source_facet", "added"}
     assert _prepared_write(tmp_path / "prepared", docs, words, None) == whoosh
     assert _prepared_write(tmp_path / "ahead", docs, words, 10**9) == whoosh
     assert _prepared_write(tmp_path / "partly", docs, words, 3) == whoosh  # interrupted early

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from tuibrowser.core.article import Article
-from tuibrowser.core.corpus import base_slug
 from tuibrowser.core.entities.linker import Mention
 from tuibrowser.core.quotes import Quote, Speaker, find_quotes
 from tuibrowser.core.schema import said_value
@@ -28,14 +27,12 @@ def stored_quotes(quotes: list[Quote]) -> list[list[Any]]:
 
 
 def from_article(
-    article: Article, article_id: str, slug: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
+    article: Article, article_id: str, mentions: tuple[Mention, ...], added: int, quotes: list[Quote]
 ) -> dict[str, Any]:
-    """The Whoosh document for a freshly derived article (`slug`: corpus.base_slug of its
-    title and path, as the indexer worked it out for its id)."""
+    """The Whoosh document for a freshly derived article."""
     return _build(
         path=article.path,
         article_id=article_id,
-        slug=slug,
         title=article.title,
         text=article.text,
         date=article.date,
@@ -57,7 +54,6 @@ def from_stored(
     return _build(
         path=fields["path"],
         article_id=article_id,
-        slug=base_slug(fields.get("title") or "", fields["path"]),
         title=fields.get("title") or "",
         text=fields.get("text") or "",
         date=fields.get("date_iso"),
@@ -74,17 +70,16 @@ def from_stored(
 
 def before_links(article: Article) -> dict[str, Any]:
     """The indexed fields of a fresh article's document that depend neither on its entity
-    links nor on its id, slug and arrival time: most of the work of indexing it (its words),
+    links nor on its id and arrival time: most of the work of indexing it (its words),
     which can start before the links and ids are worked out (see writers.ParallelWrite)."""
-    fields = _unlinked(article.path, "", "", article.title, article.text, article.date, article.source, 0)
-    del fields["id"], fields["slug"], fields["added"]
+    fields = _unlinked(article.path, "", article.title, article.text, article.date, article.source, 0)
+    del fields["id"], fields["added"]
     return fields
 
 
 def _unlinked(
     path: str,
     article_id: str,
-    slug: str,
     title: str,
     text: str,
     date: str | None,
@@ -94,7 +89,6 @@ def _unlinked(
     fields: dict[str, Any] = {
         "path": path,
         "id": article_id,
-        "slug": slug,
         "title": title,
         "body": text,
         "spell": f"{title}\n{text}",
@@ -112,7 +106,6 @@ def _build(
     *,
     path: str,
     article_id: str,
-    slug: str,
     title: str,
     text: str,
     date: str | None,
@@ -126,7 +119,7 @@ def _build(
     quotes: list[Quote],
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
-        **_unlinked(path, article_id, slug, title, text, date, source, added),
+        **_unlinked(path, article_id, title, text, date, source, added),
         "text": text,
         "date_iso": date,
         "byline": byline,

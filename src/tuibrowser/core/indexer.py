@@ -713,7 +713,7 @@ class _Sync:
             article, item = fresh[order[number]], items[number]
             mentions = tuple(Mention(*mention) for mention in finals[number])
             quoted = documents.quotes_of(article.text, mentions, types)
-            return _document(article, item.id, item.slug, mentions, item.added, quoted)
+            return _document(article, item.id, mentions, item.added, quoted)
 
         return ParallelWrite(self.ix, len(order), build, procs=workers(), limitmb=WRITER_MB, prepare=prepare)
 
@@ -757,7 +757,7 @@ class _Sync:
             mentions = outcome.final[path]
             quoted = documents.quotes_of(article.text, mentions, types)
             item = items[path]
-            return _document(article, item.id, item.slug, mentions, item.added, quoted)
+            return _document(article, item.id, mentions, item.added, quoted)
 
         def shown(done: int) -> None:
             if progress:

@@ -26,10 +26,11 @@ from tuibrowser.core.entities.text import folded_words
 from tuibrowser.core.entities.text import tokenize as entity_tokens
 from tuibrowser.core.quotes import QUOTES_VERSION
 
-SCHEMA_VERSION = f"4+quotes{QUOTES_VERSION}"
+SCHEMA_VERSION = f"5+quotes{QUOTES_VERSION}"
 """Bump when fields or analyzers change (or the quote rules, whose results the index
 stores): an index of another version is rebuilt. 4: the spelling field holds the entity
-layer's folded words; HTML entities decoded in records and feeds."""
+layer's folded words; HTML entities decoded in records and feeds. 5: no `slug` field (it
+was written for every article and never read; the bookkeeping keeps the slugs)."""
 
 TITLE_BOOST = 2.0
 """Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
@@ -301,7 +302,6 @@ def build_schema() -> Schema:
     return Schema(
         path=ID(stored=True, unique=True),
         id=ID(stored=True, sortable=True),
-        slug=ID(stored=True),
         title=_formatted(TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST), WordPositions),
         body=_formatted(TEXT(analyzer=text_analyzer()), WordPositions),
         spell=_formatted(TEXT(analyzer=spelling_analyzer(), phrase=False), FoldedCounts),
