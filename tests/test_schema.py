@@ -9,18 +9,23 @@ import shutil
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.analysis import CompositeAnalyzer
-from whoosh.formats import Frequency, Positions
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer
+from whoosh.fields import ID, KEYWORD
+from whoosh.formats import Existence, Frequency, Positions
 
 import tuibrowser.core.schema as schema
 from conftest import SAMPLE_CORPUS, SHARED_DATA
 from tuibrowser.core.indexer import sync
 from tuibrowser.core.schema import (
+    ENTITY_IDS,
+    CommaCounts,
     FoldedCounts,
     SaidCounts,
     SpeakerTokenizer,
+    WholeValue,
     WordPositions,
     WordsAnalyzer,
+    build_schema,
     said_value,
     spelling_analyzer,
     text_analyzer,
@@ -68,6 +73,13 @@ def _same(text):
     said, speakers = said_value([("a-speaker", text), (None, text), ("b", f"{text} {text}")]), SpeakerTokenizer()
     ours = sorted(SaidCounts().word_values(said, speakers, mode="index"))
     assert ours == sorted(Frequency().word_values(said, speakers, mode="index"))
+    whole = ID().analyzer
+    assert list(WholeValue().word_values(text, whole, mode="index")) == list(
+        Existence().word_values(text, whole, mode="index")
+    )
+    ids, listed = KEYWORD(lowercase=True, commas=True).analyzer, f"{text},{text}, x ,,{text.upper()},"
+    ours = sorted(CommaCounts().word_values(listed, ids, mode="index"))
+    assert ours == sorted(Frequency().word_values(listed, ids, mode="index"))
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -93,6 +105,14 @@ def test_one_loop_gives_the_chains_tokens_on_any_text(text):
 @given(st.lists(st.sampled_from(["the", "A", "of", "İ", "ß", "x" * 101, "U.S.", "run*", "Café", "ran", "-", " "])))
 def test_one_loop_gives_the_chains_tokens_on_stop_words_and_edge_words(words):
     _same(" ".join(words))
+
+
+def test_the_id_and_entity_fields_take_the_one_pass():
+    """What `_same` compares is the one pass, not Whoosh's path twice: the analyzers of the
+    schema's ID and KEYWORD fields are the ones WholeValue and CommaCounts know."""
+    fields = build_schema()
+    assert type(fields["path"].analyzer) is IDTokenizer and type(fields["path"].format) is WholeValue
+    assert fields["entities"].analyzer == ENTITY_IDS and type(fields["entities"].format) is CommaCounts
 
 
 def test_the_stem_cache_stays_out_of_the_indexs_schema():

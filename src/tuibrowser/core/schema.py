@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
     CompositeAnalyzer,
+    IDTokenizer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    StripFilter,
     Token,
     Tokenizer,
 )
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Format, Frequency, Positions
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence, Format, Frequency, Positions
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
@@ -31,6 +33,8 @@ SCHEMA_VERSION = f"5+quotes{QUOTES_VERSION}"
 stores): an index of another version is rebuilt. 4: the spelling field holds the entity
 layer's folded words; HTML entities decoded in records and feeds. 5: no `slug` field (it
 was written for every article and never read; the bookkeeping keeps the slugs)."""
+
+_Field = TypeVar("_Field", bound=FieldType)
 
 TITLE_BOOST = 2.0
 """Title matches weigh this much more than body matches (tuned with bench/eval_ir.py)."""
@@ -282,6 +286,38 @@ class SaidCounts(Frequency):  # type: ignore[misc]
             yield term, count, float(count) * boost, pack_uint(count)
 
 
+class WholeValue(Existence):  # type: ignore[misc]
+    """Whoosh's Existence format (ID fields: path, id, source_facet), taking the whole value
+    as its one term without a token when indexing: the same postings. Three such fields per
+    article, each through Whoosh's token machinery, were half a second of a 29k import."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterable[tuple[str, int, float, bytes]]:
+        if type(analyzer) is IDTokenizer and isinstance(value, str) and kwargs.keys() <= {"mode"}:
+            return ((value, 1, self.field_boost, b""),)
+        values: Iterable[tuple[str, int, float, bytes]] = super().word_values(value, analyzer, **kwargs)
+        return values
+
+
+ENTITY_IDS = CompositeAnalyzer(RegexTokenizer(r"[^,]+"), StripFilter(), LowercaseFilter())
+"""KEYWORD(commas=True, lowercase=True)'s analyzer (the `entities` field's), which
+CommaCounts knows how to run in one pass."""
+
+
+class CommaCounts(Frequency):  # type: ignore[misc]
+    """Whoosh's Frequency format (entities: comma-separated ids, one per mention), counting
+    the ids in one pass when indexing: the same postings."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        if not (analyzer == ENTITY_IDS and isinstance(value, str) and kwargs.keys() <= {"mode"}):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        # RegexTokenizer's runs of non-commas, stripped, then lower-cased (an empty id stays).
+        counts = Counter(word.strip().lower() for word in value.split(",") if word)
+        boost = self.field_boost
+        for word, count in counts.items():
+            yield word, count, float(count) * boost, pack_uint(count)
+
+
 def said_value(quotes: Iterable[tuple[str | None, str]]) -> str:
     """The `said` field's value for (speaker id, quoted text) pairs."""
     return "\n".join(f"{speaker}\t{' '.join(text.split())}" for speaker, text in quotes if speaker)
@@ -300,8 +336,8 @@ def build_schema() -> Schema:
     whole name for grouping. `entities` and `mentions` are filled by the entity layer.
     """
     return Schema(
-        path=ID(stored=True, unique=True),
-        id=ID(stored=True, sortable=True),
+        path=_formatted(ID(stored=True, unique=True), WholeValue),
+        id=_formatted(ID(stored=True, sortable=True), WholeValue),
         title=_formatted(TEXT(analyzer=text_analyzer(), stored=True, field_boost=TITLE_BOOST), WordPositions),
         body=_formatted(TEXT(analyzer=text_analyzer()), WordPositions),
         spell=_formatted(TEXT(analyzer=spelling_analyzer(), phrase=False), FoldedCounts),
@@ -309,12 +345,12 @@ def build_schema() -> Schema:
         date=DATETIME(sortable=True),
         date_iso=STORED,
         source=TEXT(analyzer=spelling_analyzer(), stored=True),
-        source_facet=ID(sortable=True),
+        source_facet=_formatted(ID(sortable=True), WholeValue),
         byline=STORED,
         url=STORED,
         title_derived=STORED,
         hash=STORED,
-        entities=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        entities=_formatted(KEYWORD(stored=True, lowercase=True, commas=True, scorable=True), CommaCounts),
         mentions=STORED,
         added=NUMERIC(bits=64, stored=True, sortable=True),
         quotes=STORED,
@@ -322,7 +358,7 @@ def build_schema() -> Schema:
     )
 
 
-def _formatted(field: TEXT, kind: type[Format]) -> TEXT:
+def _formatted(field: _Field, kind: type[Format]) -> _Field:
     """`field` with its format replaced by `kind` (a subclass of the format it had)."""
     current = field.format
     assert isinstance(current, Format) and type(current) in kind.__bases__
