@@ -733,6 +733,24 @@ def test_agency_credits_and_company_contexts_say_organisation():
     assert found["TORONTO"] == "place"  # a dateline's city is a place, not an agency
 
 
+def test_legal_forms_make_companies_and_are_no_names_alone():
+    """Reuters-21578 (1987) names brokers and banks with their legal forms: at 29,000
+    articles "Commerzbank AG" and "Deutsche Bank AG" were people (a given-name-like first
+    word, no organisation word), "Morgan Stanley" was one too, and the "Co Inc" left over
+    from "Morgan Stanley and Co Inc" was an organisation of its own."""
+    text = (
+        "Commerzbank AG said profits rose. Total SA was unchanged. "
+        "Morgan Stanley and Co Inc and Smith Barney, Harris Upham and Co were the underwriters."
+    )
+    kinds = {c.name: (c.evidence, c.strong) for c in find_candidates(text, [], frozenset())}
+    assert kinds["Commerzbank AG"] == kinds["Total SA"] == ("organization", True)
+    assert kinds["Morgan Stanley"][0] == kinds["Harris Upham"][0] == "organization"
+    assert not {"Co Inc", "Co"} & set(kinds)
+    # A person's name is left alone, and so is a lone "SA" (anything, alone).
+    people = {c.name: c.evidence for c in find_candidates("Mr Tony Blair met Stanley Baldwin and SA.", [], frozenset())}
+    assert people.get("Tony Blair") == "person" and people.get("Stanley Baldwin", "") in ("", "person")
+
+
 def test_a_capitalised_note_after_a_table_is_no_agency_credit():
     """Reuters-21578 closes 1,431 tables with "NOTE - ...", and an acronym before a spaced
     dash was taken for an agency's credit ("AP - A company ..."): "Note" was an organisation

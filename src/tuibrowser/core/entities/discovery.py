@@ -26,6 +26,7 @@ from tuibrowser.core.entities.lexicon import (
     FIRST_NAMES,
     HONORIFICS,
     KNOWN_ORGANIZATIONS,
+    LEGAL_FORMS,
     MONTHS_AND_DAYS,
     ORG_HEADS,
     ORG_NOUNS,
@@ -424,7 +425,7 @@ def _read_run(
         "Bank of England", "State Service for Mine Safety" (not "Minister for Wales")."""
         if hi <= lo:
             return False
-        if tokens[hi].folded in ORG_WORDS:
+        if tokens[hi].folded in ORG_WORDS or tokens[hi].folded in LEGAL_FORMS:
             return True
         for k in range(lo + 1, hi):
             if tokens[k].folded in ("of", "for"):
@@ -498,6 +499,8 @@ def _read_run(
         return None  # ("US" in capitals is the country, not "us")
     if len(words) == 1 and folded[0] in known_tokens:
         return None  # a piece of a known name
+    if len(words) > 1 and all(f in LEGAL_FORMS for f in folded):
+        return None  # "Co Inc" of "Morgan Stanley and Co Inc": the tail of a company's name
     if len(words) == 2 and folded[1] in DEMONYMS and not place_kind(" ".join(w.text for w in words)):
         return None  # an adjective of two words: "South African", "North Korean"
     if len(words) > 1 and folded[-1] in EVENT_WORDS:
@@ -515,8 +518,8 @@ def _read_run(
     if len(words) <= 4 and not any(f in ORG_WORDS for f in folded):
         gazetteer = PLACE if " ".join(folded) in EXTRA_PLACES else place_kind(name)
     if not evidence:
-        if ends_org() or (len(words) == 1 and folded[0] in KNOWN_ORGANIZATIONS):
-            evidence, strong = "organization", True
+        if ends_org() or (len(words) == 1 and folded[0] in KNOWN_ORGANIZATIONS) or _AND_CO.match(text, end):
+            evidence, strong = "organization", True  # (a firm's partners' names before "and Co")
         elif _credited_agency(text, start, end) and not gazetteer:
             evidence, strong = "organization", True  # "MOSCOW (Reuters) -", "AP - A company ..."
         elif len(words) > 1 and (folded[-1] in PLACE_WORDS or folded[0] in PLACE_PREFIXES):
@@ -618,6 +621,8 @@ _CORPORATE_AFTER = re.compile(
     r"^['’]s (?:shares?|share price|stock|profits?|revenues?|sales|earnings|shareholders|chief executive|"
     r"chairman|board|boss|customers|subscribers|takeover)\b"
 )
+# "Merrill Lynch and Co", "Morgan Stanley & Co Inc", "Salomon Brothers and Company".
+_AND_CO = re.compile(r",? (?:and|&) (?:Co|Company)\b")
 
 
 def _credited_agency(text: str, start: int, end: int) -> bool:

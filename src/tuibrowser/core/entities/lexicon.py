@@ -83,6 +83,14 @@ ORG_WORDS = frozenset(
     brigade regiment guard command council's secretariat directorate inspectorate watchdog""".split()
 )
 
+# Legal forms of companies: a name ending in one is an organisation ("Commerzbank AG",
+# "Total SA"), and a name made only of them ("Co Inc" of "Morgan Stanley and Co Inc") is
+# the tail of one, no name of its own. Only as the last word of a longer name: "SA" and
+# "AB" alone may be anything.
+LEGAL_FORMS = frozenset(
+    """inc corp co ltd plc llc llp lp ag sa nv bv gmbh kgaa spa srl sarl ab asa oyj kk bhd pty pte""".split()
+)
+
 # A name ending in one of these is a place.
 PLACE_WORDS = frozenset(
     """river sea ocean island islands mountains mountain valley lake bay gulf province county region city
