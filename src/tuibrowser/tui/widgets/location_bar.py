@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widgets import Static
@@ -10,8 +10,7 @@ from textual.widgets import Static
 from tuibrowser.tui.text import one_line
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """What the bar shows; the screen builds it from its state."""
 
     query: str = ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -34,8 +34,7 @@ EMPTY_NOTE = "Choose an article to read it here."
 NO_MATCH_NOTE = "No article matches this search."
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
+class Cursor(NamedTuple):
     """Where the reader is: a query match, a mention of the selected entity, a quote, or a place."""
 
     kind: str
@@ -44,8 +43,7 @@ class Cursor:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One screen line: a slice of the article text, or a line of the header."""
 
     text: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -33,8 +33,7 @@ SNIPPET_LINES = 2
 """Lines of snippet under each hit: every hit has the same small height."""
 
 
-@dataclass(frozen=True, slots=True)
-class ListingItem:
+class ListingItem(NamedTuple):
     """One row of the results list, detached from the core's records."""
 
     id: str
@@ -46,8 +45,7 @@ class ListingItem:
     read: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     """What the results list shows: a search's hits, or the newest articles (query "")."""
 
     query: str
@@ -57,13 +55,15 @@ class Listing:
     notice: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """The line under the query box: counts, "did you mean", progress, or why a query failed."""
 
     text: str
     kind: str = "info"
     """"info", "busy" or "error"."""
+
+
+_NO_STATUS = Status("")
 
 
 def result_prompt(item: ListingItem) -> Group:
@@ -125,7 +125,7 @@ class ResultsList(OptionList):
 class SearchPane(Vertical):
     """Typing posts SearchRequested; choosing a result posts ArticleRequested."""
 
-    def __init__(self, *, search_as_you_type: bool = True, status: Status = Status(""), id: str | None = None) -> None:
+    def __init__(self, *, search_as_you_type: bool = True, status: Status = _NO_STATUS, id: str | None = None) -> None:
         super().__init__(id=id)
         self.search_as_you_type = search_as_you_type
         self.listing: Listing | None = None

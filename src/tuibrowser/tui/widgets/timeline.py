@@ -11,8 +11,7 @@ columns, every group of consecutive periods) has its own column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual.binding import Binding
@@ -29,8 +28,7 @@ LABEL_WIDTH = 18
 """Columns for the name in front of each line of bars (in the entity view)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of bars: whose, and the timeline."""
 
     name: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -174,7 +173,7 @@ class Searching(BrowserBase):
             for h in event.result.hits
         )
         if len(items) > len(listing.items):
-            self._show_listing(replace(listing, items=items, total=event.result.total))
+            self._show_listing(listing._replace(items=items, total=event.result.total))
 
     @on(SuggestionFound)
     def _suggestion_found(self, event: SuggestionFound) -> None:
@@ -183,7 +182,7 @@ class Searching(BrowserBase):
         listing = self.listing
         if not self._current("search", event.serial) or listing is None or listing.query != event.query:
             return
-        self._show_listing(replace(listing, suggestion=event.suggestion))
+        self._show_listing(listing._replace(suggestion=event.suggestion))
         self._status(Status(self._result_status(listing.total, self._cleaned_query, event.suggestion, None)))
         self.query_one(SearchPane).set_offer(event.suggestion)
 
@@ -232,7 +231,7 @@ class Searching(BrowserBase):
             return
         read = self.store.read
         items = tuple(
-            item if item.read == (item.id in read) else replace(item, read=item.id in read)
+            item if item.read == (item.id in read) else item._replace(read=item.id in read)
             for item in self.listing.items
         )
         if items != self.listing.items:
