@@ -956,6 +956,10 @@ def test_a_lone_word_is_the_surname_of_the_only_person_so_named_only_if_it_looks
     assert bearer({"michael reagan": 2}, person=False) == "michael reagan"  # the only Reagan: as before
     assert bearer({"caribbean community": 2}, person=False) is None  # no given name: not a person's surname
     assert bearer({"caribbean community": 2}, person=True) == "caribbean community"
+    # A word some article writes in lower case: its only full name claims it only where
+    # something says it is a person's ("Mr Fed"), not every "the Fed".
+    assert bearer({"cleveland fed": 1}, person=False, common_word=True) is None
+    assert bearer({"cleveland fed": 1}, person=True, common_word=True) == "cleveland fed"
 
 
 def test_one_article_dated_far_from_the_rest_does_not_flatten_every_timeline(tmp_path):

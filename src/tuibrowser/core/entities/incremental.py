@@ -243,15 +243,16 @@ class Resolver:
         def bearers(surname: str) -> tuple[str | None, str | None]:
             """Who the surname means, where an article shows it is a person's and where not."""
             fulls = pairs.get(surname, {})
-            return bearer(fulls, True), bearer(fulls, False)
+            return bearer(fulls, True), bearer(fulls, False, common.get(surname, 0) > 0)
 
         only_before = {surname: bearers(surname) for surname in surnames}
         for (surname, full), n in pair_delta.items():
             fulls = pairs.setdefault(surname, {})
             fulls[full] = fulls.get(full, 0) + n
         reattached = {surname for surname in surnames if bearers(surname) != only_before[surname]}
-        # Titled or not: whether a lone surname may go to a dominant full name.
-        reattached |= flipped | surname_flipped
+        # Titled or not: whether a lone surname may go to a dominant full name; written in
+        # lower case somewhere or not: whether its only full name may claim it (`bearer`).
+        reattached |= flipped | surname_flipped | common_flipped
         for path in self._paths_depending("surname_deps", reattached) - removed - redo:
             redo.add(path)
         old.update(self.records(redo - set(old)))
@@ -276,7 +277,8 @@ class Resolver:
         common.update(self._counts("common", consult - set(common)))
 
         def only_full(surname: str, person: bool) -> str | None:
-            return bearer(pairs.get(surname, {}), person or titled_surname(surname, titled, common))
+            titled_person = person or titled_surname(surname, titled, common)
+            return bearer(pairs.get(surname, {}), titled_person, common.get(surname, 0) > 0)
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}
         merges.prefetch({key for keys, _ in keyed.values() for key in keys})
