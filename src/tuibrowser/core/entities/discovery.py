@@ -97,6 +97,9 @@ class Candidate:
         common: a single word this article also writes in lower case ("General Election"
             beside "the election"): never a mention, and it tells the corpus the word is a
             common noun, whatever title other articles put before it.
+        possessive: a single word written with "'s" ("Moody's"): alone, with nothing
+            saying it is a person's, it may be a company's name ("Moody's", "Sotheby's"),
+            which no full name elsewhere may claim (resolve.key_candidates).
     """
 
     start: int
@@ -109,13 +112,14 @@ class Candidate:
     short: str = ""
     title: str = ""
     common: bool = False
+    possessive: bool = False
 
     def to_row(self) -> list[object]:
         """The fields in order, for the indexer's cache (`Candidate(*row)` reads it back)."""
         return [self.start, self.end, self.name, self.evidence, self.strong, self.initial_only, *self._extra()]
 
     def _extra(self) -> list[str | bool]:
-        return [self.gazetteer, self.short, self.title, self.common]
+        return [self.gazetteer, self.short, self.title, self.common, self.possessive]
 
     @property
     def words(self) -> int:
@@ -575,7 +579,8 @@ def _read_run(
     defined = _DEFINED_ACRONYM.match(text[end : end + 14])
     short = defined.group(1) if defined and _initials_match(defined.group(1), words) else ""
     honorific = title if len(words) == 1 and title in HONORIFICS else ""
-    return Candidate(start, end, name, evidence, strong, initial_only, gazetteer, short, honorific)
+    possessive = len(words) == 1 and _possessive_after(text, end)
+    return Candidate(start, end, name, evidence, strong, initial_only, gazetteer, short, honorific, False, possessive)
 
 
 def _never_a_name(folded: str) -> bool:

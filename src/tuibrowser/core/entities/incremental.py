@@ -276,8 +276,10 @@ class Resolver:
 
         common.update(self._counts("common", consult - set(common)))
 
-        def only_full(surname: str, person: bool) -> str | None:
+        def only_full(surname: str, person: bool, possessive: bool) -> str | None:
             titled_person = person or titled_surname(surname, titled, common)
+            if possessive and not titled_person:
+                return None  # as resolve.resolve's
             return bearer(pairs.get(surname, {}), titled_person, common.get(surname, 0) > 0)
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}

@@ -179,8 +179,10 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
             fulls[surname][full] = fulls[surname].get(full, 0) + 1
         facts.add(*merge_facts(extractions[path], inferred[path]))
 
-    def only_full(surname: str, person: bool) -> str | None:
+    def only_full(surname: str, person: bool, possessive: bool) -> str | None:
         titled_person = person or titled_surname(surname, titled, common)
+        if possessive and not titled_person:
+            return None  # "Moody's": a company's name, perhaps (see `key_candidates`)
         return bearer(fulls.get(surname, {}), titled_person, common.get(surname, 0) > 0)
 
     target = cache(facts.target)
@@ -314,13 +316,16 @@ def surname_pairs(extraction: Extraction, inferred: Container[int]) -> list[tupl
 
 
 def key_candidates(
-    extraction: Extraction, inferred: Container[int], only_full: Callable[[str, bool], str | None]
+    extraction: Extraction, inferred: Container[int], only_full: Callable[[str, bool, bool], str | None]
 ) -> tuple[tuple[str, ...], frozenset[str]]:
     """The key each candidate is counted under, and the surnames looked up corpus-wide.
 
     A lone surname attaches to the full name the same article gives ("Mr Blair" after "Tony
     Blair"), or else to the full name `only_full` gives: the only one of that surname in the
-    corpus, or the one far more often written (`bearer`).
+    corpus, or the one far more often written (`bearer`). A lone possessive ("Moody's") goes
+    to no full name of another article unless something says the word is a person's (a
+    title here or elsewhere): "Moody's", "Sotheby's", "Sainsbury's" are companies' names, and
+    one rugby player named Moody took every "Moody's" of 253 Reuters articles.
     """
     candidates = extraction.candidates
     people = [
@@ -346,7 +351,7 @@ def key_candidates(
                 key = local[key]
             else:
                 consulted.add(key)
-                key = only_full(key, key in titled_here) or key
+                key = only_full(key, key in titled_here, candidate.possessive) or key
         keys.append(key)
     return tuple(keys), frozenset(consulted)
 
