@@ -21,6 +21,7 @@ from tuibrowser.core.entities.lexicon import (
     COMMON_WORDS,
     CONNECTORS,
     DEMONYMS,
+    DOCUMENT_WORDS,
     EVENT_WORDS,
     EXTRA_PLACES,
     FIRST_NAMES,
@@ -509,6 +510,8 @@ def _read_run(
         return None  # an adjective of two words: "South African", "North Korean"
     if len(words) > 1 and folded[-1] in EVENT_WORDS:
         return None  # "Tony Award", "World Cup": an event or a prize
+    if len(words) > 1 and folded[-1] in DOCUMENT_WORDS:
+        return None  # "Maastricht Treaty", "Marshall Plan": a law, a treaty, a programme
     if (
         len(words) == 1
         and folded[0] not in KNOWN_ORGANIZATIONS

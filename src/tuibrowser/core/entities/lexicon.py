@@ -83,6 +83,15 @@ ORG_WORDS = frozenset(
     brigade regiment guard command council's secretariat directorate inspectorate watchdog""".split()
 )
 
+# A name ending in one of these is a law, a treaty or a programme ("Maastricht Treaty",
+# "Export Enhancement Program", "Marshall Plan"): no person, organisation or place, which
+# were the only kinds left to it (at 29,000 articles "Export Enhancement Program" was a
+# person in 52). Left out, as events and prizes are.
+DOCUMENT_WORDS = frozenset(
+    """treaty treaties convention conventions accord accords pact agreement act bill plan program programme
+    scheme initiative protocol charter doctrine declaration""".split()
+)
+
 # Legal forms of companies: a name ending in one is an organisation ("Commerzbank AG",
 # "Total SA"), and a name made only of them ("Co Inc" of "Morgan Stanley and Co Inc") is
 # the tail of one, no name of its own. Only as the last word of a longer name: "SA" and

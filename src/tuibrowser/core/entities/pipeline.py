@@ -8,7 +8,7 @@ from tuibrowser.core.entities.linker import AliasMatcher
 from tuibrowser.core.entities.resolve import Extraction
 from tuibrowser.core.entities.text import tokenize
 
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 """Bump when linking or discovery rules change, so every article is extracted again."""
 
 
