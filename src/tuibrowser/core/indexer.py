@@ -420,7 +420,8 @@ class _Sync:
         try:
             items, moved = self._ids(fresh, new_files, old_articles, gone)
 
-            # Entities: what the changed articles, and a changed knowledge base or rules, change.
+            # Entities: what the changed articles and a changed knowledge base change (new
+            # rules rebuild the index: `_sync_existing`).
             stored = None if self.clear else db.meta("entities")
             stored_order = None if self.clear else db.meta("origins")
             kb_edited = stored is None or stored.get("kb_version") != self.kb.version

@@ -58,12 +58,12 @@ from tuibrowser.core.entities.resolve import (
     inference_keys,
     inner_keys,
     key_candidates,
+    lone_bearer,
     merge_facts,
     merged_keys,
     surname_pairs,
     tally_parts,
     titled_keys,
-    titled_surname,
     usable,
 )
 
@@ -277,10 +277,7 @@ class Resolver:
         common.update(self._counts("common", consult - set(common)))
 
         def only_full(surname: str, person: bool, possessive: bool) -> str | None:
-            titled_person = person or titled_surname(surname, titled, common)
-            if possessive and not titled_person:
-                return None  # as resolve.resolve's
-            return bearer(pairs.get(surname, {}), titled_person, common.get(surname, 0) > 0)
+            return lone_bearer(surname, pairs.get(surname, {}), person, possessive, titled, common)
 
         keyed = {path: key_candidates(extraction(path), inferred[path], only_full) for path in redo}
         merges.prefetch({key for keys, _ in keyed.values() for key in keys})

@@ -180,10 +180,7 @@ def resolve(kb: KnowledgeBase, extractions: Mapping[str, Extraction]) -> Resolut
         facts.add(*merge_facts(extractions[path], inferred[path]))
 
     def only_full(surname: str, person: bool, possessive: bool) -> str | None:
-        titled_person = person or titled_surname(surname, titled, common)
-        if possessive and not titled_person:
-            return None  # "Moody's": a company's name, perhaps (see `key_candidates`)
-        return bearer(fulls.get(surname, {}), titled_person, common.get(surname, 0) > 0)
+        return lone_bearer(surname, fulls.get(surname, {}), person, possessive, titled, common)
 
     target = cache(facts.target)
     tallies: dict[str, Tally] = defaultdict(Tally)
@@ -255,6 +252,31 @@ def titled_surname(key: str, titled: Mapping[str, int], common: Mapping[str, int
     return given > 0 and common.get(key, 0) <= given and not place_kind(key) and not is_given_name(key)
 
 
+def lone_bearer(
+    surname: str,
+    fulls: Mapping[str, int],
+    person: bool,
+    possessive: bool,
+    titled: Mapping[str, int],
+    common: Mapping[str, int],
+) -> str | None:
+    """The full name a lone surname goes to in an article that gives none (`key_candidates`'
+    `only_full`, for the whole resolution and the incremental one alike).
+
+    Args:
+        fulls: the surname's full names (see `bearer`).
+        person: this article says the word is a person's; some article's title may say
+            so too (`titled_surname`).
+        possessive: the word is written "Moody's": a company's name, perhaps, which goes
+            to a full name only once something says the word is a person's.
+        titled, common: the corpus's counts (`titled_keys`, `Extraction.common`).
+    """
+    person = person or titled_surname(surname, titled, common)
+    if possessive and not person:
+        return None
+    return bearer(fulls, person, common.get(surname, 0) > 0)
+
+
 def bearer(fulls: Mapping[str, int], person: bool = True, common_word: bool = False) -> str | None:
     """The full name a lone surname means in an article that gives no full name of its own:
     the only person of that surname in the corpus (unless, with nothing saying the lone word
@@ -324,8 +346,9 @@ def key_candidates(
     Blair"), or else to the full name `only_full` gives: the only one of that surname in the
     corpus, or the one far more often written (`bearer`). A lone possessive ("Moody's") goes
     to no full name of another article unless something says the word is a person's (a
-    title here or elsewhere): "Moody's", "Sotheby's", "Sainsbury's" are companies' names, and
-    one rugby player named Moody took every "Moody's" of 253 Reuters articles.
+    title here or elsewhere; `lone_bearer`): "Moody's", "Sotheby's", "Sainsbury's" are
+    companies' names, and one rugby player named Moody took every "Moody's" of 253 Reuters
+    articles.
     """
     candidates = extraction.candidates
     people = [
