@@ -11,6 +11,8 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,13 +124,25 @@ def _stepper(db: Bookkeeping, kb: KnowledgeBase, pool: dict[str, object], watche
     return step
 
 
+@contextmanager
+def _steps(folder: Path, texts: dict[str, str], watched: str) -> Iterator[Callable[..., set[str]]]:
+    """`_stepper` over `texts` (extracted with an empty knowledge base), resolving into a
+    bookkeeping of its own in `folder`."""
+    kb = KnowledgeBase()
+    extractor = EntityExtractor(kb)
+    folder.mkdir(exist_ok=True)
+    db = Bookkeeping.open(folder)
+    try:
+        yield _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, watched)
+    finally:
+        db.close()
+
+
 def test_a_lone_surname_follows_its_dominant_bearer_as_articles_come_and_go(tmp_path):
     """ "Reagan told reporters" with no full name in its article: Michael Reagan while he is the
     only Reagan named; no one once Ronald Reagan (titled "Mr Reagan" elsewhere) is named as
     often; Ronald once he is named three times as often as the rest, and no more when that
     goes. The incremental resolver agrees with a whole resolution at every step."""
-    kb = KnowledgeBase()
-    extractor = EntityExtractor(kb)
     texts = {
         "lone": "Reagan told reporters on Tuesday that taxes would not rise.",
         "son": "The show will be hosted by Michael Reagan, who said the format was new.",
@@ -137,14 +151,11 @@ def test_a_lone_surname_follows_its_dominant_bearer_as_articles_come_and_go(tmp_
         f"president{n}": f"President Ronald Reagan said on day {n} that the talks went well. Mr Reagan left."
         for n in range(4)
     }
-    db = Bookkeeping.open(tmp_path)
-    step = _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, "lone")
-
-    assert step(["lone", "son"]) == {"michael-reagan"}  # the only Reagan named
-    assert step(["president0"]) & {"michael-reagan", "ronald-reagan"} == set()  # one each: neither
-    assert step(["president1", "president2", "president3"]) == {"ronald-reagan"}  # four to one
-    assert step([], removed=("president1", "president2")) & {"michael-reagan", "ronald-reagan"} == set()
-    db.close()
+    with _steps(tmp_path, texts, "lone") as step:
+        assert step(["lone", "son"]) == {"michael-reagan"}  # the only Reagan named
+        assert step(["president0"]) & {"michael-reagan", "ronald-reagan"} == set()  # one each: neither
+        assert step(["president1", "president2", "president3"]) == {"ronald-reagan"}  # four to one
+        assert step([], removed=("president1", "president2")) & {"michael-reagan", "ronald-reagan"} == set()
 
 
 def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(tmp_path):
@@ -153,8 +164,6 @@ def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(t
     "net" in lower case. A lone "Net" goes to the only full name while the titles are as
     many as the lower-case uses; not once the lower-case uses outnumber them; again when
     they are gone. The incremental resolver agrees with a whole resolution at every step."""
-    kb = KnowledgeBase()
-    extractor = EntityExtractor(kb)
     texts = {
         "full": "Oper Net said on Tuesday that the figures were final.",
         "titled": "Mr Net arrived late on Friday. Mr Net spoke, and Mr Net left.",  # one article
@@ -162,14 +171,11 @@ def test_a_lone_word_written_in_lower_case_more_than_titled_is_no_ones_surname(t
         "lower1": "Net sales fell sharply in the year. The net loss widened.",
         "lower2": "Net income was lower than expected. The net result disappointed.",
     }
-    db = Bookkeeping.open(tmp_path)
-    step = _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, "lone")
-
-    assert step(["full", "titled", "lone"]) == {"oper-net"}
-    assert step(["lower1"]) == {"oper-net"}  # one article with titles, one in lower case
-    assert step(["lower2"]) == set()  # more articles write it in lower case than title it
-    assert step([], removed=("lower1", "lower2")) == {"oper-net"}
-    db.close()
+    with _steps(tmp_path, texts, "lone") as step:
+        assert step(["full", "titled", "lone"]) == {"oper-net"}
+        assert step(["lower1"]) == {"oper-net"}  # one article with titles, one in lower case
+        assert step(["lower2"]) == set()  # more articles write it in lower case than title it
+        assert step([], removed=("lower1", "lower2")) == {"oper-net"}
 
 
 def test_the_only_full_name_claims_no_lone_word_some_article_writes_in_lower_case(tmp_path):
@@ -178,22 +184,17 @@ def test_the_only_full_name_claims_no_lone_word_some_article_writes_in_lower_cas
     though three articles write "fed" in lower case. It still claims a lone word no article
     writes in lower case, and again once the lower-case use is gone; a title ("Mr Fed")
     still says so. The incremental resolver agrees with a whole resolution at every step."""
-    kb = KnowledgeBase()
-    extractor = EntityExtractor(kb)
     texts = {
         "full": "Cleveland Fed said on Tuesday that the figures were final.",
         "lone": "Analysts expect the Fed to cut rates on Tuesday.",
         "lower": "Traders said Fed officials met as the fed funds rate rose.",
         "titled": "Mr Fed arrived late on Friday.",
     }
-    db = Bookkeeping.open(tmp_path)
-    step = _stepper(db, kb, {name: extractor.extract(text) for name, text in texts.items()}, "lone")
-
-    assert step(["full", "lone"]) == {"cleveland-fed"}  # no article writes "fed": as before
-    assert step(["lower"]) == set()  # now one does: nothing says this "Fed" is a person's
-    assert step([], removed=("lower",)) == {"cleveland-fed"}
-    assert step(["lower", "titled"]) == {"cleveland-fed"}  # titled as often as written in lower case
-    db.close()
+    with _steps(tmp_path, texts, "lone") as step:
+        assert step(["full", "lone"]) == {"cleveland-fed"}  # no article writes "fed": as before
+        assert step(["lower"]) == set()  # now one does: nothing says this "Fed" is a person's
+        assert step([], removed=("lower",)) == {"cleveland-fed"}
+        assert step(["lower", "titled"]) == {"cleveland-fed"}  # titled as often as written in lower case
 
 
 def test_a_lone_possessive_goes_to_no_other_articles_full_name_unless_titled(tmp_path):
@@ -201,27 +202,19 @@ def test_a_lone_possessive_goes_to_no_other_articles_full_name_unless_titled(tmp
     Reuters articles. A lone possessive goes to the only full name only once something
     says the word is a person's (a title, here or elsewhere); a lone "Moody" without the
     "'s" still does, as before. Checked step by step against a whole resolution."""
-    kb = KnowledgeBase()
-    extractor = EntityExtractor(kb)
     texts = {
         "full": "Lewis Moody scored a try on Saturday and the crowd cheered.",
         "agency": "Analysts said Moody's cut the rating of the utility on Tuesday.",
         "plain": "Analysts said Moody cut the rating of the utility on Tuesday.",
         "titled": "Mr Moody arrived late on Friday.",
     }
-    pool = {name: extractor.extract(text) for name, text in texts.items()}
     for watched, names, links in (("agency", ["full", "agency"], set()), ("plain", ["full", "plain"], {"lewis-moody"})):
-        (tmp_path / watched).mkdir()
-        db = Bookkeeping.open(tmp_path / watched)
-        assert _stepper(db, kb, pool, watched)(names) == links
-        db.close()
-    (tmp_path / "steps").mkdir()
-    db = Bookkeeping.open(tmp_path / "steps")
-    step = _stepper(db, kb, pool, "agency")
-    assert step(["full", "agency"]) == set()
-    assert step(["titled"]) == {"lewis-moody"}  # "Mr Moody": the word is a person's
-    assert step([], removed=("titled",)) == set()
-    db.close()
+        with _steps(tmp_path / watched, texts, watched) as step:
+            assert step(names) == links
+    with _steps(tmp_path / "steps", texts, "agency") as step:
+        assert step(["full", "agency"]) == set()
+        assert step(["titled"]) == {"lewis-moody"}  # "Mr Moody": the word is a person's
+        assert step([], removed=("titled",)) == set()
 
 
 # The index: built through changes, then compared with a fresh build of the same corpus.
