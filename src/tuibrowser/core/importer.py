@@ -369,6 +369,10 @@ def _index_copies(
     """Index the copied files; a copy the indexer gives up on is taken back out of the corpus
     (its original is where it came from) and its verdict says why."""
     report = sync_locked(corpus_dir, index_dir, kb, parsed=batch.parsed)
+    # Freed now, while the collector is still paused for a large batch (import_paths): held
+    # until it resumes, the millions of objects parsed would all be walked by its first
+    # pass, which finds nothing to free (0.26 s at 29,000 articles).
+    batch.parsed.clear()
     reasons = dict(report.skipped)
     withdrawn = False
     for verdict in verdicts:
