@@ -82,6 +82,25 @@ def test_bbc_politics_folder_is_imported_searchable_with_discovered_people(libra
 
 
 @needs_data
+def test_the_command_ends_at_once_after_a_batch_and_its_output_is_whole(tmp_path):
+    """`tuibrowser import` and `index` end without the interpreter's teardown (cli.run):
+    what they print to a pipe (block-buffered) must still all arrive, and the index be whole."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    command = [sys.executable, "-m", "tuibrowser", "--corpus", str(corpus), "--index", str(index)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (buffered, as usual)
+    done = subprocess.run([*command, "import", str(BBC / "sport"), "--json"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("]\n")  # (the last of it is what a lost buffer would lose)
+    verdicts = json.loads(done.stdout)
+    assert len(verdicts) == len(list((BBC / "sport").iterdir())) and len(done.stdout) > 8192
+    imported = {i for v in verdicts for i in v["ids"]}
+    assert imported <= {a.id for a in list_articles(index)}
+    again = subprocess.run([*command, "index", "--json"], capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and again.stdout.endswith("}\n") and json.loads(again.stdout)["added"] == 0
+
+
+@needs_data
 def test_ag_news_rows_as_csv(library, tmp_path):
     rows = list(csv.reader(AG_NEWS.open(encoding="utf-8")))[:40]
     out = io.StringIO()

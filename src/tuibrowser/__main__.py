@@ -1,7 +1,5 @@
 """Allow `python -m tuibrowser`."""
 
-import sys
+from tuibrowser.cli import run
 
-from tuibrowser.cli import main
-
-sys.exit(main())
+run()
