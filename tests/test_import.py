@@ -522,6 +522,42 @@ def test_extracting_while_reading_gives_what_the_sync_extracts(tmp_path, monkeyp
     assert results["readers"] == results["sync"]
 
 
+def _noting(shown: list[str]):
+    """An import's progress callback that notes each input's name as it is examined."""
+    return lambda done, total, name: shown.append(name)
+
+
+def test_a_large_batch_examines_its_large_inputs_first_and_answers_in_the_order_given(tmp_path, monkeypatch):
+    """Read by workers, the large inputs come back first (largest first): they are examined
+    first, so the small ones need not wait behind them; the verdicts keep the order given,
+    and the first copy of a repeated article is the one read first, on every run."""
+    import tuibrowser.core.importer as importer
+
+    monkeypatch.setattr(importer, "parallel_allowed", lambda: True)
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 8)
+    monkeypatch.setattr(importer, "LARGE_INPUT", 2000)
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(12):
+        words = " ".join(f"word{number}x{k}" for k in range(40 + 100 * (number % 3)))
+        (source / f"{number:02}.txt").write_text(f"Report {number}\n\n{words}.")
+    (source / "99.txt").write_text((source / "02.txt").read_text())  # the same article as 02.txt
+    large = sorted((p for p in sorted(source.iterdir()) if p.stat().st_size >= 2000), key=lambda p: -p.stat().st_size)
+    assert 2 <= len(large) < 13
+    runs = []
+    for run in range(2):
+        corpus = tmp_path / f"corpus-{run}"
+        shutil.copytree(SAMPLE_CORPUS, corpus)
+        examined: list[str] = []
+        verdicts = import_paths([source], corpus, tmp_path / f"index-{run}", progress=_noting(examined))
+        assert [Path(v.path).name for v in verdicts] == sorted(p.name for p in source.iterdir())
+        assert [Path(shown).name for shown in examined[: len(large)]] == [p.name for p in large]
+        runs.append([(v.path, v.status) for v in verdicts])
+    assert runs[0] == runs[1]
+    statuses = dict((Path(path).name, status) for path, status in runs[0])
+    assert statuses["02.txt"] == "imported" and statuses["99.txt"] == "duplicate"
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_file_named_twice_in_one_import_is_a_duplicate_the_second_time(tmp_path, monkeypatch, parallel):
     """`tuibrowser import a.txt a.txt` ended in "internal error: KeyError"; the second is a

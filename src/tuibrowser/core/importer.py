@@ -209,21 +209,25 @@ def import_paths(
         with collection_paused(read.in_workers):
             try:
                 batch = _Batch(corpus_dir, db)
-                verdicts: list[Verdict] = []
+                given: list[Verdict | None] = [None] * len(found)
                 try:
-                    for done, (shown, path, rejection, relative) in enumerate(found, start=1):
+                    order = read.order([None if rejection else path for _, path, rejection, _ in found])
+                    for done, number in enumerate(order, start=1):
+                        shown, path, rejection, relative = found[number]
                         if rejection or path is None:
-                            verdicts.append(Verdict(shown, "rejected", reason=rejection))
+                            given[number] = Verdict(shown, "rejected", reason=rejection)
                         else:
-                            verdicts.append(batch.examine(shown, path, relative, read.get(path)))
+                            given[number] = batch.examine(shown, path, relative, read.get(path))
                         if progress:
                             progress(done, len(found), shown)
                 except Exception as error:  # a reading process died: what was copied is whole
-                    if any(v.status in ("imported", "updated") for v in verdicts):
-                        raise ImportIncomplete(verdicts, error) from error
+                    examined = [v for v in given if v is not None]
+                    if any(v.status in ("imported", "updated") for v in examined):
+                        raise ImportIncomplete(examined, error) from error
                     raise
                 finally:
                     read.close()
+                verdicts = [v for v in given if v is not None]
                 if any(v.status in ("imported", "updated") for v in verdicts):
                     os.sync()  # the copies and their origins, flushed once (see _write_atomic)
                     try:
@@ -282,9 +286,26 @@ class _Reading:
         """How many more times each input will be asked for: kept until the last."""
         self.in_workers = parallel_allowed() and len(paths) >= PARALLEL_FROM
         """Whether the inputs are read by worker processes (a large batch, from the CLI)."""
+        self._large = _large_first(list(dict.fromkeys(paths))) if self.in_workers else []
+        """The large inputs, read first, largest first."""
         self._coming: Generator[tuple[Path, _Input], None, None] | None = (
-            _read_in_workers(paths, kb) if self.in_workers else None
+            _read_in_workers(paths, self._large, kb) if self.in_workers else None
         )
+
+    def order(self, paths: list[Path | None]) -> list[int]:
+        """The order to examine the inputs in (positions in `paths`; None: not read).
+
+        The order they are given in, except in a large batch, whose large inputs are read
+        first (`_read_in_workers`) and so examined first: examined in the order given, the
+        first small input would wait for every large one, and the examining (hashes,
+        copies) would pile up after the reading instead of going on beside it. The order is
+        the same on every run (sizes, then the order given), so which of two copies of one
+        article is kept does not depend on timing.
+        """
+        numbers = list(range(len(paths)))
+        rank = {path: place for place, path in enumerate(self._large)}
+        first = sorted((n for n in numbers if paths[n] in rank), key=lambda n: rank[paths[n]])  # type: ignore[index]
+        return first + [n for n in numbers if paths[n] not in rank]
 
     def get(self, path: Path) -> _Input:
         """The input as read and parsed (waiting for it); asked for once per time given."""
@@ -319,22 +340,29 @@ LARGE_INPUT = 256 * 1024
 does not run alone at the end of the batch."""
 
 
-def _read_in_workers(paths: list[Path], kb: KnowledgeBase) -> Generator[tuple[Path, _Input], None, None]:
+def _read_in_workers(
+    paths: list[Path], large: list[Path], kb: KnowledgeBase
+) -> Generator[tuple[Path, _Input], None, None]:
     from concurrent.futures import ProcessPoolExecutor
 
-    sizes = {path: _size(path) for path in dict.fromkeys(paths)}
-    large = sorted((p for p, size in sizes.items() if size >= LARGE_INPUT), key=sizes.__getitem__, reverse=True)
-    small = [p for p in sizes if sizes[p] < LARGE_INPUT]
+    alone = set(large)
+    small = [p for p in dict.fromkeys(paths) if p not in alone]
     gazetteer.preload()  # (the workers are forked: they inherit it)
     pool = ProcessPoolExecutor(workers(), mp_context=pool_context(), initializer=_start_reader, initargs=(kb,))
     try:
         # The large ones each on their own (a chunk of them would go to one worker).
-        alone = pool.map(_read_and_extract, large)
+        each = pool.map(_read_and_extract, large)
         chunked = pool.map(_read_and_extract, small, chunksize=READ_CHUNK)  # (both submitted now)
-        yield from zip(large, alone, strict=True)
+        yield from zip(large, each, strict=True)
         yield from zip(small, chunked, strict=True)
     finally:  # stopped early (an error while examining): the inputs not begun are not read
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _large_first(paths: list[Path]) -> list[Path]:
+    """The inputs of LARGE_INPUT bytes or more, largest first (the order given among equals)."""
+    sizes = {path: _size(path) for path in paths}
+    return sorted((p for p in paths if sizes[p] >= LARGE_INPUT), key=sizes.__getitem__, reverse=True)
 
 
 def _size(path: Path) -> int:
