@@ -522,6 +522,32 @@ def test_extracting_while_reading_gives_what_the_sync_extracts(tmp_path, monkeyp
     assert results["readers"] == results["sync"]
 
 
+@pytest.mark.parametrize(
+    ("parsed_as", "copied_to", "title"),
+    [
+        ("001.txt", "imports/bbc/001.txt", "Blair wins again"),
+        ("Odd Name.txt", "imports/odd-name.txt", "Blair wins again"),
+        ("Odd Name.csv", "imports/odd-name.csv", "★★★"),  # no slug in the title: the stem's
+        ("feed.csv", "imports/feed-2.csv", "★★★"),
+        ("feed.csv", "imports/news/feed.csv", "★★★"),
+        ("feed.csv", "imports/news/feed.csv", "Blair wins again"),
+    ],
+)
+def test_articles_parsed_under_the_inputs_name_get_the_copys_path_and_slug(parsed_as, copied_to, title):
+    from tuibrowser.core.corpus import base_slug, parse_articles
+    from tuibrowser.core.derive import _moved
+
+    if parsed_as.endswith(".csv"):
+        raw = f"title,text\n{title},First item text here.\n{title},Second item text here.\n".encode()
+    else:
+        raw = f"{title}\n\nThe text of the article, long enough to be one.".encode()
+    articles = parse_articles(raw, parsed_as)
+    moved = _moved((parsed_as, articles, None), copied_to)
+    assert [a.path for a in moved] == [copied_to + a.path[len(parsed_as) :] for a in articles]
+    assert [a.id for a in moved] == [base_slug(a.title, a.path) for a in moved]
+    assert all(a.title == title for a in moved) or not parsed_as.endswith(".csv")
+
+
 def _noting(shown: list[str]):
     """An import's progress callback that notes each input's name as it is examined."""
     return lambda done, total, name: shown.append(name)

@@ -75,9 +75,16 @@ def _moved(parsed: Parsed, path: str) -> list[Article]:
     """Articles parsed under another name (the input's), as the corpus file `path` gives them:
     parsing depends on the bytes and the suffix only, not on the name."""
     name, articles, _ = parsed
-    return [
-        replace(a, path=path + a.path[len(name) :], id=base_slug(a.title, path + a.path[len(name) :])) for a in articles
-    ]
+    moved = []
+    for article in articles:
+        new_path = path + article.path[len(name) :]
+        # The base slug depends on the path only through its stem (when the title has no
+        # slug): under the same stem (a copy in another folder) it is the one parsed.
+        same_stem = Path(new_path).stem == Path(article.path).stem
+        moved.append(
+            replace(article, path=new_path, id=article.id if same_stem else base_slug(article.title, new_path))
+        )
+    return moved
 
 
 def extract_within_budget(raw: bytes, articles: list[Article], extractor: EntityExtractor) -> list[Extraction] | None:

@@ -45,7 +45,6 @@ from tuibrowser.core.corpus import (
     ArticleUnreadable,
     CorpusFile,
     assign_ids,
-    base_slug,
     content_hash,
     read_raw,
     scan,
@@ -609,7 +608,7 @@ class _Sync:
             items[path] = Item(
                 file,
                 article.content_hash,
-                base_slug(article.title, article.path),
+                article.id,  # a freshly derived article's id is its base slug (corpus.base_slug)
                 "",
                 digest,
                 article.url,
