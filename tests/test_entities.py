@@ -1015,3 +1015,41 @@ def test_spans_frees_answers_as_overlaps_for_every_token():
         spans = [(at, at + rng.randint(0, 12)) for at in (rng.randint(0, len(text)) for _ in range(rng.randint(0, 8)))]
         closed = Spans(spans)
         assert closed.frees(tokens) == [not closed.overlaps(t.start, t.end) for t in tokens]
+
+
+def test_every_token_is_folded_as_fold_folds_its_text():
+    """tokenize and folded_words lower-case ASCII tokens themselves rather than asking
+    `fold` (its cache overflows on an archive's vocabulary): the same folded forms, for
+    backquotes, apostrophes, accents, special letters, acronyms and hashtags."""
+    import random
+
+    from tuibrowser.core.entities.text import fold, folded_words, tokenize
+
+    pieces = [
+        "Ab`c",
+        "`",
+        "O'Brien",
+        "O’Neil",
+        "D'Souza",
+        "U.S.",
+        "#Lachin_Corridor",
+        "Erdoğan",
+        "Xankəndi",
+        "STRASSE",
+        "Straße",
+        "ŁÓDŹ",
+        "ǅemal",
+        "İstanbul",
+        "x_y",
+        "1,000",
+        "ﬁnal",
+        "Ⅻ",
+        "e\u0301t\u00e9",
+        "Ökö´s",
+    ]
+    rng = random.Random(5)
+    texts = [" ".join(pieces), *(rng.choice(["", " ", "`", "'", "-"]).join(rng.sample(pieces, 8)) for _ in range(300))]
+    for text in texts:
+        tokens = tokenize(text)
+        assert [t.folded for t in tokens] == [fold(t.text) for t in tokens] == folded_words(text)
+        assert all(t.text == text[t.start : t.end] for t in tokens)

@@ -57,8 +57,16 @@ def strip_accents(text: str) -> str:
 def tokenize(text: str) -> list[Token]:
     # _new_token rather than Token(...): the named tuple's own __new__ is a Python
     # function, a fifth of tokenizing an article (which every extraction does).
+    # An ASCII token is folded by lower-casing it: a token holds no backquote (the one ASCII
+    # character `fold` changes besides capitals), and lower-casing costs less than a look-up
+    # in fold's cache, which an archive's vocabulary (about 150,000 words at 29,000
+    # articles) overflows: its misses made tokenizing a sixth slower. Other words: `fold`.
     new = _new_token
-    return [new(Token, (m.start(), m.end(), word, fold(word))) for m in _TOKEN.finditer(text) for word in (m.group(),)]
+    return [
+        new(Token, (m.start(), m.end(), word, word.lower() if word.isascii() else fold(word)))
+        for m in _TOKEN.finditer(text)
+        for word in (m.group(),)
+    ]
 
 
 _new_token: Any = tuple.__new__
@@ -67,7 +75,8 @@ _new_token: Any = tuple.__new__
 
 def folded_words(text: str) -> list[str]:
     """The folded form of every token of `text` (tokenize's `folded`, without the rest)."""
-    return [fold(word) for word in _TOKEN.findall(text)]
+    return [word.lower() if word.isascii() else fold(word) for word in _TOKEN.findall(text)]
+
 
 
 def canonical_gap(gap: str) -> str:
