@@ -137,6 +137,33 @@ def test_small_blocks_are_left_uncompressed_and_read_back_the_same(tmp_path, mon
     assert 0 < calls["compress"] < len(terms) / 3  # three blocks in four are small
 
 
+def test_stored_fields_are_kept_as_they_are_and_read_back_the_same(tmp_path):
+    """tuibrowser's codec writes each document's stored fields in a deflate stream of level
+    0 (STORED_LEVEL: kept as they are, no CPU spent squeezing them): Whoosh's reader, which
+    always decompresses, reads every document as it reads Whoosh's own level-3 column."""
+    from whoosh.writing import SegmentWriter
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(BBC.glob("*/*.txt"))[::60]:
+        (corpus / f"{path.parent.name}-{path.name}").write_bytes(path.read_bytes())
+    docs = _stored_documents(corpus, tmp_path / "synced")
+    ours = _write(tmp_path / "ours", writers.Writer, docs)
+    stock = _write(tmp_path / "stock", SegmentWriter, docs)
+
+    def stored(index_dir: Path) -> list[dict[str, Any]]:
+        ix = open_index(index_dir)
+        with ix.searcher() as searcher:
+            found = [searcher.stored_fields(n) for n in range(searcher.doc_count_all())]
+        ix.close()
+        return found
+
+    assert stored(tmp_path / "ours") == stored(tmp_path / "stock") and len(docs) > 30
+    texts = sum(len(doc["text"].encode()) for doc in docs)
+    (column,) = [name for name in ours if name.endswith("._stored.col")]
+    assert len(ours[column]) > texts and len(ours[column]) > 1.5 * len(stock[column])  # (Whoosh's: deflated)
+
+
 def test_long_posting_lists_boosts_and_empty_fields_are_written_the_same(tmp_path):
     """Terms in more documents than a block holds (128), weights that are not frequencies,
     documents without some fields, values of every kind Whoosh's fields index."""

@@ -78,7 +78,6 @@ def folded_words(text: str) -> list[str]:
     return [word.lower() if word.isascii() else fold(word) for word in _TOKEN.findall(text)]
 
 
-
 def canonical_gap(gap: str) -> str:
     """What separates two tokens, reduced to what matters for matching.
 
