@@ -604,6 +604,32 @@ def test_a_file_named_twice_in_one_import_is_a_duplicate_the_second_time(tmp_pat
     assert len(list_articles(index)) == 4
 
 
+def test_duplicates_are_found_in_the_batch_into_an_empty_index_and_in_the_index_after(tmp_path):
+    """Into an empty index the batch asks the index nothing (there is nothing to find) and
+    finds its own repeats; the next import finds them in the index."""
+    texts = {
+        "a.txt": "Harvest report\n\nThe wheat harvest in Leeds was large this year.\n",
+        "b.txt": "Harvest report\n\n\nThe wheat harvest in Leeds was large this year.\n\n",  # a's text
+        "c.txt": "Council report\n\nThe council met in York on Monday.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    first = import_paths([tmp_path / name for name in texts], corpus, index)
+    assert [v.status for v in first] == ["imported", "duplicate", "imported"]
+    assert first[1].reason == "same content as articles already in the corpus"
+    (tmp_path / "d.txt").write_text(texts["b.txt"] + "\n")  # a's text again, other bytes
+    (tmp_path / "e.txt").write_text(texts["c.txt"])  # c's bytes
+    second = import_paths([tmp_path / "d.txt", tmp_path / "e.txt"], corpus, index)
+    assert [(v.status, v.reason) for v in second] == [
+        ("duplicate", "same content as articles already in the corpus"),
+        ("duplicate", "same file as imports/c.txt"),
+    ]
+    assert second[0].ids == first[0].ids
+    assert len(list_articles(index)) == 2
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_file_its_parser_fails_on_is_rejected_and_the_rest_imported(tmp_path, monkeypatch, parallel):
     """A parser's own failure on one input (a RecursionError on hostile JSON, say) rejects
