@@ -601,10 +601,17 @@ class _Sync:
         old_items = {} if self.clear else _items(db, "path", old_articles)
         digests = {path: text_hash(article.text) for path, article in fresh.items()}
         arrivals = self._arrival_times(set(digests.values()))
+        files_arrived: dict[str, int] = {}
+        """When each file came, asked of the file system once per file (not per article)."""
         items: dict[str, Item] = {}
         for path, article in fresh.items():
             digest = digests[path]
             file = self._file_of[path]
+            arrived = arrivals.get(digest)
+            if not arrived:
+                arrived = files_arrived.get(file)
+                if arrived is None:
+                    arrived = files_arrived[file] = _arrival(self.corpus_dir / file)
             items[path] = Item(
                 file,
                 article.content_hash,
@@ -612,7 +619,7 @@ class _Sync:
                 "",
                 digest,
                 article.url,
-                arrivals.get(digest) or _arrival(self.corpus_dir / file),
+                arrived,
             )
         slugs = {item.slug for item in items.values()} | {old_items[p].slug for p in gone if p in old_items}
         self.order_state, reordered = order_state(self.corpus_dir, None if self.clear else db.meta("origins"))
