@@ -367,3 +367,31 @@ def test_a_headline_naming_its_outlet_stays_a_title_and_written_by_is_a_byline()
     assert cleaned.title == "Armenia closes border crossing | Example News"
     assert cleaned.byline == "Anna Petrosyan"
     assert cleaned.paragraphs == ("The crossing shut.",)
+
+
+def test_section_lines_are_told_as_by_splitting_the_whole_paragraph():
+    """_is_section_line reads at most five words of a paragraph, not all of it: the same
+    answers as splitting the whole paragraph at its separators (the rule as first written)."""
+    import random
+    import re
+
+    from tuibrowser.core.cleaning import _BREADCRUMB, _RELATIVE_TIME, _SECTION_WORDS, _is_section_line
+
+    separators = re.compile(r"\s*(?:[|/>»›•·,&]|\s)\s*")
+
+    def by_splitting(paragraph: str) -> bool:
+        if _BREADCRUMB.match(paragraph) or _RELATIVE_TIME.match(paragraph):
+            return True
+        words = [w for w in separators.split(paragraph.casefold()) if w]
+        return 0 < len(words) <= 4 and all(w in _SECTION_WORDS for w in words)
+
+    rng = random.Random(11)
+    vocabulary = [*sorted(_SECTION_WORDS)[:40], "Politics", "NEWS", "Straße", "Minister", "said", "2", "ago."]
+    glue = [" ", " | ", "/", " > ", " » ", "›", " • ", "·", ", ", " & ", ",,", "  ", "\u00a0", "\t", "-", "."]
+    cases = ["", " ", "|", "News", "World | Politics", "Home › World › Armenia", "news, sport, video, audio, more"]
+    for _ in range(3000):
+        words = rng.choices(vocabulary, k=rng.randint(0, 7))
+        text = "".join(w + rng.choice(glue) for w in words)
+        cases.append(text.strip() if rng.random() < 0.7 else text)
+    for case in cases:
+        assert _is_section_line(case) == by_splitting(case), case

@@ -130,7 +130,8 @@ _SECTION_WORDS = frozenset(
     photos gallery multimedia live author authors menu search trending top stories story main article
     articles blog blogs press release releases exclusive special report reports in focus more""".split()
 )
-_SECTION_SEPARATORS = re.compile(r"\s*(?:[|/>»›•·,&]|\s)\s*")
+_SECTION_WORD = re.compile(r"[^|/>»›•·,&\s]+")
+"""A word of a section line: what lies between spaces and the separators | / > » › • · , &."""
 # Agency datelines on their own line: "Baku /Trend/.", "YEREVAN (Azatutyun)—", "MOSCOW
 # (Reuters) -", "Tbilisi, June 5 (AFP) -", "BAKU (Trend / APA - 13th June, 2023)". The place
 # is one to four capitalised words, optionally followed by ", Country" or ", date"; the
@@ -494,8 +495,12 @@ def _is_section_line(paragraph: str) -> bool:
     """ "News", "Author", "World | Politics", "Home › World › Armenia", "2 hours ago"."""
     if _BREADCRUMB.match(paragraph) or _RELATIVE_TIME.match(paragraph):
         return True
-    words = [w for w in _SECTION_SEPARATORS.split(paragraph.casefold()) if w]
-    return 0 < len(words) <= 4 and all(w in _SECTION_WORDS for w in words)
+    # The words between separators, up to a fifth: a paragraph of the body is not split whole.
+    count = 0
+    for count, word in enumerate(_SECTION_WORD.finditer(paragraph.casefold()), start=1):
+        if count > 4 or word.group() not in _SECTION_WORDS:
+            return False
+    return count > 0
 
 
 def _take_dateline(paragraph: str, meta: dict[str, str]) -> bool:
