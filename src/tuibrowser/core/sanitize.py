@@ -64,6 +64,8 @@ def strip_unsafe(text: str) -> str:
     For text that is kept and shown as content: article text at index time, names and
     descriptions in entities.toml.
     """
+    if _UNSAFE.search(text) is None:
+        return text  # (most text: every sequence begins with an unsafe ESC or C1 character)
     return _UNSAFE.sub("", _SEQUENCE.sub("", text))
 
 
