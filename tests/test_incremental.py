@@ -512,3 +512,27 @@ def test_import_order_edited_by_hand_gives_the_ids_a_rebuild_gives(tmp_path, mon
     # Once the index has seen the order, a sync with nothing new does nothing.
     monkeypatch.setattr(Resolver, "apply", lambda *args, **kwargs: pytest.fail("resolution was redone"))
     sync(corpus, index)
+
+
+def test_reads_as_one_transaction_leave_the_bookkeeping_free_and_nest_in_writes(tmp_path):
+    """Bookkeeping.reading: many reads under one shared lock (taken once, not per statement),
+    which is dropped after, so another connection can write; inside a write transaction it
+    neither commits nor ends it."""
+    db = Bookkeeping.open(tmp_path)
+    other = Bookkeeping.open(tmp_path)
+    with db.reading():
+        assert db.conn.in_transaction
+        assert db.meta("nothing", "default") == "default"
+        assert db.rows_in("SELECT key FROM titled WHERE key IN ({})", ["a", "b"]) == []
+    assert not db.conn.in_transaction
+    with other.transaction():  # (would wait, then fail, were the read still open)
+        other.set_meta("written", 1)
+    db.begin()
+    db.set_meta("mine", 2)
+    with db.reading():
+        assert db.meta("mine") == 2
+    assert db.conn.in_transaction  # the write goes on
+    db.commit()
+    assert other.meta("mine") == 2 and db.meta("written") == 1
+    db.close()
+    other.close()

@@ -158,6 +158,25 @@ class Bookkeeping:
             raise
         self.commit()
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Many reads as one read transaction (when none is open already).
+
+        Outside a transaction every statement is one: SQLite takes and drops its shared lock
+        and looks for a hot journal again for each, four locking calls and two file-system
+        look-ups per statement, which was most of the cost of the 14,000 small reads of a
+        29,000-article import. Nothing may be written inside.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # (nothing was written: this ends the read)
+
     def begin(self, *, hold_in_memory: bool = False) -> None:
         """Start the writes of one sync (`transaction`, for a caller whose commit depends on
         work that goes on after the writes: then `commit`, or `rollback` if that work fails).

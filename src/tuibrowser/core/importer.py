@@ -403,19 +403,20 @@ def _index_copies(
     batch.parsed.clear()
     reasons = dict(report.skipped)
     withdrawn = False
-    for verdict in verdicts:
-        if verdict.status not in ("imported", "updated"):
-            continue
-        row = db.conn.execute("SELECT articles FROM files WHERE path = ?", (verdict.target or "",)).fetchone()
-        if row is None:
-            batch.withdraw(verdict)
-            verdict.status = "rejected"
-            verdict.reason = reasons.get(verdict.target or "", "the indexer could not read it")
-            withdrawn = True
-            continue
-        articles = json.loads(row[0])
-        ids = dict(db.rows_in("SELECT path, id FROM articles WHERE path IN ({})", articles))
-        verdict.ids = [ids[a] for a in articles if a in ids]
+    with db.reading():
+        for verdict in verdicts:
+            if verdict.status not in ("imported", "updated"):
+                continue
+            row = db.conn.execute("SELECT articles FROM files WHERE path = ?", (verdict.target or "",)).fetchone()
+            if row is None:
+                batch.withdraw(verdict)
+                verdict.status = "rejected"
+                verdict.reason = reasons.get(verdict.target or "", "the indexer could not read it")
+                withdrawn = True
+                continue
+            articles = json.loads(row[0])
+            ids = dict(db.rows_in("SELECT path, id FROM articles WHERE path IN ({})", articles))
+            verdict.ids = [ids[a] for a in articles if a in ids]
     if withdrawn:
         sync_locked(corpus_dir, index_dir, kb)
 

@@ -449,7 +449,8 @@ class _Sync:
             if nothing and not from_scratch:
                 self._write_marker(fingerprint)  # a no-op: no article was read, nothing is written
                 return
-            outcome = resolver.apply(changes)
+            with db.reading():
+                outcome = resolver.apply(changes)
             types = outcome.types(self.kb)
             rewrite = {
                 path: final
