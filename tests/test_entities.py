@@ -1053,3 +1053,37 @@ def test_every_token_is_folded_as_fold_folds_its_text():
         tokens = tokenize(text)
         assert [t.folded for t in tokens] == [fold(t.text) for t in tokens] == folded_words(text)
         assert all(t.text == text[t.start : t.end] for t in tokens)
+
+
+def test_url_spans_are_the_pattern_s_matches_with_or_without_its_marks():
+    """Discovery skips the URL pattern in a text holding none of its marks (://, www., @, #):
+    on any text the spans are the pattern's own matches."""
+    import random
+
+    from tuibrowser.core.entities.discovery import _URL, url_spans
+
+    pieces = [
+        "Reuters",
+        "said",
+        "http://x.org/a",
+        "https://bbc.co.uk",
+        "www.gov.uk",
+        "mail@x.com",
+        "@handle",
+        "#Lachin",
+        "http:/broken",
+        "wwwx",
+        "a@",
+        "@",
+        "#",
+        "://",
+        "Fox",
+        "5",
+        "a.b",
+        "\n\n",
+        "e-mail",
+    ]
+    rng = random.Random(2)
+    for _ in range(2000):
+        text = " ".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        assert url_spans(text) == [(m.start(), m.end()) for m in _URL.finditer(text)], text
